@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Departments;
+
+/// <summary>What the forms offer: departments, categories and their fields, types, teams and people.</summary>
+public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<DepartmentOption>> ListDepartmentsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Departments.AsNoTracking().Where(d => d.IsActive)
+            .OrderBy(d => d.Name)
+            .Select(d => new DepartmentOption(d.Id, d.Code, d.Name, d.Description))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The departments whose queues the actor works: all for an admin.</summary>
+    public async Task<IReadOnlyList<DepartmentOption>> ListWorkDepartmentsAsync(Actor actor, CancellationToken ct = default)
+    {
+        if (!actor.IsStaff)
+            return [];
+        var all = await ListDepartmentsAsync(ct);
+        return all.Where(d => actor.CanWorkIn(d.Id)).ToList();
+    }
+
+    public async Task<IReadOnlyList<CategoryOption>> ListCategoriesAsync(int departmentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Categories.AsNoTracking().Where(c => c.DepartmentId == departmentId && c.IsActive)
+            .OrderBy(c => c.Name)
+            .Select(c => new CategoryOption(c.Id, c.Name, c.Description))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The fields the actor fills in for a category: agent-only fields only for its department's staff.</summary>
+    public async Task<IReadOnlyList<FieldDefinition>> ListFieldsAsync(Actor actor, int categoryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var departmentId = await db.Categories.Where(c => c.Id == categoryId).Select(c => (int?)c.DepartmentId)
+            .FirstOrDefaultAsync(ct) ?? throw new DeskNotFoundException($"Category {categoryId} does not exist.");
+        var staff = actor.CanWorkIn(departmentId);
+        var fields = await db.CustomFields.AsNoTracking()
+            .Where(f => f.CategoryId == categoryId && f.IsActive && (staff || f.VisibleToRequester))
+            .OrderBy(f => f.SortOrder).ThenBy(f => f.Id)
+            .ToListAsync(ct);
+        return fields.Select(f => new FieldDefinition(f.Id, f.Label, f.Kind, f.Required, f.VisibleToRequester,
+            f.OptionList, f.SortOrder)).ToList();
+    }
+
+    public async Task<IReadOnlyList<NamedOption>> ListTypesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.TicketTypes.AsNoTracking().Where(t => t.IsActive).OrderBy(t => t.Id)
+            .Select(t => new NamedOption(t.Id, t.Name)).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<NamedOption>> ListTeamsAsync(Actor actor, int departmentId, CancellationToken ct = default)
+    {
+        EnsureStaff(actor, departmentId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Teams.AsNoTracking().Where(t => t.DepartmentId == departmentId).OrderBy(t => t.Name)
+            .Select(t => new NamedOption(t.Id, t.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>Active agents and supervisors of a department: the people a ticket can be assigned to.</summary>
+    public async Task<IReadOnlyList<PersonRef>> ListAssigneesAsync(Actor actor, int departmentId, CancellationToken ct = default)
+    {
+        EnsureStaff(actor, departmentId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0
+                && u.Departments.Any(m => m.DepartmentId == departmentId))
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
+    }
+
+    /// <summary>Active people whose name or email contains the text; for staff picking watchers.</summary>
+    public async Task<IReadOnlyList<PersonRef>> SearchPeopleAsync(Actor actor, string text, CancellationToken ct = default)
+    {
+        if (!actor.IsStaff)
+            throw new DeskForbiddenException("Only staff can look people up.");
+        text = text.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && (text == "" || u.DisplayName.Contains(text) || u.Email!.Contains(text)))
+            .OrderBy(u => u.DisplayName).Take(20)
+            .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
+    }
+
+    private static void EnsureStaff(Actor actor, int departmentId)
+    {
+        if (!actor.CanWorkIn(departmentId))
+            throw new DeskForbiddenException("You are not an agent or supervisor of this department.");
+    }
+}

@@ -1,0 +1,95 @@
+using Portal.Core.Users;
+
+namespace Portal.Core.Departments;
+
+public class Department
+{
+    public int Id { get; set; }
+
+    /// <summary>Short code used in ticket numbers (IT-1042).</summary>
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+    public string? HeadUserId { get; set; }
+    public DeskUser? Head { get; set; }
+
+    /// <summary>The number the next ticket of this department gets; a concurrency token.</summary>
+    public int NextTicketNumber { get; set; } = 1;
+
+    public List<Category> Categories { get; set; } = [];
+    public List<Team> Teams { get; set; } = [];
+}
+
+public class Team
+{
+    public int Id { get; set; }
+    public int DepartmentId { get; set; }
+    public Department? Department { get; set; }
+    public string Name { get; set; } = "";
+    public List<TeamMember> Members { get; set; } = [];
+}
+
+public class DepartmentMember
+{
+    public string UserId { get; set; } = "";
+    public DeskUser? User { get; set; }
+    public int DepartmentId { get; set; }
+    public Department? Department { get; set; }
+}
+
+public class TeamMember
+{
+    public string UserId { get; set; } = "";
+    public DeskUser? User { get; set; }
+    public int TeamId { get; set; }
+    public Team? Team { get; set; }
+}
+
+public class Category
+{
+    public int Id { get; set; }
+    public int DepartmentId { get; set; }
+    public Department? Department { get; set; }
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+    public List<CustomField> Fields { get; set; } = [];
+}
+
+public enum FieldKind
+{
+    Text,
+    Number,
+    Date,
+    Choice,
+    YesNo,
+}
+
+public class CustomField
+{
+    public int Id { get; set; }
+    public int CategoryId { get; set; }
+    public Category? Category { get; set; }
+    public string Label { get; set; } = "";
+    public FieldKind Kind { get; set; }
+    public bool Required { get; set; }
+
+    /// <summary>For Choice fields: the options, one per line.</summary>
+    public string Options { get; set; } = "";
+    public int SortOrder { get; set; }
+
+    /// <summary>Shown to requesters on the form and the request page; agent-only fields are not.</summary>
+    public bool VisibleToRequester { get; set; } = true;
+    public bool IsActive { get; set; } = true;
+
+    public IReadOnlyList<string> OptionList =>
+        Options.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public class TicketType
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+}

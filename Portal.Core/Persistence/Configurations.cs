@@ -1,0 +1,172 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Core.Persistence;
+
+internal sealed class DeskUserConfiguration : IEntityTypeConfiguration<DeskUser>
+{
+    public void Configure(EntityTypeBuilder<DeskUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(200);
+        b.Property(u => u.Tags).HasMaxLength(500);
+        b.Property(u => u.ExternalObjectId).HasMaxLength(100);
+        b.HasIndex(u => u.ExternalObjectId);
+        b.HasIndex(u => u.DisplayName);
+        b.HasOne(u => u.Manager).WithMany().HasForeignKey(u => u.ManagerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class DepartmentConfiguration : IEntityTypeConfiguration<Department>
+{
+    public void Configure(EntityTypeBuilder<Department> b)
+    {
+        b.Property(d => d.Code).HasMaxLength(10);
+        b.HasIndex(d => d.Code).IsUnique();
+        b.Property(d => d.Name).HasMaxLength(100);
+        b.Property(d => d.Description).HasMaxLength(1000);
+        b.Property(d => d.NextTicketNumber).IsConcurrencyToken();
+        b.HasOne(d => d.Head).WithMany().HasForeignKey(d => d.HeadUserId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
+{
+    public void Configure(EntityTypeBuilder<Team> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.HasIndex(t => new { t.DepartmentId, t.Name }).IsUnique();
+        b.HasOne(t => t.Department).WithMany(d => d.Teams).HasForeignKey(t => t.DepartmentId);
+    }
+}
+
+internal sealed class DepartmentMemberConfiguration : IEntityTypeConfiguration<DepartmentMember>
+{
+    public void Configure(EntityTypeBuilder<DepartmentMember> b)
+    {
+        b.HasKey(m => new { m.UserId, m.DepartmentId });
+        b.HasOne(m => m.User).WithMany(u => u.Departments).HasForeignKey(m => m.UserId);
+        b.HasOne(m => m.Department).WithMany().HasForeignKey(m => m.DepartmentId);
+    }
+}
+
+internal sealed class TeamMemberConfiguration : IEntityTypeConfiguration<TeamMember>
+{
+    public void Configure(EntityTypeBuilder<TeamMember> b)
+    {
+        b.HasKey(m => new { m.UserId, m.TeamId });
+        b.HasOne(m => m.User).WithMany(u => u.Teams).HasForeignKey(m => m.UserId);
+        b.HasOne(m => m.Team).WithMany(t => t.Members).HasForeignKey(m => m.TeamId);
+    }
+}
+
+internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
+{
+    public void Configure(EntityTypeBuilder<Category> b)
+    {
+        b.Property(c => c.Name).HasMaxLength(100);
+        b.Property(c => c.Description).HasMaxLength(1000);
+        b.HasIndex(c => new { c.DepartmentId, c.Name }).IsUnique();
+        b.HasOne(c => c.Department).WithMany(d => d.Categories).HasForeignKey(c => c.DepartmentId);
+    }
+}
+
+internal sealed class CustomFieldConfiguration : IEntityTypeConfiguration<CustomField>
+{
+    public void Configure(EntityTypeBuilder<CustomField> b)
+    {
+        b.Property(f => f.Label).HasMaxLength(100);
+        b.Property(f => f.Options).HasMaxLength(4000);
+        b.Property(f => f.Kind).HasConversion<string>().HasMaxLength(20);
+        b.HasOne(f => f.Category).WithMany(c => c.Fields).HasForeignKey(f => f.CategoryId);
+        b.Ignore(f => f.OptionList);
+    }
+}
+
+internal sealed class TicketTypeConfiguration : IEntityTypeConfiguration<TicketType>
+{
+    public void Configure(EntityTypeBuilder<TicketType> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.HasIndex(t => t.Name).IsUnique();
+    }
+}
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> b)
+    {
+        b.Property(t => t.Key).HasMaxLength(20);
+        b.Property(t => t.Title).HasMaxLength(TicketLimits.TitleMax);
+        b.Property(t => t.Description).HasMaxLength(TicketLimits.TextMax);
+        b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(t => t.Priority).HasConversion<int>();
+        b.Property(t => t.Version).IsConcurrencyToken();
+        b.HasIndex(t => t.Key).IsUnique();
+        b.HasIndex(t => new { t.DepartmentId, t.Number }).IsUnique();
+        b.HasIndex(t => new { t.DepartmentId, t.Status, t.UpdatedAt });
+        b.HasIndex(t => new { t.DepartmentId, t.UpdatedAt });
+        b.HasIndex(t => new { t.DepartmentId, t.AssigneeId });
+        b.HasIndex(t => new { t.RequesterId, t.UpdatedAt });
+        b.HasOne(t => t.Department).WithMany().HasForeignKey(t => t.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Category).WithMany().HasForeignKey(t => t.CategoryId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Type).WithMany().HasForeignKey(t => t.TypeId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Requester).WithMany().HasForeignKey(t => t.RequesterId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(t => t.Assignee).WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(t => t.Team).WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class TicketFieldValueConfiguration : IEntityTypeConfiguration<TicketFieldValue>
+{
+    public void Configure(EntityTypeBuilder<TicketFieldValue> b)
+    {
+        b.HasKey(v => new { v.TicketId, v.FieldId });
+        b.Property(v => v.Value).HasMaxLength(TicketLimits.FieldValueMax);
+        b.HasOne<Ticket>().WithMany(t => t.FieldValues).HasForeignKey(v => v.TicketId);
+        b.HasOne(v => v.Field).WithMany().HasForeignKey(v => v.FieldId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class TicketWatcherConfiguration : IEntityTypeConfiguration<TicketWatcher>
+{
+    public void Configure(EntityTypeBuilder<TicketWatcher> b)
+    {
+        b.HasKey(w => new { w.TicketId, w.UserId });
+        b.HasOne<Ticket>().WithMany(t => t.Watchers).HasForeignKey(w => w.TicketId);
+        b.HasOne(w => w.User).WithMany().HasForeignKey(w => w.UserId);
+    }
+}
+
+internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<TicketEvent>
+{
+    public void Configure(EntityTypeBuilder<TicketEvent> b)
+    {
+        b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(30);
+        b.Property(e => e.Body).HasMaxLength(TicketLimits.TextMax);
+        b.Property(e => e.Subject).HasMaxLength(100);
+        b.Property(e => e.OldValue).HasMaxLength(TicketLimits.FieldValueMax);
+        b.Property(e => e.NewValue).HasMaxLength(TicketLimits.FieldValueMax);
+        b.HasIndex(e => new { e.TicketId, e.Id });
+        b.HasOne<Ticket>().WithMany(t => t.Events).HasForeignKey(e => e.TicketId);
+        b.HasOne(e => e.Actor).WithMany().HasForeignKey(e => e.ActorId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
+{
+    public void Configure(EntityTypeBuilder<Attachment> b)
+    {
+        b.Property(a => a.FileName).HasMaxLength(255);
+        b.Property(a => a.ContentType).HasMaxLength(100);
+        b.HasOne<Ticket>().WithMany(t => t.Attachments).HasForeignKey(a => a.TicketId);
+        b.HasOne(a => a.Content).WithOne().HasForeignKey<AttachmentContent>(c => c.AttachmentId);
+    }
+}
+
+internal sealed class AttachmentContentConfiguration : IEntityTypeConfiguration<AttachmentContent>
+{
+    public void Configure(EntityTypeBuilder<AttachmentContent> b) => b.HasKey(c => c.AttachmentId);
+}

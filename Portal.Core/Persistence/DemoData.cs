@@ -1,0 +1,299 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Departments;
+using Portal.Core.Security;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Core.Persistence;
+
+public sealed record DemoAccount(string Email, string Name, string What);
+
+/// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
+public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+{
+    public const string Password = "Demo!2026";
+    private const string Domain = "acme.example";
+
+    public static readonly IReadOnlyList<DemoAccount> Accounts =
+    [
+        new($"ada.admin@{Domain}", "Ada Admin", "Admin: configures departments, categories and users"),
+        new($"sam.supervisor@{Domain}", "Sam Supervisor", "Supervisor of IT"),
+        new($"ivan.agent@{Domain}", "Ivan Agent", "IT agent, Service Desk team"),
+        new($"hana.agent@{Domain}", "Hana Agent", "HR agent"),
+        new($"felix.agent@{Domain}", "Felix Agent", "Facilities agent"),
+        new($"erin.employee@{Domain}", "Erin Employee", "Employee (requester)"),
+        new($"victor.vip@{Domain}", "Victor Vip", "Employee tagged VIP"),
+    ];
+
+    private static readonly string[] FirstNames =
+    [
+        "Amira", "Ben", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hugo", "Isla", "Jonas", "Kenji", "Lena",
+        "Marco", "Nadia", "Oscar", "Priya", "Quentin", "Rosa", "Stefan", "Tara", "Umar", "Vera", "Wim", "Xenia",
+        "Yusuf", "Zoe", "Anton", "Bea", "Carl", "Dana", "Emil", "Fiona", "Gustav",
+    ];
+
+    private static readonly string[] LastNames =
+    [
+        "Novak", "Okafor", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jansen",
+        "Kowalski", "Laine", "Moreau", "Nakamura", "Olsen", "Petrov", "Quinn", "Rossi", "Schmidt", "Tanaka",
+        "Umarov", "Varga", "Weber", "Xu", "Yilmaz", "Zeller", "Andersen", "Brandt", "Cohen", "Dahl", "Engel", "Frey",
+    ];
+
+    private sealed record CategorySpec(string Name, string Description, (string Label, FieldKind Kind, bool Required, string Options, bool Public)[] Fields, string[] Titles);
+
+    private static readonly Dictionary<string, CategorySpec[]> Categories = new()
+    {
+        ["IT"] =
+        [
+            new("Laptop problem", "Your laptop is slow, broken or will not start.",
+                [("Asset tag", FieldKind.Text, true, "", true), ("Operating system", FieldKind.Choice, true, "Windows 11\nmacOS\nLinux", true),
+                 ("Can you still work?", FieldKind.YesNo, false, "", true), ("Diagnosed fault", FieldKind.Text, false, "", false)],
+                ["Laptop will not boot after update", "Battery drains within an hour", "Keyboard keys stuck", "Screen flickers", "Fan very loud and hot", "Laptop freezes in video calls"]),
+            new("Access request", "Access to a system, share or application.",
+                [("System", FieldKind.Choice, true, "ERP\nCRM\nFile share\nVPN\nHR portal", true), ("Needed by", FieldKind.Date, false, "", true),
+                 ("Approving manager", FieldKind.Text, true, "", true)],
+                ["Need access to the CRM", "VPN access for remote work", "Read access to finance share", "ERP role for new project"]),
+            new("System down", "A system many people rely on is not working.",
+                [("System", FieldKind.Choice, true, "Email\nERP\nCRM\nWi-Fi\nPrinters\nOther", true), ("People affected", FieldKind.Number, false, "", true)],
+                ["Email is down for the whole floor", "ERP not responding", "Wi-Fi down in building B", "Printers offline"]),
+            new("Software install", "Install or update software.", [("Software name", FieldKind.Text, true, "", true)],
+                ["Install Visio", "Update the PDF editor", "Need Python on my laptop"]),
+        ],
+        ["HR"] =
+        [
+            new("Payroll question", "Questions about your pay slip, tax or deductions.",
+                [("Pay period", FieldKind.Text, true, "", true), ("Amount in question", FieldKind.Number, false, "", true)],
+                ["Overtime missing from pay slip", "Wrong tax code", "Bonus not paid", "Pension deduction changed"]),
+            new("Onboarding", "Everything a new colleague needs on day one.",
+                [("New starter name", FieldKind.Text, true, "", true), ("Start date", FieldKind.Date, true, "", true),
+                 ("Needs a laptop", FieldKind.YesNo, true, "", true)],
+                ["New starter in Sales", "Onboarding for the new analyst", "Intern starting next month"]),
+            new("Leave and absence", "Holiday, sick leave, parental leave.", [("From", FieldKind.Date, false, "", true), ("To", FieldKind.Date, false, "", true)],
+                ["Parental leave question", "Holiday balance looks wrong", "Sick note upload"]),
+        ],
+        ["FAC"] =
+        [
+            new("Repair", "Something in the building is broken.",
+                [("Location", FieldKind.Text, true, "", true), ("Safety risk", FieldKind.YesNo, true, "", true),
+                 ("Contractor", FieldKind.Text, false, "", false)],
+                ["Leaking tap in kitchen 2", "Door lock broken", "Light flickering in corridor", "Heating not working on floor 3", "Broken chair"]),
+            new("Room booking problem", "A meeting room is double booked, locked or unusable.",
+                [("Room", FieldKind.Choice, true, "Aurora\nBoreal\nCanyon\nDelta\nEstuary", true), ("Date", FieldKind.Date, true, "", true)],
+                ["Aurora double booked", "Projector in Delta not working", "Canyon room locked"]),
+            new("Cleaning", "Cleaning and waste.", [("Location", FieldKind.Text, true, "", true)],
+                ["Bins not emptied", "Spill in the lobby", "Kitchen needs cleaning"]),
+        ],
+    };
+
+    /// <summary>Whether the database has no people and no tickets yet (the only state the demo loads into).</summary>
+    public async Task<bool> IsEmptyAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return !await db.Users.AnyAsync(ct) && !await db.Tickets.AnyAsync(ct);
+    }
+
+    /// <summary>Loads the demo organisation; refuses to touch a database that already has people or tickets.</summary>
+    public async Task<int> LoadAsync(int ticketCount = 300, CancellationToken ct = default)
+    {
+        if (!await IsEmptyAsync(ct))
+            throw new InvalidOperationException("The database already has users or tickets; the demo data loads only into an empty one.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rng = new Random(20261127);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var hash = new PasswordHasher<DeskUser>().HashPassword(new DeskUser(), Password);
+        var departments = await db.Departments.ToDictionaryAsync(d => d.Code, ct);
+        var types = await db.TicketTypes.ToDictionaryAsync(t => t.Name, ct);
+
+        DeskUser NewUser(string email, string name, DeskRole roles, string tags = "") => new()
+        {
+            UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email,
+            NormalizedEmail = email.ToUpperInvariant(), EmailConfirmed = true, PasswordHash = hash,
+            SecurityStamp = Guid.NewGuid().ToString("N"), DisplayName = name, Roles = roles, Tags = tags,
+            LockoutEnabled = true,
+        };
+
+        var admin = NewUser(Accounts[0].Email, Accounts[0].Name, DeskRole.Admin);
+        var sam = NewUser(Accounts[1].Email, Accounts[1].Name, DeskRole.Supervisor);
+        var ivan = NewUser(Accounts[2].Email, Accounts[2].Name, DeskRole.Agent);
+        var hana = NewUser(Accounts[3].Email, Accounts[3].Name, DeskRole.Agent);
+        var felix = NewUser(Accounts[4].Email, Accounts[4].Name, DeskRole.Agent);
+        var erin = NewUser(Accounts[5].Email, Accounts[5].Name, DeskRole.Requester);
+        var victor = NewUser(Accounts[6].Email, Accounts[6].Name, DeskRole.Requester, "VIP");
+        var people = new List<DeskUser> { admin, sam, ivan, hana, felix, erin, victor };
+        for (var i = 0; i < FirstNames.Length; i++)
+        {
+            var first = FirstNames[i];
+            var last = LastNames[i];
+            people.Add(NewUser($"{first.ToLowerInvariant()}.{last.ToLowerInvariant()}@{Domain}", $"{first} {last}", DeskRole.Requester,
+                i % 11 == 3 ? "VIP" : ""));
+        }
+
+        // Staff: besides the named demo accounts, a few generated people work in each department.
+        var extra = people.Skip(7).ToList();
+        var staffByDept = new Dictionary<string, List<DeskUser>>
+        {
+            ["IT"] = [sam, ivan, extra[0], extra[1], extra[2], extra[3]],
+            ["HR"] = [hana, extra[4], extra[5], extra[6]],
+            ["FAC"] = [felix, extra[7], extra[8], extra[9]],
+        };
+        extra[0].Roles = DeskRole.Agent;
+        extra[1].Roles = DeskRole.Agent;
+        extra[2].Roles = DeskRole.Agent;
+        extra[3].Roles = DeskRole.Agent;
+        extra[4].Roles = DeskRole.Supervisor;
+        extra[5].Roles = DeskRole.Agent;
+        extra[6].Roles = DeskRole.Agent;
+        extra[7].Roles = DeskRole.Supervisor;
+        extra[8].Roles = DeskRole.Agent;
+        extra[9].Roles = DeskRole.Agent;
+        foreach (var (code, staff) in staffByDept)
+            foreach (var person in staff)
+                person.Departments.Add(new DepartmentMember { DepartmentId = departments[code].Id });
+        admin.Departments.AddRange(departments.Values.Select(d => new DepartmentMember { DepartmentId = d.Id }));
+
+        // Managers: supervisors manage their agents; everyone else reports to one of three managers.
+        foreach (var (code, staff) in staffByDept)
+        {
+            var head = staff.First(p => p.Roles.HasFlag(DeskRole.Supervisor));
+            foreach (var p in staff.Where(p => p != head))
+                p.Manager = head;
+            departments[code].Head = head;
+        }
+
+        var managers = new[] { extra[10], extra[11], extra[12] };
+        foreach (var (p, i) in people.Where(p => p.Roles == DeskRole.Requester && !managers.Contains(p)).Select((p, i) => (p, i)))
+            p.Manager = managers[i % managers.Length];
+        db.Users.AddRange(people);
+
+        var teams = new Dictionary<string, List<Team>>
+        {
+            ["IT"] = [new Team { Name = "Service Desk" }, new Team { Name = "Senior" }, new Team { Name = "On-call" }],
+            ["HR"] = [new Team { Name = "People Services" }, new Team { Name = "Payroll" }],
+            ["FAC"] = [new Team { Name = "Maintenance" }, new Team { Name = "Workplace" }],
+        };
+        foreach (var (code, list) in teams)
+        {
+            departments[code].Teams.AddRange(list);
+            for (var i = 0; i < staffByDept[code].Count; i++)
+                list[i % list.Count].Members.Add(new TeamMember { User = staffByDept[code][i] });
+        }
+
+        teams["IT"][1].Members.Add(new TeamMember { User = sam });
+        var categories = new Dictionary<string, List<(Category Category, CategorySpec Spec)>>();
+        foreach (var (code, specs) in Categories)
+        {
+            categories[code] = [];
+            foreach (var spec in specs)
+            {
+                var category = new Category { Name = spec.Name, Description = spec.Description };
+                category.Fields.AddRange(spec.Fields.Select((f, i) => new CustomField
+                {
+                    Label = f.Label, Kind = f.Kind, Required = f.Required, Options = f.Options, VisibleToRequester = f.Public,
+                    SortOrder = i,
+                }));
+                departments[code].Categories.Add(category);
+                categories[code].Add((category, spec));
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        var requesters = people.Where(p => p.Roles == DeskRole.Requester).ToList();
+        var statuses = new[]
+        {
+            TicketStatus.New, TicketStatus.Open, TicketStatus.InProgress, TicketStatus.PendingRequester, TicketStatus.OnHold,
+            TicketStatus.Resolved, TicketStatus.Closed, TicketStatus.Closed, TicketStatus.Resolved, TicketStatus.Open,
+        };
+        var codes = departments.Keys.OrderBy(c => c).ToArray();
+        var created = new List<Ticket>();
+        for (var i = 0; i < ticketCount; i++)
+        {
+            var code = codes[rng.Next(codes.Length)];
+            var dept = departments[code];
+            var (category, spec) = categories[code][rng.Next(categories[code].Count)];
+            var requester = i < 12 ? (i % 2 == 0 ? erin : victor) : requesters[rng.Next(requesters.Count)];
+            var at = now.AddMinutes(-rng.Next(10, 60 * 24 * 60));
+            at = new DateTime(at.Year, at.Month, at.Day, at.Hour, at.Minute, at.Second, DateTimeKind.Utc);
+            var ageDays = (now - at).TotalDays;
+            var status = ageDays > 20 && rng.Next(4) > 0 ? TicketStatus.Closed : statuses[rng.Next(statuses.Length)];
+            var staff = staffByDept[code];
+            var assignee = status == TicketStatus.New ? null : staff[rng.Next(staff.Count)];
+            var priority = code == "IT" && spec.Name == "System down" ? TicketPriority.Critical
+                : (TicketPriority)rng.Next(0, 3);
+            var title = spec.Titles[rng.Next(spec.Titles.Length)];
+            var ticket = new Ticket
+            {
+                DepartmentId = dept.Id, Number = dept.NextTicketNumber, Key = $"{dept.Code}-{dept.NextTicketNumber}",
+                Title = title, Description = $"{title}. {Describe(rng)}", CategoryId = category.Id,
+                TypeId = types[spec.Name == "System down" ? "Incident" : "Request"].Id, Priority = priority, Status = status,
+                RequesterId = requester.Id, AssigneeId = assignee?.Id,
+                TeamId = assignee is null ? null : teams[code].FirstOrDefault(t => t.Members.Any(m => m.User == assignee))?.Id,
+                CreatedAt = at, UpdatedAt = at, Version = 1,
+            };
+            dept.NextTicketNumber++;
+            foreach (var field in category.Fields.Where(f => f.Required || rng.Next(2) == 0))
+                ticket.FieldValues.Add(new TicketFieldValue { FieldId = field.Id, Value = SampleValue(field, rng, at) });
+            ticket.Events.Add(new TicketEvent { At = at, ActorId = requester.Id, Kind = TicketEventKind.Created, IsPublic = true, Body = ticket.Description, NewValue = title });
+            var t = at;
+            if (assignee is not null)
+            {
+                t = t.AddMinutes(rng.Next(5, 240));
+                ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.AssigneeChanged, IsPublic = true, ByAgent = true, Subject = "Assignee", NewValue = assignee.DisplayName });
+                t = t.AddMinutes(rng.Next(1, 120));
+                ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.Reply, IsPublic = true, ByAgent = true, Body = AgentReplies[rng.Next(AgentReplies.Length)] });
+                ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Open) });
+                if (rng.Next(3) == 0)
+                {
+                    t = t.AddMinutes(rng.Next(1, 60));
+                    ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.InternalNote, IsPublic = false, ByAgent = true, Body = "Checked the logs; looks like the known issue from last week." });
+                }
+
+                if (status != TicketStatus.Open)
+                {
+                    t = t.AddMinutes(rng.Next(10, 60 * 24));
+                    ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.Open), NewValue = Display.Status(status) });
+                }
+            }
+
+            ticket.UpdatedAt = t > now ? now : t;
+            foreach (var e in ticket.Events.Where(e => e.At > now))
+                e.At = now;
+            created.Add(ticket);
+        }
+
+        db.Tickets.AddRange(created);
+        await db.SaveChangesAsync(ct);
+        return created.Count;
+    }
+
+    private static readonly string[] AgentReplies =
+    [
+        "Thanks for reporting this, I am looking into it now.",
+        "I have picked this up and will get back to you shortly.",
+        "Could you tell me when this started?",
+        "We have seen this before; I am applying the usual fix.",
+    ];
+
+    private static string Describe(Random rng) => rng.Next(3) switch
+    {
+        0 => "It started this morning and is blocking my work.",
+        1 => "This has happened a few times this week.",
+        _ => "Please help when you can.",
+    };
+
+    private static string SampleValue(CustomField field, Random rng, DateTime at) => field.Kind switch
+    {
+        FieldKind.Number => rng.Next(1, 200).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        FieldKind.Date => DateOnly.FromDateTime(at.AddDays(rng.Next(0, 30))).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        FieldKind.Choice => field.OptionList[rng.Next(field.OptionList.Count)],
+        FieldKind.YesNo => rng.Next(2) == 0 ? FieldRules.Yes : FieldRules.No,
+        _ => field.Label switch
+        {
+            "Asset tag" => $"LT-{rng.Next(1000, 9999)}",
+            "Pay period" => at.ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            "Location" => $"Building {(char)('A' + rng.Next(3))}, floor {rng.Next(1, 5)}",
+            _ => "See description",
+        },
+    };
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Core.Persistence;
+
+public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUserContext<DeskUser>(options)
+{
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<DepartmentMember> DepartmentMembers => Set<DepartmentMember>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<CustomField> CustomFields => Set<CustomField>();
+    public DbSet<TicketType> TicketTypes => Set<TicketType>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketFieldValue> TicketFieldValues => Set<TicketFieldValue>();
+    public DbSet<TicketWatcher> TicketWatchers => Set<TicketWatcher>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DeskDbContext).Assembly);
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Core.Persistence;
+
+public static class PortalCoreServices
+{
+    public const string ConnectionName = "Desk";
+
+    /// <summary>Registers the database, identity stores and every Core service.</summary>
+    public static IdentityBuilder AddPortalCore(this IServiceCollection services, IConfiguration configuration,
+        string contentRoot)
+    {
+        var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionName), contentRoot);
+        services.AddDbContextFactory<DeskDbContext>(o => ConfigureSqlite(o, connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ActorService>();
+        services.AddSingleton<TicketService>();
+        services.AddSingleton<QueueService>();
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<DepartmentAdminService>();
+        services.AddSingleton<UserAdminService>();
+        services.AddSingleton<DatabaseSetup>();
+        services.AddSingleton<DemoData>();
+
+        return services.AddIdentityCore<DeskUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<DeskDbContext>();
+    }
+
+    /// <summary>The configured connection string, or a desk.db file beside the content root; relative paths resolve there.</summary>
+    public static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=desk.db" : configured);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        builder.DefaultTimeout = 30;
+        builder.Pooling = true;
+        return builder.ToString();
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas());
+}

@@ -1,0 +1,18 @@
+namespace Portal.Core.Security;
+
+/// <summary>
+/// Who is acting, as the Core services see it: read from the database for every circuit or request,
+/// so that a role or membership change takes effect without a new sign-in.
+/// </summary>
+public sealed record Actor(string UserId, string DisplayName, DeskRole Roles, IReadOnlySet<int> DepartmentIds)
+{
+    public bool IsAdmin => Roles.HasFlag(DeskRole.Admin);
+    public bool IsAgent => Roles.HasFlag(DeskRole.Agent);
+    public bool IsSupervisor => Roles.HasFlag(DeskRole.Supervisor);
+
+    /// <summary>Works a department's queue: an admin anywhere, agents and supervisors in their departments.</summary>
+    public bool CanWorkIn(int departmentId) =>
+        IsAdmin || ((IsAgent || IsSupervisor) && DepartmentIds.Contains(departmentId));
+
+    public bool IsStaff => IsAdmin || IsAgent || IsSupervisor;
+}

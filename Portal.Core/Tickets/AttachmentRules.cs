@@ -1,0 +1,39 @@
+using Portal.Core.Common;
+
+namespace Portal.Core.Tickets;
+
+public static class AttachmentRules
+{
+    public const string Field = "Attachments";
+
+    public static void Check(IReadOnlyList<NewAttachment> files, ValidationErrors errors)
+    {
+        if (files.Count > TicketLimits.AttachmentsPerUpload)
+            errors.Add(Field, $"At most {TicketLimits.AttachmentsPerUpload} files can be attached at once.");
+        foreach (var file in files)
+        {
+            var ext = Path.GetExtension(file.FileName);
+            if (string.IsNullOrEmpty(ext) || !TicketLimits.AllowedAttachmentTypes.ContainsKey(ext))
+                errors.Add(Field, $"\"{file.FileName}\" is of a type that is not accepted. Accepted: " +
+                    string.Join(", ", TicketLimits.AllowedAttachmentTypes.Keys) + ".");
+            else if (file.Data.LongLength > TicketLimits.AttachmentMaxBytes)
+                errors.Add(Field, $"\"{file.FileName}\" is {Size(file.Data.LongLength)}; the limit is {Size(TicketLimits.AttachmentMaxBytes)}.");
+            else if (file.Data.LongLength == 0)
+                errors.Add(Field, $"\"{file.FileName}\" is empty.");
+            else if (file.FileName.Length > 255)
+                errors.Add(Field, "A file name must be at most 255 characters.");
+        }
+    }
+
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / (1024.0 * 1024):0.#} MB",
+    };
+
+    public static string ContentTypeFor(string fileName) =>
+        TicketLimits.AllowedAttachmentTypes.TryGetValue(Path.GetExtension(fileName), out var type)
+            ? type
+            : "application/octet-stream";
+}

@@ -1,0 +1,17 @@
+namespace Portal.Core.Tickets;
+
+/// <summary>How values are written for people.</summary>
+public static class Display
+{
+    public static string Status(TicketStatus status) => status switch
+    {
+        TicketStatus.New => "New",
+        TicketStatus.Open => "Open",
+        TicketStatus.InProgress => "In progress",
+        TicketStatus.PendingRequester => "Waiting on requester",
+        TicketStatus.OnHold => "On hold",
+        TicketStatus.Resolved => "Resolved",
+        TicketStatus.Closed => "Closed",
+        _ => status.ToString(),
+    };
+}

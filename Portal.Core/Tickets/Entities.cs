@@ -1,0 +1,144 @@
+using Portal.Core.Departments;
+using Portal.Core.Users;
+
+namespace Portal.Core.Tickets;
+
+public enum TicketStatus
+{
+    New,
+    Open,
+    InProgress,
+    PendingRequester,
+    OnHold,
+    Resolved,
+    Closed,
+}
+
+public enum TicketPriority
+{
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+public class Ticket
+{
+    public int Id { get; set; }
+    public int DepartmentId { get; set; }
+    public Department? Department { get; set; }
+    public int Number { get; set; }
+
+    /// <summary>The readable number, e.g. IT-1042.</summary>
+    public string Key { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public int CategoryId { get; set; }
+    public Category? Category { get; set; }
+    public int TypeId { get; set; }
+    public TicketType? Type { get; set; }
+    public TicketPriority Priority { get; set; } = TicketPriority.Normal;
+    public TicketStatus Status { get; set; } = TicketStatus.New;
+    public string RequesterId { get; set; } = "";
+    public DeskUser? Requester { get; set; }
+    public string? AssigneeId { get; set; }
+    public DeskUser? Assignee { get; set; }
+    public int? TeamId { get; set; }
+    public Team? Team { get; set; }
+
+    /// <summary>UTC.</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>UTC; the last change of any kind.</summary>
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Optimistic concurrency token, bumped by every change.</summary>
+    public int Version { get; set; }
+
+    public List<TicketFieldValue> FieldValues { get; set; } = [];
+    public List<TicketWatcher> Watchers { get; set; } = [];
+    public List<TicketEvent> Events { get; set; } = [];
+    public List<Attachment> Attachments { get; set; } = [];
+
+    public bool IsResolvedOrClosed => Status is TicketStatus.Resolved or TicketStatus.Closed;
+}
+
+public class TicketFieldValue
+{
+    public int TicketId { get; set; }
+    public int FieldId { get; set; }
+    public CustomField? Field { get; set; }
+    public string Value { get; set; } = "";
+}
+
+public class TicketWatcher
+{
+    public int TicketId { get; set; }
+    public string UserId { get; set; } = "";
+    public DeskUser? User { get; set; }
+}
+
+public enum TicketEventKind
+{
+    Created,
+    Reply,
+    InternalNote,
+    StatusChanged,
+    PriorityChanged,
+    AssigneeChanged,
+    TeamChanged,
+    CategoryChanged,
+    TypeChanged,
+    FieldChanged,
+    WatcherAdded,
+    WatcherRemoved,
+    Reopened,
+}
+
+/// <summary>One entry of a ticket's history. Appended, never changed.</summary>
+public class TicketEvent
+{
+    public long Id { get; set; }
+    public int TicketId { get; set; }
+    public DateTime At { get; set; }
+    public string? ActorId { get; set; }
+    public DeskUser? Actor { get; set; }
+    public TicketEventKind Kind { get; set; }
+
+    /// <summary>Seen by the requester: public replies and the changes a requester may know of.</summary>
+    public bool IsPublic { get; set; }
+
+    /// <summary>Reply or note text.</summary>
+    public string? Body { get; set; }
+
+    /// <summary>What changed (field label for field changes), with old and new values as shown to people.</summary>
+    public string? Subject { get; set; }
+    public string? OldValue { get; set; }
+    public string? NewValue { get; set; }
+
+    /// <summary>Whether the author was staff acting as staff (an agent's reply) or the requester.</summary>
+    public bool ByAgent { get; set; }
+}
+
+public class Attachment
+{
+    public int Id { get; set; }
+    public int TicketId { get; set; }
+    public long? EventId { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "";
+    public long Size { get; set; }
+    public DateTime UploadedAt { get; set; }
+    public string UploadedById { get; set; } = "";
+
+    /// <summary>Whether the requester may see it (files on internal notes are agent-only).</summary>
+    public bool IsPublic { get; set; } = true;
+    public AttachmentContent? Content { get; set; }
+}
+
+/// <summary>The bytes live in their own table so that lists of attachments never load them.</summary>
+public class AttachmentContent
+{
+    public int AttachmentId { get; set; }
+    public byte[] Data { get; set; } = [];
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+
+namespace Portal.Core.Tickets;
+
+/// <summary>A department's queue: paged, filtered and sorted in the database.</summary>
+public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    public const int MaxPageSize = 100;
+
+    public async Task<PagedResult<TicketSummary>> QueryAsync(Actor actor, QueueQuery q, CancellationToken ct = default)
+    {
+        if (!actor.CanWorkIn(q.DepartmentId))
+            throw new DeskForbiddenException("You are not an agent or supervisor of this department.");
+        var page = Math.Max(1, q.Page);
+        var pageSize = Math.Clamp(q.PageSize, 1, MaxPageSize);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Tickets.AsNoTracking().Where(t => t.DepartmentId == q.DepartmentId);
+        if (q.Statuses is { Count: > 0 } statuses)
+            query = query.Where(t => statuses.Contains(t.Status));
+        if (q.Priority is { } priority)
+            query = query.Where(t => t.Priority == priority);
+        if (q.CategoryId is { } categoryId)
+            query = query.Where(t => t.CategoryId == categoryId);
+        if (q.UnassignedOnly)
+            query = query.Where(t => t.AssigneeId == null);
+        else if (q.AssigneeId is { } assigneeId)
+            query = query.Where(t => t.AssigneeId == assigneeId);
+        if (q.TeamId is { } teamId)
+            query = query.Where(t => t.TeamId == teamId);
+        if (!string.IsNullOrWhiteSpace(q.Text))
+        {
+            var text = q.Text.Trim();
+            if (int.TryParse(text, out var number))
+                query = query.Where(t => t.Number == number || t.Title.Contains(text));
+            else if (text.Contains('-') && int.TryParse(text[(text.LastIndexOf('-') + 1)..], out var keyNumber))
+                query = query.Where(t => t.Number == keyNumber || t.Title.Contains(text));
+            else
+                query = query.Where(t => t.Title.Contains(text));
+        }
+
+        var total = await query.CountAsync(ct);
+        var ordered = (q.Sort, q.Descending) switch
+        {
+            (QueueSort.Created, false) => query.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
+            (QueueSort.Created, true) => query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
+            (QueueSort.Number, false) => query.OrderBy(t => t.Number),
+            (QueueSort.Number, true) => query.OrderByDescending(t => t.Number),
+            (QueueSort.Priority, false) => query.OrderBy(t => t.Priority).ThenBy(t => t.UpdatedAt),
+            (QueueSort.Priority, true) => query.OrderByDescending(t => t.Priority).ThenByDescending(t => t.UpdatedAt),
+            (QueueSort.Status, false) => query.OrderBy(t => t.Status).ThenByDescending(t => t.UpdatedAt),
+            (QueueSort.Status, true) => query.OrderByDescending(t => t.Status).ThenByDescending(t => t.UpdatedAt),
+            (QueueSort.Title, false) => query.OrderBy(t => t.Title).ThenBy(t => t.Id),
+            (QueueSort.Title, true) => query.OrderByDescending(t => t.Title).ThenBy(t => t.Id),
+            (_, false) => query.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Id),
+            _ => query.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
+        };
+        var items = await TicketService.Summaries(ordered.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new PagedResult<TicketSummary>(items, total, page, pageSize);
+    }
+}

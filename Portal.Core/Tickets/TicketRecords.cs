@@ -1,0 +1,118 @@
+using Portal.Core.Departments;
+
+namespace Portal.Core.Tickets;
+
+public sealed record TicketSummary(
+    int Id,
+    string Key,
+    string Title,
+    int DepartmentId,
+    string DepartmentName,
+    string CategoryName,
+    TicketPriority Priority,
+    TicketStatus Status,
+    string RequesterName,
+    string? AssigneeId,
+    string? AssigneeName,
+    string? TeamName,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
+{
+    public int PageCount => PageSize <= 0 ? 0 : (Total + PageSize - 1) / PageSize;
+}
+
+public sealed record FieldValueView(int FieldId, string Label, FieldKind Kind, bool Required, bool VisibleToRequester,
+    IReadOnlyList<string> Options, string? Value);
+
+public sealed record TicketEventView(long Id, DateTime At, string ActorName, TicketEventKind Kind, bool IsPublic,
+    bool ByAgent, string? Body, string? Subject, string? OldValue, string? NewValue,
+    IReadOnlyList<AttachmentView> Attachments);
+
+public sealed record AttachmentView(int Id, string FileName, long Size, bool IsPublic, DateTime UploadedAt);
+
+public sealed record PersonRef(string Id, string Name);
+
+/// <summary>
+/// A ticket as one actor may see it: for a requester (or a watcher who is not staff of the department)
+/// internal notes, internal attachments and agent-only fields are left out.
+/// </summary>
+public sealed record TicketDetails(
+    int Id,
+    string Key,
+    string Title,
+    string Description,
+    int DepartmentId,
+    string DepartmentName,
+    int CategoryId,
+    string CategoryName,
+    int TypeId,
+    string TypeName,
+    TicketPriority Priority,
+    TicketStatus Status,
+    PersonRef Requester,
+    bool RequesterIsVip,
+    PersonRef? Assignee,
+    int? TeamId,
+    string? TeamName,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    int Version,
+    bool StaffView,
+    IReadOnlyList<FieldValueView> Fields,
+    IReadOnlyList<PersonRef> Watchers,
+    IReadOnlyList<TicketEventView> Events,
+    IReadOnlyList<AttachmentView> Attachments);
+
+public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
+
+public sealed record NewTicketInput(
+    int DepartmentId,
+    int CategoryId,
+    string Title,
+    string Description,
+    IReadOnlyDictionary<int, string?> Fields,
+    IReadOnlyList<NewAttachment> Attachments,
+    int? TypeId = null,
+    TicketPriority Priority = TicketPriority.Normal);
+
+public sealed record CreatedTicket(int Id, string Key, string DepartmentName);
+
+/// <summary>The editable state of a ticket as an agent saves it; only what differs is changed.</summary>
+public sealed record TicketEdit(
+    TicketStatus Status,
+    TicketPriority Priority,
+    int CategoryId,
+    int TypeId,
+    string? AssigneeId,
+    int? TeamId,
+    IReadOnlyDictionary<int, string?> Fields);
+
+public enum QueueSort
+{
+    Updated,
+    Created,
+    Number,
+    Priority,
+    Status,
+    Title,
+}
+
+public sealed record QueueQuery(
+    int DepartmentId,
+    IReadOnlyCollection<TicketStatus>? Statuses = null,
+    TicketPriority? Priority = null,
+    int? CategoryId = null,
+    string? AssigneeId = null,
+    bool UnassignedOnly = false,
+    int? TeamId = null,
+    string? Text = null,
+    QueueSort Sort = QueueSort.Updated,
+    bool Descending = true,
+    int Page = 1,
+    int PageSize = 25)
+{
+    public static readonly IReadOnlyCollection<TicketStatus> OpenStatuses =
+        [TicketStatus.New, TicketStatus.Open, TicketStatus.InProgress, TicketStatus.PendingRequester, TicketStatus.OnHold];
+}

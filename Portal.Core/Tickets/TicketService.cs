@@ -1,0 +1,465 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Departments;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+
+namespace Portal.Core.Tickets;
+
+/// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
+public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+{
+    public const string DefaultTypeName = "Request";
+
+    public async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var errors = new ValidationErrors();
+        var title = input.Title?.Trim() ?? "";
+        var description = input.Description?.Trim() ?? "";
+        errors.Required(nameof(input.Title), title, "Title");
+        errors.MaxLength(nameof(input.Title), title, TicketLimits.TitleMax, "Title");
+        errors.Required(nameof(input.Description), description, "Description");
+        errors.MaxLength(nameof(input.Description), description, TicketLimits.TextMax, "Description");
+
+        var department = await db.Departments.AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == input.DepartmentId && d.IsActive, ct);
+        if (department is null)
+        {
+            errors.Add(nameof(input.DepartmentId), $"Department {input.DepartmentId} does not exist or takes no requests.");
+            errors.ThrowIfAny();
+        }
+
+        var category = await db.Categories.AsNoTracking().Include(c => c.Fields)
+            .FirstOrDefaultAsync(c => c.Id == input.CategoryId && c.IsActive, ct);
+        if (category is null || category.DepartmentId != department!.Id)
+        {
+            errors.Add(nameof(input.CategoryId), $"Category {input.CategoryId} is not a category of {department!.Name}.");
+            errors.ThrowIfAny();
+        }
+
+        // Requesters fill in only the fields they are shown; staff filing on someone's behalf see them all.
+        var formFields = category!.Fields.Where(f => f.IsActive && (f.VisibleToRequester || actor.CanWorkIn(department.Id)));
+        var values = FieldRules.Normalise(formFields, input.Fields, errors);
+        AttachmentRules.Check(input.Attachments, errors);
+
+        var typeId = input.TypeId;
+        if (typeId is { } requestedType)
+        {
+            if (!await db.TicketTypes.AnyAsync(t => t.Id == requestedType && t.IsActive, ct))
+                errors.Add(nameof(input.TypeId), $"Type {requestedType} does not exist.");
+        }
+        else
+        {
+            typeId = await db.TicketTypes.Where(t => t.Name == DefaultTypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct)
+                ?? await db.TicketTypes.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync(ct);
+        }
+
+        if (!Enum.IsDefined(input.Priority))
+            errors.Add(nameof(input.Priority), $"Priority {input.Priority} does not exist.");
+        errors.ThrowIfAny();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var dept = await db.Departments.FirstAsync(d => d.Id == department.Id, ct);
+            var number = dept.NextTicketNumber;
+            dept.NextTicketNumber++;
+            var ticket = new Ticket
+            {
+                DepartmentId = dept.Id,
+                Number = number,
+                Key = $"{dept.Code}-{number}",
+                Title = title,
+                Description = description,
+                CategoryId = category.Id,
+                TypeId = typeId!.Value,
+                Priority = input.Priority,
+                Status = TicketStatus.New,
+                RequesterId = actor.UserId,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = 1,
+            };
+            ticket.FieldValues.AddRange(values.Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
+            var created = new TicketEvent
+            {
+                At = now, ActorId = actor.UserId, Kind = TicketEventKind.Created, IsPublic = true,
+                Body = description, NewValue = title,
+            };
+            ticket.Events.Add(created);
+            db.Tickets.Add(ticket);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return new CreatedTicket(ticket.Id, ticket.Key, dept.Name);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // Another request took the same number first; take the next one.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task<PagedResult<TicketSummary>> ListMyRequestsAsync(Actor actor, bool openOnly, int page, int pageSize,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Tickets.AsNoTracking().Where(t => t.RequesterId == actor.UserId);
+        if (openOnly)
+            query = query.Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed);
+        var total = await query.CountAsync(ct);
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        var items = await Summaries(query.OrderByDescending(t => t.UpdatedAt).Skip((page - 1) * pageSize).Take(pageSize))
+            .ToListAsync(ct);
+        return new PagedResult<TicketSummary>(items, total, page, pageSize);
+    }
+
+    internal static IQueryable<TicketSummary> Summaries(IQueryable<Ticket> query) =>
+        query.Select(t => new TicketSummary(
+            t.Id, t.Key, t.Title, t.DepartmentId, t.Department!.Name, t.Category!.Name, t.Priority, t.Status,
+            t.Requester!.DisplayName, t.AssigneeId, t.Assignee != null ? t.Assignee.DisplayName : null,
+            t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt));
+
+    /// <summary>The ticket as the actor may see it; not found when the actor may not see it at all.</summary>
+    public async Task<TicketDetails> GetAsync(Actor actor, int ticketId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var t = await db.Tickets.AsNoTracking()
+            .Include(x => x.Department).Include(x => x.Category).Include(x => x.Type)
+            .Include(x => x.Requester).Include(x => x.Assignee).Include(x => x.Team)
+            .Include(x => x.FieldValues)
+            .Include(x => x.Watchers).ThenInclude(w => w.User)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(x => x.Id == ticketId, ct);
+        var staff = t is not null && actor.CanWorkIn(t.DepartmentId);
+        if (t is null || (!staff && t.RequesterId != actor.UserId && t.Watchers.All(w => w.UserId != actor.UserId)))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
+
+        var fields = await db.CustomFields.AsNoTracking()
+            .Where(f => f.CategoryId == t.CategoryId && (f.IsActive || t.FieldValues.Select(v => v.FieldId).Contains(f.Id)))
+            .OrderBy(f => f.SortOrder).ThenBy(f => f.Id).ToListAsync(ct);
+        var fieldViews = fields
+            .Where(f => staff || f.VisibleToRequester)
+            .Select(f => new FieldValueView(f.Id, f.Label, f.Kind, f.Required, f.VisibleToRequester, f.OptionList,
+                t.FieldValues.FirstOrDefault(v => v.FieldId == f.Id)?.Value))
+            .ToList();
+
+        var attachments = await db.Attachments.AsNoTracking()
+            .Where(a => a.TicketId == ticketId && (staff || a.IsPublic))
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.EventId, View = new AttachmentView(a.Id, a.FileName, a.Size, a.IsPublic, a.UploadedAt) })
+            .ToListAsync(ct);
+        var events = await db.TicketEvents.AsNoTracking()
+            .Where(e => e.TicketId == ticketId && (staff || e.IsPublic))
+            .OrderBy(e => e.Id)
+            .Select(e => new { e, ActorName = e.Actor != null ? e.Actor.DisplayName : "System" })
+            .ToListAsync(ct);
+        var eventViews = events.Select(x => new TicketEventView(x.e.Id, x.e.At, x.ActorName, x.e.Kind, x.e.IsPublic,
+                x.e.ByAgent, x.e.Body, x.e.Subject, x.e.OldValue, x.e.NewValue,
+                attachments.Where(a => a.EventId == x.e.Id).Select(a => a.View).ToList()))
+            .ToList();
+
+        return new TicketDetails(t.Id, t.Key, t.Title, t.Description, t.DepartmentId, t.Department!.Name, t.CategoryId,
+            t.Category!.Name, t.TypeId, t.Type!.Name, t.Priority, t.Status,
+            new PersonRef(t.RequesterId, t.Requester!.DisplayName), HasTag(t.Requester.Tags, "VIP"),
+            t.Assignee is null ? null : new PersonRef(t.Assignee.Id, t.Assignee.DisplayName),
+            t.TeamId, t.Team?.Name, t.CreatedAt, t.UpdatedAt, t.Version, staff, fieldViews,
+            t.Watchers.Select(w => new PersonRef(w.UserId, w.User!.DisplayName)).OrderBy(p => p.Name).ToList(),
+            eventViews, attachments.Select(a => a.View).ToList());
+    }
+
+    internal static bool HasTag(string tags, string tag) =>
+        tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Contains(tag, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Adds a public reply or (staff only) an internal note. A requester's reply reopens a resolved request
+    /// and takes a request waiting on them back to Open; an agent's first public reply opens a new ticket.
+    /// </summary>
+    public async Task ReplyAsync(Actor actor, int ticketId, string body, bool isPublic,
+        IReadOnlyList<NewAttachment> attachments, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        body = body?.Trim() ?? "";
+        errors.Required("Body", body, "Message");
+        errors.MaxLength("Body", body, TicketLimits.TextMax, "Message");
+        AttachmentRules.Check(attachments, errors);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        var staff = ticket is not null && actor.CanWorkIn(ticket.DepartmentId);
+        if (ticket is null || (!staff && ticket.RequesterId != actor.UserId && ticket.Watchers.All(w => w.UserId != actor.UserId)))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
+        if (!isPublic && !staff)
+            throw new DeskForbiddenException("Only agents of the department can add internal notes.");
+        if (ticket.Status == TicketStatus.Closed && !staff)
+            errors.Add("Body", "This request is closed and takes no more replies; please file a new request.");
+        errors.ThrowIfAny();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var reply = new TicketEvent
+        {
+            TicketId = ticket.Id, At = now, ActorId = actor.UserId,
+            Kind = isPublic ? TicketEventKind.Reply : TicketEventKind.InternalNote,
+            IsPublic = isPublic, ByAgent = staff, Body = body,
+        };
+        db.TicketEvents.Add(reply);
+
+        TicketStatus? newStatus = null;
+        if (isPublic && staff && ticket.Status == TicketStatus.New)
+            newStatus = TicketStatus.Open;
+        else if (isPublic && !staff && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
+            newStatus = TicketStatus.Open;
+        if (newStatus is { } status)
+        {
+            db.TicketEvents.Add(new TicketEvent
+            {
+                TicketId = ticket.Id, At = now, ActorId = actor.UserId,
+                Kind = ticket.Status == TicketStatus.Resolved ? TicketEventKind.Reopened : TicketEventKind.StatusChanged,
+                IsPublic = true, ByAgent = staff, Subject = "Status",
+                OldValue = Display.Status(ticket.Status), NewValue = Display.Status(status),
+            });
+            ticket.Status = status;
+            ticket.Version++;
+        }
+
+        ticket.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Saves an agent's edit. Fails with a conflict, changing nothing, when someone else changed the
+    /// ticket since <paramref name="expectedVersion"/> was read.
+    /// </summary>
+    public async Task<int> UpdateAsync(Actor actor, int ticketId, int expectedVersion, TicketEdit edit,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ticket = await db.Tickets.Include(t => t.FieldValues).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
+        if (ticket.Version != expectedVersion)
+            throw await ConflictAsync(db, ticket, ct);
+
+        var errors = new ValidationErrors();
+        if (!Enum.IsDefined(edit.Status))
+            errors.Add(nameof(edit.Status), $"Status {edit.Status} does not exist.");
+        if (!Enum.IsDefined(edit.Priority))
+            errors.Add(nameof(edit.Priority), $"Priority {edit.Priority} does not exist.");
+        var category = await db.Categories.AsNoTracking().Include(c => c.Fields)
+            .FirstOrDefaultAsync(c => c.Id == edit.CategoryId && c.DepartmentId == ticket.DepartmentId, ct);
+        if (category is null)
+            errors.Add(nameof(edit.CategoryId), $"Category {edit.CategoryId} is not a category of this department.");
+        var type = await db.TicketTypes.AsNoTracking().FirstOrDefaultAsync(t => t.Id == edit.TypeId, ct);
+        if (type is null)
+            errors.Add(nameof(edit.TypeId), $"Type {edit.TypeId} does not exist.");
+        string? assigneeName = null;
+        if (edit.AssigneeId is { } assigneeId)
+        {
+            assigneeName = await db.Users.Where(u => u.Id == assigneeId && u.IsActive
+                    && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0
+                    && u.Departments.Any(m => m.DepartmentId == ticket.DepartmentId))
+                .Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+            if (assigneeName is null)
+                errors.Add(nameof(edit.AssigneeId), "The assignee must be an active agent or supervisor of this department.");
+        }
+
+        string? teamName = null;
+        if (edit.TeamId is { } teamId)
+        {
+            teamName = await db.Teams.Where(t => t.Id == teamId && t.DepartmentId == ticket.DepartmentId)
+                .Select(t => t.Name).FirstOrDefaultAsync(ct);
+            if (teamName is null)
+                errors.Add(nameof(edit.TeamId), "The team must be a team of this department.");
+        }
+
+        var fields = category?.Fields.Where(f => f.IsActive).ToList() ?? [];
+        // A required field may stay empty on an older ticket, but an agent cannot empty one that has a value.
+        var values = FieldRules.Normalise(fields, edit.Fields, errors, enforceRequired: false);
+        foreach (var field in fields.Where(f => f.Required && !values.ContainsKey(f.Id)
+                     && ticket.FieldValues.Any(v => v.FieldId == f.Id)))
+            errors.Add(FieldRules.ErrorKey(field.Id), $"{field.Label} is required.");
+        errors.ThrowIfAny();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changes = new List<TicketEvent>();
+        void Change(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
+            changes.Add(new TicketEvent
+            {
+                TicketId = ticket.Id, At = now, ActorId = actor.UserId, Kind = kind, IsPublic = isPublic, ByAgent = true,
+                Subject = subject, OldValue = oldValue, NewValue = newValue,
+            });
+
+        if (edit.Status != ticket.Status)
+        {
+            var kind = ticket.IsResolvedOrClosed && edit.Status is not (TicketStatus.Resolved or TicketStatus.Closed)
+                ? TicketEventKind.Reopened
+                : TicketEventKind.StatusChanged;
+            Change(kind, "Status", Display.Status(ticket.Status), Display.Status(edit.Status), true);
+            ticket.Status = edit.Status;
+        }
+
+        if (edit.Priority != ticket.Priority)
+        {
+            Change(TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), edit.Priority.ToString(), true);
+            ticket.Priority = edit.Priority;
+        }
+
+        if (edit.CategoryId != ticket.CategoryId)
+        {
+            var oldName = await db.Categories.Where(c => c.Id == ticket.CategoryId).Select(c => c.Name).FirstAsync(ct);
+            Change(TicketEventKind.CategoryChanged, "Category", oldName, category!.Name, true);
+            ticket.CategoryId = edit.CategoryId;
+        }
+
+        if (edit.TypeId != ticket.TypeId)
+        {
+            var oldName = await db.TicketTypes.Where(t => t.Id == ticket.TypeId).Select(t => t.Name).FirstAsync(ct);
+            Change(TicketEventKind.TypeChanged, "Type", oldName, type!.Name, false);
+            ticket.TypeId = edit.TypeId;
+        }
+
+        if (edit.AssigneeId != ticket.AssigneeId)
+        {
+            var oldName = ticket.AssigneeId is null ? null
+                : await db.Users.Where(u => u.Id == ticket.AssigneeId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+            Change(TicketEventKind.AssigneeChanged, "Assignee", oldName, assigneeName, true);
+            ticket.AssigneeId = edit.AssigneeId;
+        }
+
+        if (edit.TeamId != ticket.TeamId)
+        {
+            var oldName = ticket.TeamId is null ? null
+                : await db.Teams.Where(t => t.Id == ticket.TeamId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+            Change(TicketEventKind.TeamChanged, "Team", oldName, teamName, false);
+            ticket.TeamId = edit.TeamId;
+        }
+
+        foreach (var field in fields)
+        {
+            var current = ticket.FieldValues.FirstOrDefault(v => v.FieldId == field.Id);
+            values.TryGetValue(field.Id, out var next);
+            if (current?.Value == next)
+                continue;
+            Change(TicketEventKind.FieldChanged, field.Label, current?.Value, next, field.VisibleToRequester);
+            if (next is null)
+                ticket.FieldValues.Remove(current!);
+            else if (current is null)
+                ticket.FieldValues.Add(new TicketFieldValue { FieldId = field.Id, Value = next });
+            else
+                current.Value = next;
+        }
+
+        if (changes.Count == 0)
+            return ticket.Version;
+
+        db.TicketEvents.AddRange(changes);
+        ticket.UpdatedAt = now;
+        ticket.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await tx.RollbackAsync(ct);
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            var current = await fresh.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticketId, ct);
+            throw await ConflictAsync(fresh, current, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return ticket.Version;
+    }
+
+    private static async Task<DeskConflictException> ConflictAsync(DeskDbContext db, Ticket ticket, CancellationToken ct)
+    {
+        var last = await db.TicketEvents.AsNoTracking().Where(e => e.TicketId == ticket.Id)
+            .OrderByDescending(e => e.Id)
+            .Select(e => new { e.At, Name = e.Actor != null ? e.Actor.DisplayName : "the system" })
+            .FirstOrDefaultAsync(ct);
+        var who = last is null ? "someone else" : $"{last.Name} at {last.At:yyyy-MM-dd HH:mm} UTC";
+        return new DeskConflictException(
+            $"{ticket.Key} was changed by {who} after you opened it. Nothing of yours was saved: " +
+            "the current values are shown, your edits are kept beside them; review and save again.");
+    }
+
+    /// <summary>Assigns the ticket to the acting agent, whatever it was before, unless someone changed it meanwhile.</summary>
+    public async Task<int> AssignToMeAsync(Actor actor, int ticketId, int expectedVersion, CancellationToken ct = default)
+    {
+        var current = await GetAsync(actor, ticketId, ct);
+        if (!current.StaffView)
+            throw new DeskForbiddenException("Only agents of the department can take a ticket.");
+        var edit = new TicketEdit(current.Status, current.Priority, current.CategoryId, current.TypeId, actor.UserId,
+            current.TeamId, current.Fields.ToDictionary(f => f.FieldId, f => f.Value));
+        return await UpdateAsync(actor, ticketId, expectedVersion, edit, ct);
+    }
+
+    public async Task SetWatcherAsync(Actor actor, int ticketId, string userId, bool watch, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.IsActive, ct)
+            ?? throw new DeskValidationException("Watcher", "No active user with that id.");
+        var existing = ticket.Watchers.FirstOrDefault(w => w.UserId == userId);
+        if (watch == (existing is not null))
+            return;
+        if (watch)
+            ticket.Watchers.Add(new TicketWatcher { UserId = userId });
+        else
+            ticket.Watchers.Remove(existing!);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.TicketEvents.Add(new TicketEvent
+        {
+            TicketId = ticketId, At = now, ActorId = actor.UserId, ByAgent = true, IsPublic = false,
+            Kind = watch ? TicketEventKind.WatcherAdded : TicketEventKind.WatcherRemoved,
+            Subject = "Watcher", NewValue = user.DisplayName,
+        });
+        ticket.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public sealed record AttachmentFile(string FileName, string ContentType, byte[] Data);
+
+    public async Task<AttachmentFile> GetAttachmentAsync(Actor actor, int attachmentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var a = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(x => x.Id == attachmentId, ct)
+            ?? throw new DeskNotFoundException($"Attachment {attachmentId} does not exist or you may not see it.");
+        var details = await GetAsync(actor, a.TicketId, ct);
+        if (!details.StaffView && !a.IsPublic)
+            throw new DeskNotFoundException($"Attachment {attachmentId} does not exist or you may not see it.");
+        var data = await db.AttachmentContents.Where(c => c.AttachmentId == attachmentId).Select(c => c.Data).FirstAsync(ct);
+        return new AttachmentFile(a.FileName, a.ContentType, data);
+    }
+
+    private static void AddAttachments(DeskDbContext db, int ticketId, long eventId, string userId,
+        IReadOnlyList<NewAttachment> files, bool isPublic, DateTime now)
+    {
+        foreach (var f in files)
+        {
+            db.Attachments.Add(new Attachment
+            {
+                TicketId = ticketId, EventId = eventId, FileName = Path.GetFileName(f.FileName),
+                ContentType = AttachmentRules.ContentTypeFor(f.FileName), Size = f.Data.LongLength,
+                UploadedAt = now, UploadedById = userId, IsPublic = isPublic,
+                Content = new AttachmentContent { Data = f.Data },
+            });
+        }
+    }
+}

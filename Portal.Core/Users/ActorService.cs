@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+
+namespace Portal.Core.Users;
+
+public sealed class ActorService(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    /// <summary>The acting user with current roles and memberships, or null when unknown or deactivated.</summary>
+    public async Task<Actor?> LoadAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId && u.IsActive)
+            .Select(u => new { u.Id, u.DisplayName, u.Roles, Departments = u.Departments.Select(d => d.DepartmentId).ToList() })
+            .FirstOrDefaultAsync(ct);
+        return user is null
+            ? null
+            : new Actor(user.Id, user.DisplayName, user.Roles, user.Departments.ToHashSet());
+    }
+}
