@@ -26,6 +26,7 @@ public static class PortalCoreServices
         services.AddSingleton<CatalogService>();
         services.AddSingleton<DepartmentAdminService>();
         services.AddSingleton<UserAdminService>();
+        services.AddSingleton<ExternalUserService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Departments;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+
+namespace Portal.Core.Users;
+
+/// <summary>Who an external sign-in (Entra ID) says the person is, already mapped to desk roles and departments.</summary>
+public sealed record ExternalIdentity(string ObjectId, string Email, string DisplayName, DeskRole Roles,
+    IReadOnlyCollection<string> DepartmentCodes);
+
+/// <summary>Finds or creates the local user behind an Entra ID sign-in and keeps its roles in step with Entra ID.</summary>
+public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    /// <summary>The local user id, or null when that user was deactivated here.</summary>
+    public async Task<string?> ProvisionAsync(ExternalIdentity who, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var email = who.Email.Trim();
+        var user = await db.Users.Include(u => u.Departments)
+                       .FirstOrDefaultAsync(u => u.ExternalObjectId == who.ObjectId, ct)
+                   ?? await db.Users.Include(u => u.Departments)
+                       .FirstOrDefaultAsync(u => u.NormalizedEmail == email.ToUpperInvariant(), ct);
+        if (user is null)
+        {
+            user = new DeskUser
+            {
+                UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email,
+                NormalizedEmail = email.ToUpperInvariant(), EmailConfirmed = true,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+            };
+            db.Users.Add(user);
+        }
+        else if (!user.IsActive)
+        {
+            return null;
+        }
+
+        user.ExternalObjectId = who.ObjectId;
+        user.DisplayName = string.IsNullOrWhiteSpace(who.DisplayName) ? email : who.DisplayName.Trim();
+        user.Roles = who.Roles;
+        var codes = who.DepartmentCodes.Select(c => c.ToUpperInvariant()).ToList();
+        var departmentIds = await db.Departments.Where(d => codes.Contains(d.Code)).Select(d => d.Id).ToListAsync(ct);
+        user.Departments.RemoveAll(m => !departmentIds.Contains(m.DepartmentId));
+        user.Departments.AddRange(departmentIds.Where(id => user.Departments.All(m => m.DepartmentId != id))
+            .Select(id => new DepartmentMember { UserId = user.Id, DepartmentId = id }));
+        await db.SaveChangesAsync(ct);
+        return user.Id;
+    }
+}

@@ -1,0 +1,18 @@
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+using Portal.Security;
+
+namespace Portal.Api;
+
+public static class AttachmentEndpoints
+{
+    public static void MapAttachmentEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/attachments/{id:int}", async (int id, HttpContext http, ActorService actors, TicketService tickets,
+                CancellationToken ct) =>
+            {
+                var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                var file = await tickets.GetAttachmentAsync(actor, id, ct);
+                return Results.File(file.Data, file.ContentType, file.FileName);
+            })
+            .RequireAuthorization();
+}

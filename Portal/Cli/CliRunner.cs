@@ -1,0 +1,151 @@
+using Portal.Core.Common;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+using Portal.Core.Users;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// Admin verbs run from the same binary and configuration as the web app:
+/// <c>migrate</c>, <c>seed --demo</c>, <c>users add ...</c>, <c>users list</c>.
+/// Exit codes: 0 done, 1 refused or failed, 2 the command line was wrong.
+/// </summary>
+public static class CliRunner
+{
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "help", "--help"];
+
+    public const string Usage = """
+        InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
+
+          migrate                      apply database migrations and exit
+          seed --demo                  load the demo organisation into an empty database
+          users add --email E --name N --password P [--role Agent|Supervisor|Admin]... [--department CODE]... [--tags VIP]
+                                       create a local user (the password may come from DESK_PASSWORD instead)
+          users list                   list every user with roles and departments
+          help                         show this text
+
+        With no command the web app starts. Configuration (appsettings.json, environment variables such as
+        ConnectionStrings__Desk) is the same as the web app's.
+        """;
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        if (args[0] is "help" or "--help")
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
+        await using var app = builder.Build();
+        var services = app.Services;
+        try
+        {
+            var applied = await services.GetRequiredService<DatabaseSetup>().MigrateAsync();
+            switch (args)
+            {
+                case ["migrate"]:
+                    await output.WriteLineAsync(applied.Count == 0
+                        ? "The database is up to date."
+                        : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
+                    return 0;
+                case ["seed", "--demo"]:
+                    var demo = services.GetRequiredService<DemoData>();
+                    if (!await demo.IsEmptyAsync())
+                    {
+                        await error.WriteLineAsync("seed: the database already has users or tickets; the demo data loads only into an empty database.");
+                        return 1;
+                    }
+
+                    var count = await demo.LoadAsync();
+                    await output.WriteLineAsync($"Loaded the demo organisation: {DemoData.Accounts.Count} named sign-ins, {count} tickets. Password for every demo account: {DemoData.Password}");
+                    return 0;
+                case ["seed", ..]:
+                    await error.WriteLineAsync("seed: say what to load: seed --demo");
+                    return 2;
+                case ["users", "add", .. var rest]:
+                    return await AddUserAsync(services, rest, output, error);
+                case ["users", "list"]:
+                    return await ListUsersAsync(services, output);
+                default:
+                    await error.WriteLineAsync($"Unknown command: {string.Join(' ', args)}\n\n{Usage}");
+                    return 2;
+            }
+        }
+        catch (DeskValidationException ex)
+        {
+            foreach (var (field, message) in ex.Errors)
+                await error.WriteLineAsync($"{field}: {message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> AddUserAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    {
+        var options = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                await error.WriteLineAsync($"users add: expected --option value, got \"{args[i]}\"");
+                return 2;
+            }
+
+            var key = args[i][2..];
+            if (key is not ("email" or "name" or "password" or "role" or "department" or "tags"))
+            {
+                await error.WriteLineAsync($"users add: unknown option --{key}");
+                return 2;
+            }
+
+            if (!options.TryGetValue(key, out var list))
+                options[key] = list = [];
+            list.Add(args[++i]);
+        }
+
+        var roles = DeskRole.Requester;
+        foreach (var name in options.GetValueOrDefault("role", []).SelectMany(r => r.Split(',', StringSplitOptions.TrimEntries)))
+        {
+            if (!Enum.TryParse<DeskRole>(name, ignoreCase: true, out var role) || int.TryParse(name, out _))
+            {
+                await error.WriteLineAsync($"users add: --role \"{name}\" is not one of Requester, Agent, Supervisor, Admin");
+                return 2;
+            }
+
+            roles |= role;
+        }
+
+        var codes = options.GetValueOrDefault("department", []).Select(c => c.Trim().ToUpperInvariant()).ToList();
+        var catalog = await services.GetRequiredService<Portal.Core.Departments.CatalogService>().ListDepartmentsAsync();
+        var unknown = codes.Where(c => catalog.All(d => d.Code != c)).ToList();
+        if (unknown.Count > 0)
+        {
+            await error.WriteLineAsync($"users add: --department {string.Join(", ", unknown)} does not exist (known: {string.Join(", ", catalog.Select(d => d.Code))})");
+            return 1;
+        }
+
+        var password = options.GetValueOrDefault("password")?.LastOrDefault() ?? Environment.GetEnvironmentVariable("DESK_PASSWORD");
+        var input = new UserInput(null, options.GetValueOrDefault("email")?.LastOrDefault() ?? "",
+            options.GetValueOrDefault("name")?.LastOrDefault() ?? "", password, roles,
+            catalog.Where(d => codes.Contains(d.Code)).Select(d => d.Id).ToList(), [], null,
+            options.GetValueOrDefault("tags")?.LastOrDefault() ?? "", true);
+        var id = await services.GetRequiredService<UserAdminService>().SaveAsync(UserAdminService.Console, input);
+        await output.WriteLineAsync($"Created {input.Email} ({roles}) with id {id}.");
+        return 0;
+    }
+
+    private static async Task<int> ListUsersAsync(IServiceProvider services, TextWriter output)
+    {
+        var page = await services.GetRequiredService<UserAdminService>().ListAsync(UserAdminService.Console, null, 1, 200);
+        foreach (var u in page.Items)
+            await output.WriteLineAsync($"{u.Email,-40} {u.DisplayName,-25} {u.Roles,-28} {u.Departments,-12} {(u.IsActive ? "" : "deactivated")}");
+        await output.WriteLineAsync($"{page.Total} user(s)");
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Portal.Core.Users;
+using Portal.Security;
+
+namespace Portal.Features.Account;
+
+public static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
+            SignInManager<DeskUser> signIn, UserManager<DeskUser> users) =>
+        {
+            string Back(string error) => "/account/login?" + QueryString.Create(new Dictionary<string, string?>
+            {
+                ["error"] = error, ["email"] = email, ["returnUrl"] = returnUrl,
+            }).Value!.TrimStart('?');
+
+            if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+                return Results.Redirect(Back("Enter your email and your password."));
+            var user = await users.FindByEmailAsync(email.Trim());
+            if (user is { IsActive: false })
+                return Results.Redirect(Back("This account has been deactivated. Ask an admin if you need it again."));
+            var result = user is null
+                ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+                : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+            if (result.IsLockedOut)
+                return Results.Redirect(Back("Too many failed attempts: this account is locked for 15 minutes."));
+            if (!result.Succeeded)
+                return Results.Redirect(Back("That email and password do not match an account."));
+            return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+        });
+
+        app.MapPost("/account/logout", async (SignInManager<DeskUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.Redirect("/account/login");
+        });
+
+        app.MapGet("/account/entra", (string? returnUrl, IAuthenticationSchemeProvider schemes) =>
+        {
+            var properties = new AuthenticationProperties
+            {
+                RedirectUri = "/account/entra/done?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)),
+            };
+            return Results.Challenge(properties, [PortalWeb.EntraScheme]);
+        });
+
+        app.MapGet("/account/entra/done", async (string? returnUrl, HttpContext http, SignInManager<DeskUser> signIn,
+            UserManager<DeskUser> users, ExternalUserService external, IOptions<EntraIdMappingOptions> mapping) =>
+        {
+            var result = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
+            await http.SignOutAsync(IdentityConstants.ExternalScheme);
+            var who = result.Succeeded ? EntraIdMapping.Map(result.Principal, mapping.Value) : null;
+            if (who is null)
+                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("Entra ID did not say who you are (no object id or email)."));
+            var userId = await external.ProvisionAsync(who);
+            var user = userId is null ? null : await users.FindByIdAsync(userId);
+            if (user is null)
+                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("This account has been deactivated."));
+            await signIn.SignInAsync(user, isPersistent: false);
+            return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+        });
+    }
+
+    /// <summary>Only a path inside this app; anything else (another host, a scheme) goes home.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}

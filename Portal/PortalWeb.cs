@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Identity.Web;
+using MudBlazor.Services;
+using Portal.Api;
+using Portal.Components;
+using Portal.Core.Persistence;
+using Portal.Features.Account;
+using Portal.Security;
+
+namespace Portal;
+
+public static class PortalWeb
+{
+    public const string EntraScheme = "EntraId";
+
+    public static void AddPortalWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<DeskOptions>(builder.Configuration.GetSection(DeskOptions.Section));
+        services.AddPortalCore(builder.Configuration, builder.Environment.ContentRootPath)
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        var auth = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = IdentityConstants.ApplicationScheme;
+            o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        auth.AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(10);
+            o.Cookie.Name = "InternalDesk.Auth";
+        }));
+
+        var entra = builder.Configuration.GetSection("AzureAd");
+        if (!string.IsNullOrEmpty(entra["ClientId"]))
+        {
+            auth.AddMicrosoftIdentityWebApp(entra, EntraScheme, cookieScheme: null);
+            services.Configure<OpenIdConnectOptions>(EntraScheme, o => o.SignInScheme = IdentityConstants.ExternalScheme);
+            services.Configure<EntraIdMappingOptions>(entra);
+        }
+
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CurrentActor>();
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DeskExceptionHandler>();
+    }
+
+    /// <summary>Migrates the database and, in Development on an empty database, loads the demo organisation.</summary>
+    public static async Task PreparePortalAsync(this WebApplication app)
+    {
+        var setup = app.Services.GetRequiredService<DatabaseSetup>();
+        await setup.MigrateAsync();
+        var options = app.Configuration.GetSection(DeskOptions.Section).Get<DeskOptions>() ?? new DeskOptions();
+        var demo = app.Services.GetRequiredService<DemoData>();
+        if (app.Environment.IsDevelopment() && options.SeedDemoDataOnFirstStart && await demo.IsEmptyAsync())
+        {
+            var count = await demo.LoadAsync();
+            app.Logger.LogInformation("Loaded the demo organisation with {Count} tickets. Sign in as {Email} / {Password}",
+                count, DemoData.Accounts[0].Email, DemoData.Password);
+        }
+    }
+
+    public static void UsePortalWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapAccountEndpoints();
+        app.MapAttachmentEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
