@@ -83,11 +83,20 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     {
         if (!actor.IsStaff)
             throw new DeskForbiddenException("Only staff can look people up.");
-        text = text.Trim();
+        text = text.Trim().ToLowerInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Users.AsNoTracking()
-            .Where(u => u.IsActive && (text == "" || u.DisplayName.Contains(text) || u.Email!.Contains(text)))
+            .Where(u => u.IsActive && (text == "" || u.DisplayName.ToLower().Contains(text) || u.NormalizedEmail!.ToLower().Contains(text)))
             .OrderBy(u => u.DisplayName).Take(20)
+            .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
+    }
+
+    /// <summary>Every active person, by name; for admins choosing heads and managers.</summary>
+    public async Task<IReadOnlyList<PersonRef>> ListPeopleAsync(Actor actor, CancellationToken ct = default)
+    {
+        DepartmentAdminService.EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
             .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 

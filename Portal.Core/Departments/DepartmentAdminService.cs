@@ -14,7 +14,7 @@ public sealed record DepartmentInput(int? Id, string Code, string Name, string D
 
 public sealed record CategoryInput(int? Id, int DepartmentId, string Name, string Description, bool IsActive);
 
-public sealed record FieldInput(int? Id, int CategoryId, string Label, FieldKind Kind, bool Required, string Options,
+public sealed record CustomFieldInput(int? Id, int CategoryId, string Label, FieldKind Kind, bool Required, string Options,
     bool VisibleToRequester, int SortOrder, bool IsActive);
 
 public sealed record TeamInput(int? Id, int DepartmentId, string Name);
@@ -39,7 +39,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
     {
         EnsureAdmin(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Rows(db.Departments.AsNoTracking()).OrderBy(d => d.Name).ToListAsync(ct);
+        return await Rows(db.Departments.AsNoTracking().OrderBy(d => d.Name)).ToListAsync(ct);
     }
 
     private static IQueryable<DepartmentRow> Rows(IQueryable<Department> query) =>
@@ -145,7 +145,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         return category.Id;
     }
 
-    public async Task<int> SaveFieldAsync(Actor actor, FieldInput input, CancellationToken ct = default)
+    public async Task<int> SaveFieldAsync(Actor actor, CustomFieldInput input, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
         var errors = new ValidationErrors();

@@ -33,13 +33,14 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
             query = query.Where(t => t.TeamId == teamId);
         if (!string.IsNullOrWhiteSpace(q.Text))
         {
-            var text = q.Text.Trim();
+            // Lower-cased on both sides so that the search is case-insensitive on SQLite and PostgreSQL alike.
+            var text = q.Text.Trim().ToLowerInvariant();
             if (int.TryParse(text, out var number))
-                query = query.Where(t => t.Number == number || t.Title.Contains(text));
+                query = query.Where(t => t.Number == number || t.Title.ToLower().Contains(text));
             else if (text.Contains('-') && int.TryParse(text[(text.LastIndexOf('-') + 1)..], out var keyNumber))
-                query = query.Where(t => t.Number == keyNumber || t.Title.Contains(text));
+                query = query.Where(t => t.Number == keyNumber || t.Title.ToLower().Contains(text));
             else
-                query = query.Where(t => t.Title.Contains(text));
+                query = query.Where(t => t.Title.ToLower().Contains(text));
         }
 
         var total = await query.CountAsync(ct);

@@ -38,8 +38,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var t = text.Trim();
-            query = query.Where(u => u.DisplayName.Contains(t) || u.Email!.Contains(t) || u.Tags.Contains(t));
+            var t = text.Trim().ToLowerInvariant();
+            query = query.Where(u => u.DisplayName.ToLower().Contains(t) || u.NormalizedEmail!.ToLower().Contains(t) || u.Tags.ToLower().Contains(t));
         }
 
         var total = await query.CountAsync(ct);

@@ -1,0 +1,46 @@
+using Portal.Core.Common;
+using Portal.Core.Tickets;
+
+namespace Portal.Tests.Core;
+
+public class AttachmentRulesTests
+{
+    private static string? Check(params NewAttachment[] files)
+    {
+        var errors = new ValidationErrors();
+        AttachmentRules.Check(files, errors);
+        return errors.Any ? Assert.Throws<DeskValidationException>(errors.ThrowIfAny).Errors[AttachmentRules.Field] : null;
+    }
+
+    [Fact]
+    public void Check_AcceptedTypeAndSize_Passes() =>
+        Assert.Null(Check(new NewAttachment("screen.PNG", "image/png", [1, 2, 3])));
+
+    [Fact]
+    public void Check_RefusedType_NamesTheFile()
+    {
+        var message = Check(new NewAttachment("setup.exe", "application/octet-stream", [1]));
+        Assert.Contains("\"setup.exe\" is of a type that is not accepted", message);
+    }
+
+    [Fact]
+    public void Check_TooLarge_SaysTheLimit()
+    {
+        var message = Check(new NewAttachment("dump.log", "text/plain", new byte[TicketLimits.AttachmentMaxBytes + 1]));
+        Assert.Contains("the limit is 10 MB", message);
+    }
+
+    [Fact]
+    public void Check_Empty_IsRefused() => Assert.Contains("is empty", Check(new NewAttachment("a.txt", "text/plain", [])));
+
+    [Fact]
+    public void Check_TooMany_IsRefused()
+    {
+        var files = Enumerable.Range(0, TicketLimits.AttachmentsPerUpload + 1).Select(i => new NewAttachment($"{i}.txt", "text/plain", [1])).ToArray();
+        Assert.Contains("At most", Check(files));
+    }
+
+    [Fact]
+    public void ContentTypeFor_IgnoresWhatTheBrowserClaims() =>
+        Assert.Equal("application/pdf", AttachmentRules.ContentTypeFor("report.pdf"));
+}

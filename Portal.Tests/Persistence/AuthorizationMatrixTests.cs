@@ -1,0 +1,186 @@
+using Portal.Core.Common;
+using Portal.Core.Departments;
+using Portal.Core.Security;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+/// <summary>One shared database with an IT ticket filed by Rita, acted on by every role.</summary>
+public sealed class MatrixFixture : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = default!;
+    public int TicketId { get; private set; }
+    public int AttachmentId { get; private set; }
+    private int _counter;
+
+    public int Next() => Interlocked.Increment(ref _counter);
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        var created = await Db.Get<TicketService>().CreateAsync(Db.Org.ActorFor(Db.Org.Requester),
+            TicketFactory.Laptop(Db.Org, files: [new NewAttachment("photo.png", "image/png", [1, 2, 3])]));
+        TicketId = created.Id;
+        AttachmentId = (await Db.Get<TicketService>().GetAsync(Db.Org.ActorFor(Db.Org.Requester), TicketId)).Attachments.Single().Id;
+    }
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+}
+
+public enum Outcome
+{
+    Allowed,
+    Denied,
+}
+
+/// <summary>Every Core operation against every role and a foreign department: the services refuse, whatever the UI shows.</summary>
+public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFixture>
+{
+    private const Outcome Y = Outcome.Allowed;
+    private const Outcome N = Outcome.Denied;
+
+    // Roles, in column order: Admin, ItAgent, ItSupervisor, HrAgent (foreign department), Requester (owner), OtherRequester.
+    private static readonly string[] Roles = ["Admin", "ItAgent", "ItSupervisor", "HrAgent", "Requester", "OtherRequester"];
+
+    private static readonly Dictionary<string, Outcome[]> Expected = new()
+    {
+        ["ticket.get"] = [Y, Y, Y, N, Y, N],
+        ["ticket.reply"] = [Y, Y, Y, N, Y, N],
+        ["ticket.note"] = [Y, Y, Y, N, N, N],
+        ["ticket.update"] = [Y, Y, Y, N, N, N],
+        ["ticket.watch"] = [Y, Y, Y, N, N, N],
+        ["ticket.attachment"] = [Y, Y, Y, N, Y, N],
+        ["queue.it"] = [Y, Y, Y, N, N, N],
+        ["catalog.teams"] = [Y, Y, Y, N, N, N],
+        ["catalog.assignees"] = [Y, Y, Y, N, N, N],
+        ["catalog.people"] = [Y, Y, Y, Y, N, N],
+        ["admin.departments"] = [Y, N, N, N, N, N],
+        ["admin.department.save"] = [Y, N, N, N, N, N],
+        ["admin.category.save"] = [Y, N, N, N, N, N],
+        ["admin.field.save"] = [Y, N, N, N, N, N],
+        ["admin.team.save"] = [Y, N, N, N, N, N],
+        ["admin.type.save"] = [Y, N, N, N, N, N],
+        ["admin.users.list"] = [Y, N, N, N, N, N],
+        ["admin.users.save"] = [Y, N, N, N, N, N],
+        ["admin.people"] = [Y, N, N, N, N, N],
+        ["request.create"] = [Y, Y, Y, Y, Y, Y],
+        ["request.mine"] = [Y, Y, Y, Y, Y, Y],
+    };
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var op in Expected.Keys)
+            foreach (var role in Roles)
+                data.Add(op, role);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Operation_ByRole_IsAllowedOnlyWhereExpected(string operation, string role)
+    {
+        var org = fx.Db.Org;
+        var actor = org.ActorFor(org.ByRole[role]);
+        var expected = Expected[operation][Array.IndexOf(Roles, role)];
+        Outcome actual;
+        try
+        {
+            await Run(operation, actor);
+            actual = Outcome.Allowed;
+        }
+        catch (Exception ex) when (ex is DeskForbiddenException or DeskNotFoundException)
+        {
+            actual = Outcome.Denied;
+        }
+
+        Assert.Equal(expected, actual);
+    }
+
+    private async Task Run(string operation, Actor actor)
+    {
+        var db = fx.Db;
+        var org = db.Org;
+        var tickets = db.Get<TicketService>();
+        var admin = db.Get<DepartmentAdminService>();
+        var n = fx.Next();
+        switch (operation)
+        {
+            case "ticket.get":
+                await tickets.GetAsync(actor, fx.TicketId);
+                break;
+            case "ticket.reply":
+                await tickets.ReplyAsync(actor, fx.TicketId, "hello", isPublic: true, []);
+                break;
+            case "ticket.note":
+                await tickets.ReplyAsync(actor, fx.TicketId, "note", isPublic: false, []);
+                break;
+            case "ticket.update":
+                // Read as an admin so that a refused actor is refused by the update itself, not by the read.
+                var current = await tickets.GetAsync(org.ActorFor(org.Admin), fx.TicketId);
+                await tickets.UpdateAsync(actor, fx.TicketId, current.Version,
+                    TicketServiceTests.TicketEditModelFor(current) with { Priority = (TicketPriority)(n % 4) });
+                break;
+            case "ticket.watch":
+                await tickets.SetWatcherAsync(actor, fx.TicketId, org.ItSupervisor.Id, watch: n % 2 == 0);
+                break;
+            case "ticket.attachment":
+                await tickets.GetAttachmentAsync(actor, fx.AttachmentId);
+                break;
+            case "queue.it":
+                await db.Get<QueueService>().QueryAsync(actor, new QueueQuery(org.It.Id));
+                break;
+            case "catalog.teams":
+                await db.Get<CatalogService>().ListTeamsAsync(actor, org.It.Id);
+                break;
+            case "catalog.assignees":
+                await db.Get<CatalogService>().ListAssigneesAsync(actor, org.It.Id);
+                break;
+            case "catalog.people":
+                await db.Get<CatalogService>().SearchPeopleAsync(actor, "a");
+                break;
+            case "admin.departments":
+                await admin.ListAsync(actor);
+                break;
+            case "admin.department.save":
+                await admin.SaveDepartmentAsync(actor, new DepartmentInput(null, $"D{n}", $"Dept {n}", "", null, true));
+                break;
+            case "admin.category.save":
+                await admin.SaveCategoryAsync(actor, new CategoryInput(null, org.It.Id, $"Cat {n}", "", true));
+                break;
+            case "admin.field.save":
+                await admin.SaveFieldAsync(actor, new CustomFieldInput(null, org.Payroll.Id, $"Field {n}", FieldKind.Text, false, "", true, n, true));
+                break;
+            case "admin.team.save":
+                await admin.SaveTeamAsync(actor, new TeamInput(null, org.It.Id, $"Team {n}"));
+                break;
+            case "admin.type.save":
+                await admin.SaveTypeAsync(actor, null, $"Type {n}", true);
+                break;
+            case "admin.users.list":
+                await db.Get<UserAdminService>().ListAsync(actor, null, 1, 10);
+                break;
+            case "admin.users.save":
+                await db.Get<UserAdminService>().SaveAsync(actor,
+                    new UserInput(null, $"user{n}@test.example", $"User {n}", "longenough1", DeskRole.Requester, [], [], null, "", true));
+                break;
+            case "admin.people":
+                await db.Get<CatalogService>().ListPeopleAsync(actor);
+                break;
+            case "request.create":
+                await tickets.CreateAsync(actor, TicketFactory.Payroll(org, $"Question {n}"));
+                break;
+            case "request.mine":
+                await tickets.ListMyRequestsAsync(actor, false, 1, 10);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation), operation, null);
+        }
+    }
+
+    [Fact]
+    public void Matrix_CoversEveryRoleForEveryOperation() =>
+        Assert.All(Expected.Values, row => Assert.Equal(Roles.Length, row.Length));
+}
