@@ -1,0 +1,71 @@
+using Bunit;
+using Portal.Core.Tickets;
+using Portal.Features.Queues;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Components;
+
+public class QueuePageTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private BunitContext _ctx = default!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var rita = _db.Org.ActorFor(_db.Org.Requester);
+        await TicketFactory.FileAsync(_db, rita, TicketFactory.Laptop(_db.Org, "Printer on fire"));
+        await TicketFactory.FileAsync(_db, rita, TicketFactory.Laptop(_db.Org, "VPN keeps dropping"));
+        await _db.Get<TicketService>().CreateAsync(rita, TicketFactory.Payroll(_db.Org, "Payroll secret"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_ctx is not null)
+            await _ctx.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public void AgentSeesOwnDepartmentsTickets_Only()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Contains("Printer on fire", cut.Markup));
+        Assert.Contains("VPN keeps dropping", cut.Markup);
+        Assert.DoesNotContain("Payroll secret", cut.Markup);
+        cut.WaitForAssertion(() => Assert.Contains("2 tickets", cut.Find("[data-testid=queue-total]").TextContent));
+    }
+
+    [Fact]
+    public async Task SearchNarrowsTheList()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Contains("Printer on fire", cut.Markup));
+        var search = cut.TextField("Search number or title");
+        await cut.InvokeAsync(() => search.Instance.ValueChanged.InvokeAsync("vpn"));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Printer on fire", cut.Markup));
+        Assert.Contains("VPN keeps dropping", cut.Markup);
+    }
+
+    [Fact]
+    public void AssignToMe_TakesTheRowAndShowsTheName()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=assign-to-me]").Count));
+        cut.FindAll("[data-testid=assign-to-me]")[0].Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=assign-to-me]")));
+        Assert.Contains("Ian Agent", cut.Markup);
+    }
+
+    [Fact]
+    public void AgentOfAnotherDepartment_IsToldNo()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.HrAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Contains("you are not an agent or supervisor of its department", cut.Markup));
+        Assert.DoesNotContain("Printer on fire", cut.Markup);
+    }
+}

@@ -1,0 +1,87 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Tickets;
+using Portal.Features.Requests;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Components;
+
+public class RequestFormTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private BunitContext _ctx = default!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _ctx = DeskBunit.Create(_db, _db.Org.Requester);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _ctx.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private IRenderedComponent<RequestForm> RenderForm(Action<CreatedTicket>? onCreated = null) =>
+        _ctx.Render<RequestForm>(p => p
+            .Add(f => f.Actor, _db.Org.ActorFor(_db.Org.Requester))
+            .Add(f => f.InitialDepartmentId, _db.Org.It.Id)
+            .Add(f => f.OnCreated, c => onCreated?.Invoke(c)));
+
+    [Fact]
+    public async Task ChoosingACategory_ShowsItsFields_ButNotAgentOnlyOnes()
+    {
+        var cut = RenderForm();
+        Assert.DoesNotContain("Asset tag", cut.Markup);
+        await cut.Choose<int?, RequestForm>("What is it about?", _db.Org.Laptop.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("Asset tag *", cut.Markup));
+        Assert.Contains("Operating system *", cut.Markup);
+        Assert.Contains("People affected", cut.Markup);
+        Assert.DoesNotContain("Diagnosis", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Submit_WithRequiredFieldsMissing_ShowsErrorsAndKeepsWhatWasTyped()
+    {
+        CreatedTicket? created = null;
+        var cut = RenderForm(c => created = c);
+        await cut.Choose<int?, RequestForm>("What is it about?", _db.Org.Laptop.Id);
+        cut.WaitForAssertion(() => Assert.Contains("Asset tag *", cut.Markup));
+        cut.Type("Title", "Laptop dead");
+        cut.Type("Description", "Will not power on");
+
+        cut.Find("[data-testid=submit]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Asset tag is required.", cut.Markup));
+        Assert.Contains("Operating system is required.", cut.Markup);
+        Assert.Null(created);
+        Assert.Equal("Laptop dead", cut.TextField("Title").Find("input").GetAttribute("value"));
+        Assert.Equal("Will not power on", cut.TextField("Description").Find("textarea").TextContent);
+        await using var ctx = _db.NewContext();
+        Assert.False(await ctx.Tickets.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Submit_Complete_FilesTheRequest()
+    {
+        CreatedTicket? created = null;
+        var cut = RenderForm(c => created = c);
+        await cut.Choose<int?, RequestForm>("What is it about?", _db.Org.Laptop.Id);
+        cut.WaitForAssertion(() => Assert.Contains("Asset tag *", cut.Markup));
+        cut.Type("Title", "Laptop dead");
+        cut.Type("Description", "Will not power on");
+        cut.Type("Asset tag", "LT-4242");
+        await cut.Choose<string, RequestForm>("Operating system", "macOS");
+
+        cut.Find("[data-testid=submit]").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(created));
+        Assert.Equal("IT-1", created!.Key);
+        var details = await _db.Get<TicketService>().GetAsync(_db.Org.ActorFor(_db.Org.Requester), created.Id);
+        Assert.Equal("Laptop dead", details.Title);
+        Assert.Equal("LT-4242", details.Fields.Single(f => f.Label == "Asset tag").Value);
+        Assert.Equal("macOS", details.Fields.Single(f => f.Label == "Operating system").Value);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+using Portal.Security;
+
+namespace Portal.Tests.Support;
+
+/// <summary>One bUnit setup for every component test: MudBlazor, the Core services over a real SQLite file, a signed-in user.</summary>
+public static class DeskBunit
+{
+    public static BunitContext Create(TestDatabase db, DeskUser signedIn)
+    {
+        var ctx = new BunitContext();
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices();
+        ctx.Services.AddSingleton(db.Get<TicketService>());
+        ctx.Services.AddSingleton(db.Get<QueueService>());
+        ctx.Services.AddSingleton(db.Get<CatalogService>());
+        ctx.Services.AddSingleton(db.Get<ActorService>());
+        ctx.Services.AddScoped<CurrentActor>();
+        var auth = ctx.AddAuthorization();
+        auth.SetAuthorized(signedIn.DisplayName);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, signedIn.Id));
+        ctx.SetRendererInfo(new RendererInfo("Server", true));
+        ctx.Render<MudPopoverProvider>();
+        return ctx;
+    }
+
+    public static IRenderedComponent<MudTextField<string>> TextField<T>(this IRenderedComponent<T> cut, string label) where T : class, IComponent =>
+        cut.FindComponents<MudTextField<string>>().First(f => f.Instance.Label?.StartsWith(label, StringComparison.Ordinal) == true);
+
+    /// <summary>Types into a text field as a browser would: input events where the field listens to them, else change.</summary>
+    public static void Type<T>(this IRenderedComponent<T> cut, string label, string value) where T : class, IComponent
+    {
+        var element = cut.TextField(label).Find("input, textarea");
+        try
+        {
+            element.Input(value);
+        }
+        catch (MissingEventHandlerException)
+        {
+            element.Change(value);
+        }
+    }
+
+    public static async Task Choose<TValue, T>(this IRenderedComponent<T> cut, string label, TValue value) where T : class, IComponent
+    {
+        var select = cut.FindComponents<MudSelect<TValue>>().First(s => s.Instance.Label?.StartsWith(label, StringComparison.Ordinal) == true);
+        await cut.InvokeAsync(() => select.Instance.SelectOption(value));
+    }
+}
