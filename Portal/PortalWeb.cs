@@ -74,7 +74,7 @@ public static class PortalWeb
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
-        app.UseStatusCodePages();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

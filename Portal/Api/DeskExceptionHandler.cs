@@ -16,6 +16,8 @@ internal sealed class DeskExceptionHandler(IProblemDetailsService problems) : IE
             DeskNotFoundException => (StatusCodes.Status404NotFound, "Not found."),
             DeskConflictException => (StatusCodes.Status409Conflict, "Someone else changed this first."),
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "The request was malformed."),
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
+                (StatusCodes.Status400BadRequest, "The form had expired. Go back, reload the page and send it again."),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side."),
         };
         context.Response.StatusCode = status;
@@ -23,7 +25,8 @@ internal sealed class DeskExceptionHandler(IProblemDetailsService problems) : IE
         {
             Status = status,
             Title = title,
-            Detail = status == StatusCodes.Status500InternalServerError ? null : exception.Message,
+            Detail = exception is Core.Common.DeskValidationException or Core.Common.DeskForbiddenException
+                or Core.Common.DeskNotFoundException or Core.Common.DeskConflictException ? exception.Message : null,
         };
         if (exception is DeskValidationException validation)
             details.Extensions["errors"] = validation.Errors;

@@ -1,6 +1,6 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Core.Users;
 using Portal.Security;
@@ -11,9 +11,15 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-            SignInManager<DeskUser> signIn, UserManager<DeskUser> users) =>
+        app.MapPost("/account/signin", async (HttpContext http, SignInManager<DeskUser> signIn, UserManager<DeskUser> users) =>
         {
+            if (!FormIsGenuine(http))
+                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("The sign-in form had expired. Please sign in again."));
+            var form = await http.Request.ReadFormAsync();
+            string? email = form["email"];
+            string? password = form["password"];
+            string? returnUrl = form["returnUrl"];
+
             string Back(string error) => "/account/login?" + QueryString.Create(new Dictionary<string, string?>
             {
                 ["error"] = error, ["email"] = email, ["returnUrl"] = returnUrl,
@@ -32,13 +38,14 @@ public static class AccountEndpoints
             if (!result.Succeeded)
                 return Results.Redirect(Back("That email and password do not match an account."));
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
-        app.MapPost("/account/logout", async (SignInManager<DeskUser> signIn) =>
+        app.MapPost("/account/logout", async (HttpContext http, SignInManager<DeskUser> signIn) =>
         {
-            await signIn.SignOutAsync();
+            if (FormIsGenuine(http))
+                await signIn.SignOutAsync();
             return Results.Redirect("/account/login");
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         app.MapGet("/account/entra", (string? returnUrl, IAuthenticationSchemeProvider schemes) =>
         {
@@ -65,6 +72,10 @@ public static class AccountEndpoints
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         });
     }
+
+    /// <summary>Whether the antiforgery middleware found a valid token on this form post.</summary>
+    private static bool FormIsGenuine(HttpContext http) =>
+        http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid == true;
 
     /// <summary>Only a path inside this app; anything else (another host, a scheme) goes home.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>

@@ -1,0 +1,128 @@
+using System.Net;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>Every page, opened by direct URL by every role: it renders, and shows only what that role may see.</summary>
+public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
+{
+    private static readonly string[] Everyone = ["Admin", "ItAgent", "ItSupervisor", "HrAgent", "Requester", "OtherRequester"];
+
+    // Page key, who may use it, and what that page shows when it works.
+    private static readonly (string Page, string[] Allowed, string Marker)[] Pages =
+    [
+        ("home", Everyone, "Hello, "),
+        ("new-request", Everyone, "New request"),
+        ("my-requests", Everyone, "My requests"),
+        ("request-it", ["Admin", "ItAgent", "ItSupervisor", "Requester"], "Rita&#x27;s laptop"),
+        ("request-hr", ["Admin", "HrAgent", "OtherRequester"], "Otto&#x27;s payslip"),
+        ("ticket-it", ["Admin", "ItAgent", "ItSupervisor"], "Save changes"),
+        ("ticket-hr", ["Admin", "HrAgent"], "Save changes"),
+        ("queue-it", ["Admin", "ItAgent", "ItSupervisor"], "IT queue"),
+        ("queue-hr", ["Admin", "HrAgent"], "HR queue"),
+        ("admin-departments", ["Admin"], "Add a department"),
+        ("admin-department-it", ["Admin"], "Categories and their fields"),
+        ("admin-users", ["Admin"], "New local user"),
+        ("admin-user-new", ["Admin"], "Create user"),
+        ("admin-types", ["Admin"], "New type"),
+    ];
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (page, _, _) in Pages)
+            foreach (var role in Everyone)
+                data.Add(page, role);
+        return data;
+    }
+
+    private string PathOf(string page) => page switch
+    {
+        "home" => "/",
+        "new-request" => "/requests/new",
+        "my-requests" => "/requests",
+        "request-it" => $"/requests/{fx.ItTicketId}",
+        "request-hr" => $"/requests/{fx.HrTicketId}",
+        "ticket-it" => $"/tickets/{fx.ItTicketId}",
+        "ticket-hr" => $"/tickets/{fx.HrTicketId}",
+        "queue-it" => $"/queues/{fx.Org.It.Id}",
+        "queue-hr" => $"/queues/{fx.Org.Hr.Id}",
+        "admin-departments" => "/admin/departments",
+        "admin-department-it" => $"/admin/departments/{fx.Org.It.Id}",
+        "admin-users" => "/admin/users",
+        "admin-user-new" => "/admin/users/new",
+        "admin-types" => "/admin/types",
+        _ => throw new ArgumentOutOfRangeException(nameof(page)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Page_ByRole_RendersOrRefuses(string page, string role)
+    {
+        var (_, allowed, marker) = Pages.Single(p => p.Page == page);
+        var user = fx.Org.ByRole[role];
+        var response = await fx.Factory.ClientFor(user.Id).GetAsync(PathOf(page));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        if (allowed.Contains(role))
+        {
+            Assert.Contains(marker, html);
+            Assert.DoesNotContain("data-testid=\"problem\"", html);
+        }
+        else
+        {
+            Assert.Contains("data-testid=\"problem\"", html);
+            Assert.DoesNotContain(marker, html);
+        }
+    }
+
+    [Fact]
+    public async Task RequesterView_NeverShowsInternalNotes()
+    {
+        var tickets = (Portal.Core.Tickets.TicketService)fx.Factory.Services.GetService(typeof(Portal.Core.Tickets.TicketService))!;
+        await tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), fx.ItTicketId, "Secret diagnosis XYZZY", isPublic: false, []);
+        var asRequester = await fx.Factory.ClientFor(fx.Org.Requester.Id).GetStringAsync($"/requests/{fx.ItTicketId}");
+        var asAgent = await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetStringAsync($"/tickets/{fx.ItTicketId}");
+        Assert.DoesNotContain("XYZZY", asRequester);
+        Assert.Contains("XYZZY", asAgent);
+    }
+
+    [Fact]
+    public async Task UnknownAddress_ShowsNotFoundPage()
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.Requester.Id).GetAsync("/no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("This page does not exist", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Requester", HttpStatusCode.OK)]
+    [InlineData("ItAgent", HttpStatusCode.OK)]
+    [InlineData("OtherRequester", HttpStatusCode.NotFound)]
+    [InlineData("HrAgent", HttpStatusCode.NotFound)]
+    public async Task Attachment_DownloadIsAuthorized(string role, HttpStatusCode expected)
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.ByRole[role].Id).GetAsync($"/attachments/{fx.AttachmentId}");
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal([137, 80, 78, 71], await response.Content.ReadAsByteArrayAsync());
+        }
+        else
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains("does not exist or you may not see it", body);
+            Assert.DoesNotContain("   at ", body);
+        }
+    }
+
+    [Fact]
+    public async Task Attachment_Anonymous_IsSentToSignIn()
+    {
+        var response = await fx.Factory.ClientFor(null).GetAsync($"/attachments/{fx.AttachmentId}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+    }
+}

@@ -1,0 +1,27 @@
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>One running portal for the HTTP tests, with an IT ticket filed by Rita (with a file) and an HR ticket by Otto.</summary>
+public sealed class PortalWebFixture : IAsyncLifetime
+{
+    public PortalFactory Factory { get; } = new();
+    public TestOrg Org => Factory.Org;
+    public int ItTicketId { get; private set; }
+    public int HrTicketId { get; private set; }
+    public int AttachmentId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await Factory.StartAsync();
+        var tickets = Factory.Services.GetService(typeof(TicketService)) as TicketService ?? throw new InvalidOperationException();
+        var it = await tickets.CreateAsync(Org.ActorFor(Org.Requester),
+            TicketFactory.Laptop(Org, "Rita's laptop", [new NewAttachment("screen.png", "image/png", [137, 80, 78, 71])]));
+        ItTicketId = it.Id;
+        HrTicketId = (await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Otto's payslip"))).Id;
+        AttachmentId = (await tickets.GetAsync(Org.ActorFor(Org.Requester), ItTicketId)).Attachments.Single().Id;
+    }
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
