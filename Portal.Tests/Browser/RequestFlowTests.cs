@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>The main flow of the foundation, in a real browser: a requester files, an agent of that department answers.</summary>
+public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
+{
+    [GeneratedRegex(@"IT-\d+")]
+    private static partial Regex ItKey();
+
+    [Fact]
+    public async Task Requester_Files_Agent_Replies_Requester_SeesReply()
+    {
+        var title = "Docking station not charging " + Guid.NewGuid().ToString("N")[..6];
+
+        // Erin files a laptop problem with IT.
+        var erin = await fx.SignInAsync("erin.employee@acme.example");
+        await erin.GotoAsync("/requests/new");
+        await BrowserFixture.WaitForCircuitAsync(erin);
+        await BrowserFixture.ChooseAsync(erin, "Department", "IT");
+        await BrowserFixture.ChooseAsync(erin, "What is it about?", "Laptop problem");
+        await erin.Locator("[data-testid=title]").FillAsync(title);
+        await erin.Locator("[data-testid=description]").FillAsync("The dock's light is off and the laptop does not charge.");
+        await erin.Locator("[data-field='Asset tag']").FillAsync("LT-7788");
+        await BrowserFixture.ChooseAsync(erin, "Operating system", "Windows 11");
+        await erin.ClickAsync("[data-testid=submit]");
+        var created = erin.Locator("[data-testid=created]");
+        await created.WaitForAsync();
+        var key = ItKey().Match(await created.InnerTextAsync()).Value;
+        Assert.NotEmpty(key);
+
+        // Ivan, an IT agent, finds it in the IT queue and replies publicly.
+        var ivan = await fx.SignInAsync("ivan.agent@acme.example");
+        await ivan.ClickAsync("a.mud-nav-link:has-text('IT')");
+        await ivan.Locator("[data-testid=queue-search]").FillAsync(title);
+        var row = ivan.Locator("tr", new() { HasText = title });
+        await row.WaitForAsync();
+        Assert.Contains(key, await row.InnerTextAsync());
+        await row.Locator("a").First.ClickAsync();
+        await ivan.Locator("[data-testid=ticket-title]").Filter(new() { HasText = title }).WaitForAsync();
+        await BrowserFixture.WaitForCircuitAsync(ivan);
+        await ivan.Locator("[data-testid=reply-body]").FillAsync("Please try the other USB-C port; a new dock is on its way.");
+        await ivan.ClickAsync("[data-testid=send-reply]");
+        await ivan.Locator("[data-testid=message]").Filter(new() { HasText = "a new dock is on its way" }).WaitForAsync();
+
+        // Erin sees the reply on her request, and that it is now open.
+        await erin.GotoAsync("/requests");
+        await erin.Locator("a", new() { HasText = title }).ClickAsync();
+        var reply = erin.Locator("[data-testid=message]").Filter(new() { HasText = "a new dock is on its way" });
+        await reply.WaitForAsync();
+        Assert.Contains("Ivan Agent", await reply.InnerTextAsync());
+        Assert.True(await erin.Locator(".mud-chip", new() { HasText = "Open" }).First.IsVisibleAsync());
+    }
+
+    [Fact]
+    public async Task Requester_SubmitsIncompleteForm_SeesWhatIsMissing_AndKeepsWhatWasTyped()
+    {
+        var erin = await fx.SignInAsync("erin.employee@acme.example");
+        await erin.GotoAsync("/requests/new?department=1");
+        await BrowserFixture.WaitForCircuitAsync(erin);
+        await BrowserFixture.ChooseAsync(erin, "What is it about?", "Laptop problem");
+        await erin.Locator("[data-testid=title]").FillAsync("Half a request");
+        await erin.ClickAsync("[data-testid=submit]");
+        await erin.Locator("text=Description is required.").First.WaitForAsync();
+        Assert.True(await erin.Locator("text=Asset tag is required.").First.IsVisibleAsync());
+        Assert.Equal("Half a request", await erin.Locator("[data-testid=title]").InputValueAsync());
+    }
+
+    [Fact]
+    public async Task Requester_CannotOpenAnotherDepartmentsQueue()
+    {
+        var erin = await fx.SignInAsync("erin.employee@acme.example");
+        await erin.GotoAsync("/queues/1");
+        await erin.Locator("[data-testid=problem]").WaitForAsync();
+        Assert.Contains("not an agent or supervisor", await erin.Locator("[data-testid=problem]").InnerTextAsync());
+        Assert.Equal(0, await erin.Locator("a.mud-nav-link", new() { HasText = "Departments" }).CountAsync());
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using Portal.Cli;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>The admin verbs, run in-process against a fresh SQLite file through the same configuration path as the app.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-cli", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
+
+    public CliTests()
+    {
+        Directory.CreateDirectory(_directory);
+        _settings = new() { ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}" };
+    }
+
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliRunner.RunAsync(args, output, error, _settings);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Migrate_CreatesTheDatabase_ThenSaysItIsUpToDate()
+    {
+        var first = await Run("migrate");
+        Assert.Equal(0, first.Code);
+        Assert.Contains("Applied 1 migration(s)", first.Out);
+        var second = await Run("migrate");
+        Assert.Equal("The database is up to date.", second.Out.Trim());
+    }
+
+    [Fact]
+    public async Task SeedDemo_LoadsOnce_AndRefusesASecondTime()
+    {
+        var first = await Run("seed", "--demo");
+        Assert.Equal(0, first.Code);
+        Assert.Contains("300 tickets", first.Out);
+        var list = await Run("users", "list");
+        Assert.Contains("ada.admin@acme.example", list.Out);
+        Assert.Contains("40 user(s)", list.Out);
+        var second = await Run("seed", "--demo");
+        Assert.Equal(1, second.Code);
+        Assert.Contains("already has users or tickets", second.Err);
+    }
+
+    [Fact]
+    public async Task Seed_WithoutWhat_IsAUsageError()
+    {
+        var result = await Run("seed");
+        Assert.Equal(2, result.Code);
+        Assert.Contains("seed --demo", result.Err);
+    }
+
+    [Fact]
+    public async Task UsersAdd_CreatesAnAdminWhoCanSignIn()
+    {
+        var result = await Run("users", "add", "--email", "boss@corp.example", "--name", "The Boss", "--password", "verysecret1",
+            "--role", "Admin", "--department", "it");
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Created boss@corp.example (Admin)", result.Out);
+
+        await using var connection = new SqliteConnection(_settings["ConnectionStrings:Desk"]);
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT Roles, PasswordHash IS NOT NULL FROM AspNetUsers WHERE Email = 'boss@corp.example'";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(4, reader.GetInt32(0));
+        Assert.True(reader.GetBoolean(1));
+    }
+
+    [Theory]
+    [InlineData(new[] { "users", "add", "--email", "x@corp.example", "--name", "X", "--password", "longenough1", "--role", "Wizard" }, 2, "--role \"Wizard\"")]
+    [InlineData(new[] { "users", "add", "--email", "x@corp.example", "--name", "X", "--password", "longenough1", "--department", "NOPE" }, 1, "--department NOPE does not exist")]
+    [InlineData(new[] { "users", "add", "--email", "not-an-email", "--name", "X", "--password", "longenough1" }, 1, "Email: \"not-an-email\" is not an email address")]
+    [InlineData(new[] { "users", "add", "--email", "x@corp.example", "--name", "X", "--password", "short" }, 1, "Password:")]
+    [InlineData(new[] { "users", "add", "--colour", "blue" }, 2, "unknown option --colour")]
+    [InlineData(new[] { "users", "fly" }, 2, "Unknown command")]
+    public async Task BadCommandLine_NamesTheProblem(string[] args, int code, string message)
+    {
+        var result = await Run(args);
+        Assert.Equal(code, result.Code);
+        Assert.Contains(message, result.Err);
+    }
+
+    [Fact]
+    public async Task Help_ListsTheVerbs()
+    {
+        var result = await Run("help");
+        Assert.Equal(0, result.Code);
+        Assert.Contains("seed --demo", result.Out);
+        Assert.Contains("users add", result.Out);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+}

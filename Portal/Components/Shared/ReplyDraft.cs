@@ -1,0 +1,6 @@
+using Portal.Core.Tickets;
+
+namespace Portal.Components.Shared;
+
+/// <summary>A reply or note as written in the reply box, before it is sent.</summary>
+public sealed record ReplyDraft(string Body, bool IsPublic, IReadOnlyList<NewAttachment> Files);
