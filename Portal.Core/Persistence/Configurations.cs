@@ -109,6 +109,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.DepartmentId, t.Status, t.UpdatedAt });
         b.HasIndex(t => new { t.DepartmentId, t.UpdatedAt });
         b.HasIndex(t => new { t.DepartmentId, t.AssigneeId });
+        b.HasIndex(t => new { t.DepartmentId, t.Title });
         b.HasIndex(t => new { t.RequesterId, t.UpdatedAt });
         b.HasOne(t => t.Department).WithMany().HasForeignKey(t => t.DepartmentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(t => t.Category).WithMany().HasForeignKey(t => t.CategoryId).OnDelete(DeleteBehavior.Restrict);

@@ -10,6 +10,25 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>
+    /// A ticket number ("IT-1042" or "#1042") finds that ticket through the unique index; other text is looked for
+    /// in titles (and, when it is all digits, in numbers too), lower-cased on both sides so that the search is
+    /// case-insensitive on SQLite and PostgreSQL alike.
+    /// </summary>
+    internal static IQueryable<Ticket> ApplyText(IQueryable<Ticket> query, string text, string departmentCode)
+    {
+        var dash = text.LastIndexOf('-');
+        if (text.StartsWith('#') && int.TryParse(text[1..], out var hashNumber))
+            return query.Where(t => t.Number == hashNumber);
+        if (dash > 0 && int.TryParse(text[(dash + 1)..], out var keyNumber)
+            && string.Equals(text[..dash], departmentCode, StringComparison.OrdinalIgnoreCase))
+            return query.Where(t => t.Number == keyNumber);
+        var lowered = text.ToLowerInvariant();
+        return int.TryParse(text, out var number)
+            ? query.Where(t => t.Number == number || t.Title.ToLower().Contains(lowered))
+            : query.Where(t => t.Title.ToLower().Contains(lowered));
+    }
+
     public async Task<PagedResult<TicketSummary>> QueryAsync(Actor actor, QueueQuery q, CancellationToken ct = default)
     {
         if (!actor.CanWorkIn(q.DepartmentId))
@@ -33,14 +52,8 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
             query = query.Where(t => t.TeamId == teamId);
         if (!string.IsNullOrWhiteSpace(q.Text))
         {
-            // Lower-cased on both sides so that the search is case-insensitive on SQLite and PostgreSQL alike.
-            var text = q.Text.Trim().ToLowerInvariant();
-            if (int.TryParse(text, out var number))
-                query = query.Where(t => t.Number == number || t.Title.ToLower().Contains(text));
-            else if (text.Contains('-') && int.TryParse(text[(text.LastIndexOf('-') + 1)..], out var keyNumber))
-                query = query.Where(t => t.Number == keyNumber || t.Title.ToLower().Contains(text));
-            else
-                query = query.Where(t => t.Title.ToLower().Contains(text));
+            var code = await db.Departments.Where(d => d.Id == q.DepartmentId).Select(d => d.Code).FirstOrDefaultAsync(ct) ?? "";
+            query = ApplyText(query, q.Text.Trim(), code);
         }
 
         var total = await query.CountAsync(ct);

@@ -28,7 +28,8 @@ public sealed class CliTests : IDisposable
     {
         var first = await Run("migrate");
         Assert.Equal(0, first.Code);
-        Assert.Contains("Applied 1 migration(s)", first.Out);
+        Assert.Contains("migration(s): ", first.Out);
+        Assert.Contains("_Initial", first.Out);
         var second = await Run("migrate");
         Assert.Equal("The database is up to date.", second.Out.Trim());
     }

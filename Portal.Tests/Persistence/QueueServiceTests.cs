@@ -70,10 +70,27 @@ public class QueueServiceTests : IAsyncLifetime
     [InlineData("vpn", "VPN broken")]
     [InlineData("IT-3", "Laptop slow")]
     [InlineData("4", "Mouse missing")]
+    [InlineData("#2", "VPN broken")]
+    [InlineData("it-5", "Screen cracked")]
     public async Task Query_Text_FindsByTitleOrNumber(string text, string expected)
     {
         var page = await Query(new QueueQuery(Org.It.Id, Text: text));
         Assert.Contains(page.Items, t => t.Title == expected);
+    }
+
+    [Fact]
+    public async Task Query_NumberOfTheDepartment_FindsOnlyThatTicket()
+    {
+        var page = await Query(new QueueQuery(Org.It.Id, Text: "IT-2"));
+        Assert.Equal("VPN broken", Assert.Single(page.Items).Title);
+    }
+
+    [Fact]
+    public async Task Query_TextWithADashThatIsNoNumber_SearchesTitles()
+    {
+        var created = await Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Wi-Fi drops after COVID-19 update"));
+        Assert.Equal(created.Id, Assert.Single((await Query(new QueueQuery(Org.It.Id, Text: "covid-19"))).Items).Id);
+        Assert.Equal(created.Id, Assert.Single((await Query(new QueueQuery(Org.It.Id, Text: "WI-FI"))).Items).Id);
     }
 
     [Fact]

@@ -404,6 +404,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("DepartmentId", "Number")
                         .IsUnique();
 
+                    b.HasIndex("DepartmentId", "Title");
+
                     b.HasIndex("DepartmentId", "UpdatedAt");
 
                     b.HasIndex("RequesterId", "UpdatedAt");
