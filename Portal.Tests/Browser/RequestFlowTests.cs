@@ -24,6 +24,11 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await erin.Locator("[data-testid=description]").FillAsync("The dock's light is off and the laptop does not charge.");
         await erin.Locator("[data-field='Asset tag']").FillAsync("LT-7788");
         await BrowserFixture.ChooseAsync(erin, "Operating system", "Windows 11");
+        await erin.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "dock-light.txt", MimeType = "text/plain", Buffer = "The dock LED stays off."u8.ToArray(),
+        });
+        await erin.Locator(".mud-chip", new() { HasText = "dock-light.txt" }).WaitForAsync();
         await erin.ClickAsync("[data-testid=submit]");
         var created = erin.Locator("[data-testid=created]");
         await created.WaitForAsync();
@@ -39,6 +44,10 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         Assert.Contains(key, await row.InnerTextAsync());
         await row.Locator("a").First.ClickAsync();
         await ivan.Locator("[data-testid=ticket-title]").Filter(new() { HasText = title }).WaitForAsync();
+        var attachment = ivan.Locator("a", new() { HasText = "dock-light.txt" });
+        Assert.Equal(1, await attachment.CountAsync());
+        var download = await ivan.APIRequest.GetAsync(await attachment.GetAttributeAsync("href") ?? "");
+        Assert.Equal("The dock LED stays off.", await download.TextAsync());
         await BrowserFixture.WaitForCircuitAsync(ivan);
         await ivan.Locator("[data-testid=reply-body]").FillAsync("Please try the other USB-C port; a new dock is on its way.");
         await ivan.ClickAsync("[data-testid=send-reply]");
@@ -65,6 +74,27 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await erin.Locator("text=Description is required.").First.WaitForAsync();
         Assert.True(await erin.Locator("text=Asset tag is required.").First.IsVisibleAsync());
         Assert.Equal("Half a request", await erin.Locator("[data-testid=title]").InputValueAsync());
+    }
+
+    [Fact]
+    public async Task Requester_AttachesAFileOfARefusedType_IsToldWhy()
+    {
+        var erin = await fx.SignInAsync("erin.employee@acme.example");
+        await erin.GotoAsync("/requests/new?department=1");
+        await BrowserFixture.WaitForCircuitAsync(erin);
+        await BrowserFixture.ChooseAsync(erin, "What is it about?", "Software install");
+        await erin.Locator("[data-testid=title]").FillAsync("Install this please");
+        await erin.Locator("[data-testid=description]").FillAsync("Our vendor sent an installer.");
+        await erin.Locator("[data-field='Software name']").FillAsync("Vendor tool");
+        await erin.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [77, 90],
+        });
+        await erin.ClickAsync("[data-testid=submit]");
+        var error = erin.Locator("[data-testid=attachment-error]");
+        await error.WaitForAsync();
+        Assert.Contains("\"setup.exe\" is of a type that is not accepted", await error.InnerTextAsync());
+        Assert.Equal("Install this please", await erin.Locator("[data-testid=title]").InputValueAsync());
     }
 
     [Fact]
