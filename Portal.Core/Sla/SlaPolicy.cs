@@ -1,0 +1,58 @@
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Sla;
+
+/// <summary>A warning threshold: a fraction of the target in (0, 1], with its text as the admin wrote it.</summary>
+public readonly record struct WarnThreshold(decimal Fraction, string Text);
+
+/// <summary>
+/// What an SLA promises, compiled for the engine: targets (in ticks) per priority and metric, which statuses pause
+/// which metric, and the warning thresholds in ascending order.
+/// </summary>
+public sealed class SlaPolicy
+{
+    public const long None = long.MinValue;
+
+    private readonly long[] _targets;
+    private readonly bool[] _paused;
+
+    public SlaPolicy(IReadOnlyList<string> priorities, IReadOnlyDictionary<string, IReadOnlyDictionary<SlaMetric, TimeSpan>> targets,
+        IReadOnlyDictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> pauseOn, IEnumerable<WarnThreshold> warnAt)
+    {
+        Priorities = priorities;
+        _targets = new long[priorities.Count * SlaMetrics.Count];
+        Array.Fill(_targets, None);
+        for (var p = 0; p < priorities.Count; p++)
+        {
+            if (!targets.TryGetValue(priorities[p], out var perMetric))
+                continue;
+            foreach (var (metric, value) in perMetric)
+                _targets[(p * SlaMetrics.Count) + (int)metric] = value.Ticks;
+        }
+
+        var statuses = Enum.GetValues<TicketStatus>().Length;
+        _paused = new bool[SlaMetrics.Count * statuses];
+        StatusCount = statuses;
+        foreach (var (metric, list) in pauseOn)
+            foreach (var status in list)
+                _paused[((int)metric * statuses) + (int)status] = true;
+        WarnAt = warnAt.OrderBy(w => w.Fraction).ToArray();
+    }
+
+    public IReadOnlyList<string> Priorities { get; }
+    public IReadOnlyList<WarnThreshold> WarnAt { get; }
+    private int StatusCount { get; }
+
+    public int PriorityIndex(string name)
+    {
+        for (var i = 0; i < Priorities.Count; i++)
+            if (Priorities[i] == name)
+                return i;
+        return -1;
+    }
+
+    /// <summary>The target in ticks, or <see cref="None"/> when the priority does not define the metric.</summary>
+    public long Target(int priority, SlaMetric metric) => _targets[(priority * SlaMetrics.Count) + (int)metric];
+
+    public bool Pauses(SlaMetric metric, TicketStatus status) => _paused[((int)metric * StatusCount) + (int)status];
+}
