@@ -35,6 +35,9 @@ public static class PortalWeb
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(10);
             o.Cookie.Name = "InternalDesk.Auth";
+            // API callers get status codes, not the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
         }));
 
         var entra = builder.Configuration.GetSection("AzureAd");
@@ -52,6 +55,19 @@ public static class PortalWeb
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddProblemDetails();
         services.AddExceptionHandler<DeskExceptionHandler>();
+    }
+
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+            if (ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+        }
+        else
+            ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>Migrates the database and, in Development on an empty database, loads the demo organisation.</summary>
@@ -81,6 +97,7 @@ public static class PortalWeb
         app.MapStaticAssets();
         app.MapAccountEndpoints();
         app.MapAttachmentEndpoints();
+        app.MapSlaEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

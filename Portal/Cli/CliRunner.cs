@@ -12,7 +12,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class CliRunner
 {
-    private static readonly string[] Verbs = ["migrate", "seed", "users", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "help", "--help"];
 
     public const string Usage = """
         InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
@@ -22,6 +22,7 @@ public static class CliRunner
           users add --email E --name N --password P [--role Agent|Supervisor|Admin]... [--department CODE]... [--tags VIP]
                                        create a local user (the password may come from DESK_PASSWORD instead)
           users list                   list every user with roles and departments
+          sla simulate FILE            compute a scenario's SLA (FILE or - for standard input) and print the result
           help                         show this text
 
         With no command the web app starts. Configuration (appsettings.json, environment variables such as
@@ -31,7 +32,7 @@ public static class CliRunner
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, TextReader? input = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
@@ -40,6 +41,9 @@ public static class CliRunner
             await output.WriteLineAsync(Usage);
             return 0;
         }
+
+        if (args[0] == "sla")
+            return await SimulateAsync(args, output, error, input ?? Console.In);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -86,6 +90,38 @@ public static class CliRunner
             foreach (var (field, message) in ex.Errors)
                 await error.WriteLineAsync($"{field}: {message}");
             return 1;
+        }
+    }
+
+    /// <summary>sla simulate FILE|-: the scenario in, the result document out; no database is touched.</summary>
+    private static async Task<int> SimulateAsync(string[] args, TextWriter output, TextWriter error, TextReader input)
+    {
+        if (args is not ["sla", "simulate", var source])
+        {
+            await error.WriteLineAsync("usage: sla simulate FILE   (or - to read the scenario from standard input)");
+            return 2;
+        }
+
+        string json;
+        try
+        {
+            json = source == "-" ? await input.ReadToEndAsync() : await File.ReadAllTextAsync(source);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"sla simulate: cannot read {source}: {ex.Message}");
+            return 2;
+        }
+
+        try
+        {
+            await output.WriteAsync(Core.Sla.SlaSimulator.Run(json));
+            return 0;
+        }
+        catch (Core.Sla.SlaInputException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 2;
         }
     }
 
