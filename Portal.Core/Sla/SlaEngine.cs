@@ -18,10 +18,10 @@ public static class SlaEngine
         public long Counted;      // counted ticks up to the last event
         public long Target;       // in force, or None
         public long Floor;        // the instant of the change that set the target: no due instant before it
-        public long DueAt;        // in force, or None (paused, no target, not started)
-        public long ReachedAt;    // when counted time reached the target in force while counting, or None
+        public long ReachedAt;    // when counted time reached the target in force, or None
         public long BreachedAt;
         public bool TargetAtStop; // whether a target was in force when it stopped
+        public long DueAtStop;    // the due instant in force just before the stop, or None
     }
 
     /// <summary>Evaluates the timeline at <paramref name="at"/>. Events must be in order, start with Created, and not pass <paramref name="at"/>.</summary>
@@ -36,23 +36,15 @@ public static class SlaEngine
         var priority = created.Priority;
         var status = created.Status;
         for (var i = 0; i < SlaMetrics.Count; i++)
-        {
-            m[i] = new Metric
-            {
-                Started = i != (int)SlaMetric.NextResponse, StoppedAt = None, Target = policy.Target(priority, (SlaMetric)i),
-                Floor = t0, DueAt = None, ReachedAt = None, BreachedAt = None,
-            };
-        }
+            m[i] = Fresh(i != (int)SlaMetric.NextResponse, policy.Target(priority, (SlaMetric)i), t0);
 
         if (IsDone(status))
         {
-            Stop(ref m[(int)SlaMetric.FirstResponse], t0);
-            Stop(ref m[(int)SlaMetric.Resolution], t0);
-            m[(int)SlaMetric.FirstResponse].DueAt = None;
-            m[(int)SlaMetric.Resolution].DueAt = None;
+            // Stopped by the event that created it: nothing was in force before, so there is no due instant.
+            Stop(ref m[(int)SlaMetric.FirstResponse], t0, None);
+            Stop(ref m[(int)SlaMetric.Resolution], t0, None);
         }
 
-        UpdateDue(m, policy, calendar, status, t0);
         var last = t0;
         for (var e = 1; e < events.Length; e++)
         {
@@ -67,7 +59,7 @@ public static class SlaEngine
                     {
                         for (var i = 0; i < SlaMetrics.Count; i++)
                             if (m[i].Started && !m[i].Stopped)
-                                Stop(ref m[i], ev.At);
+                                Stop(ref m[i], ev.At, DueInForce(m[i], policy, calendar, (SlaMetric)i, status, ev.At));
                     }
                     else if (!IsDone(next) && IsDone(status))
                     {
@@ -82,84 +74,78 @@ public static class SlaEngine
                         ChangeTarget(ref m[i], policy.Target(priority, (SlaMetric)i), ev.At);
                     break;
                 case SlaEventKind.Reply when ev.Public && ev.By == ReplyAuthor.Agent:
-                    ref var fr = ref m[(int)SlaMetric.FirstResponse];
-                    if (!fr.Stopped)
-                        Stop(ref fr, ev.At);
-                    ref var nr = ref m[(int)SlaMetric.NextResponse];
-                    if (nr.Started && !nr.Stopped)
-                        Stop(ref nr, ev.At);
+                    for (var i = 0; i < 2; i++)
+                    {
+                        // A public agent reply stops the first response and a running next response.
+                        if (m[i].Started && !m[i].Stopped)
+                            Stop(ref m[i], ev.At, DueInForce(m[i], policy, calendar, (SlaMetric)i, status, ev.At));
+                    }
+
                     break;
                 case SlaEventKind.Reply when ev.Public && ev.By == ReplyAuthor.Requester:
                     ref var cycle = ref m[(int)SlaMetric.NextResponse];
                     if (m[(int)SlaMetric.FirstResponse].Stopped && !IsDone(status) && !(cycle.Started && !cycle.Stopped))
-                    {
-                        cycle = new Metric
-                        {
-                            Started = true, StoppedAt = None, Target = policy.Target(priority, SlaMetric.NextResponse), Floor = ev.At,
-                            DueAt = None, ReachedAt = None, BreachedAt = None,
-                        };
-                    }
-
+                        cycle = Fresh(true, policy.Target(priority, SlaMetric.NextResponse), ev.At);
                     break;
             }
-
-            UpdateDue(m, policy, calendar, status, ev.At);
         }
 
         Advance(m, policy, calendar, status, last, at);
         return Report(m, policy, calendar, priority, status, at);
     }
 
+    private static Metric Fresh(bool started, long target, long at) => new()
+    {
+        Started = started, StoppedAt = None, Target = target, Floor = at, ReachedAt = None, BreachedAt = None, DueAtStop = None,
+    };
+
     private static bool IsDone(TicketStatus s) => s is TicketStatus.Resolved or TicketStatus.Closed;
 
     private static bool Counting(in Metric x, SlaPolicy policy, SlaMetric metric, TicketStatus status) =>
         x.Started && !x.Stopped && !policy.Pauses(metric, status);
 
+    /// <summary>The due instant of a counting target at <paramref name="now"/>, as if nothing changed from then on.</summary>
+    private static long DueFrom(in Metric x, WorkingTimeline calendar, long now) =>
+        x.Counted >= x.Target
+            ? Math.Max(x.Floor, x.ReachedAt == None ? x.Floor : x.ReachedAt)
+            : calendar.AddWorking(now, x.Target - x.Counted);
+
+    /// <summary>The due instant in force: none while paused or without a target, the breach once breached.</summary>
+    private static long DueInForce(in Metric x, SlaPolicy policy, WorkingTimeline calendar, SlaMetric metric, TicketStatus status, long now) =>
+        x.BreachedAt != None ? x.BreachedAt
+        : x.Target == None || !Counting(x, policy, metric, status) ? None
+        : DueFrom(x, calendar, now);
+
+    /// <summary>Counts the time between two events for every counting target, noting when a target is reached and breached.</summary>
     private static void Advance(Span<Metric> m, SlaPolicy policy, WorkingTimeline calendar, TicketStatus status, long from, long to)
     {
+        var delta = -1L;
         for (var i = 0; i < SlaMetrics.Count; i++)
         {
             ref var x = ref m[i];
             if (!Counting(x, policy, (SlaMetric)i, status))
                 continue;
-            if (x.DueAt != None)
+            if (delta < 0)
+                delta = calendar.Counted(from, to);
+            if (x.Target != None && x.BreachedAt == None && x.Counted + delta >= x.Target)
             {
-                if (x.DueAt <= to && x.ReachedAt == None)
-                    x.ReachedAt = x.DueAt;
-                if (to > x.DueAt && x.BreachedAt == None)
-                    x.BreachedAt = x.DueAt;
+                var due = DueFrom(x, calendar, from);
+                if (x.ReachedAt == None)
+                    x.ReachedAt = due;
+                if (to > due)
+                    x.BreachedAt = due;
             }
 
-            x.Counted += calendar.Counted(from, to);
+            x.Counted += delta;
         }
     }
 
-    /// <summary>Recomputes the due instant in force of every running target that has not breached.</summary>
-    private static void UpdateDue(Span<Metric> m, SlaPolicy policy, WorkingTimeline calendar, TicketStatus status, long now)
-    {
-        for (var i = 0; i < SlaMetrics.Count; i++)
-        {
-            ref var x = ref m[i];
-            if (!x.Started || x.Stopped || x.BreachedAt != None)
-                continue;
-            if (x.Target == None || !Counting(x, policy, (SlaMetric)i, status))
-            {
-                x.DueAt = None;
-                continue;
-            }
-
-            // Reached already: when it was reached while counting, else (a lower target) the instant of that change.
-            x.DueAt = x.Counted >= x.Target
-                ? Math.Max(x.Floor, x.ReachedAt == None ? x.Floor : x.ReachedAt)
-                : calendar.AddWorking(now, x.Target - x.Counted);
-        }
-    }
-
-    private static void Stop(ref Metric x, long at)
+    private static void Stop(ref Metric x, long at, long dueInForce)
     {
         x.Stopped = true;
         x.StoppedAt = at;
         x.TargetAtStop = x.Target != None;
+        x.DueAtStop = dueInForce;
     }
 
     private static void ChangeTarget(ref Metric x, long target, long at)
@@ -175,6 +161,7 @@ public static class SlaEngine
     {
         x.Stopped = false;
         x.StoppedAt = None;
+        x.DueAtStop = None;
         if (x.BreachedAt != None)
             return;
         x.Target = target;
@@ -208,7 +195,7 @@ public static class SlaEngine
                 var target = x.TargetAtStop ? x.Target : current;
                 var warning = x.TargetAtStop ? WarningIndex(policy, x.Counted, target) : -1;
                 results[i] = new MetricOutcome(true, x.BreachedAt != None ? SlaState.Missed : SlaState.Met, target, x.Counted,
-                    Math.Max(0, target - x.Counted), x.TargetAtStop ? x.DueAt : None, x.StoppedAt, x.BreachedAt, warning);
+                    Math.Max(0, target - x.Counted), x.TargetAtStop ? x.DueAtStop : None, x.StoppedAt, x.BreachedAt, warning);
                 continue;
             }
 
@@ -218,16 +205,16 @@ public static class SlaEngine
                 : !counting ? SlaState.Paused
                 : warn >= 0 ? SlaState.Warning
                 : SlaState.Running;
-            results[i] = new MetricOutcome(true, state, x.Target, x.Counted, Math.Max(0, x.Target - x.Counted),
-                x.BreachedAt != None ? x.BreachedAt : x.DueAt, None, x.BreachedAt, warn);
+            var dueAt = DueInForce(x, policy, calendar, metric, status, at);
+            results[i] = new MetricOutcome(true, state, x.Target, x.Counted, Math.Max(0, x.Target - x.Counted), dueAt, None, x.BreachedAt, warn);
 
-            if (counting && x.BreachedAt == None && x.DueAt != None)
+            if (counting && x.BreachedAt == None && dueAt != None)
             {
                 // The next thing that changes by itself: the next warning threshold, else the breach.
-                var due = x.DueAt;
+                var due = dueAt;
                 for (var w = warn + 1; w < policy.WarnAt.Count; w++)
                 {
-                    var threshold = (long)Math.Ceiling(policy.WarnAt[w].Fraction * x.Target);
+                    var threshold = policy.Threshold(w, x.Target);
                     if (threshold < x.Target)
                     {
                         due = Math.Min(due, calendar.AddWorking(at, threshold - x.Counted));
@@ -246,7 +233,7 @@ public static class SlaEngine
     {
         var found = -1;
         for (var w = 0; w < policy.WarnAt.Count; w++)
-            if (counted >= policy.WarnAt[w].Fraction * target)
+            if (policy.Reached(w, counted, target))
                 found = w;
         return found;
     }

@@ -37,7 +37,30 @@ public sealed class SlaPolicy
             foreach (var status in list)
                 _paused[((int)metric * statuses) + (int)status] = true;
         WarnAt = warnAt.OrderBy(w => w.Fraction).ToArray();
+        _warnNumerator = new long[WarnAt.Count];
+        _warnScale = new long[WarnAt.Count];
+        for (var i = 0; i < WarnAt.Count; i++)
+        {
+            // An exact rational n / 10^k, so that "counted reached f × target" is decided in integers.
+            var f = WarnAt[i].Fraction;
+            long scale = 1;
+            while (decimal.Truncate(f * scale) != f * scale && scale < 1_000_000_000)
+                scale *= 10;
+            _warnScale[i] = scale;
+            _warnNumerator[i] = (long)decimal.Truncate(f * scale);
+        }
     }
+
+    private readonly long[] _warnNumerator;
+    private readonly long[] _warnScale;
+
+    /// <summary>Whether counted time has reached warning threshold <paramref name="index"/> of the target.</summary>
+    public bool Reached(int index, long counted, long target) =>
+        (Int128)counted * _warnScale[index] >= (Int128)_warnNumerator[index] * target;
+
+    /// <summary>The counted ticks at which warning threshold <paramref name="index"/> is reached (rounded up).</summary>
+    public long Threshold(int index, long target) =>
+        (long)(((Int128)_warnNumerator[index] * target + _warnScale[index] - 1) / _warnScale[index]);
 
     public IReadOnlyList<string> Priorities { get; }
     public IReadOnlyList<WarnThreshold> WarnAt { get; }

@@ -17,13 +17,17 @@ public sealed class WorkingTimeline
 
     private const int MaxYearsAhead = 60;
 
-    private sealed class Snapshot(int firstYear, int lastYear, long[] starts, long[] ends, long[] cumBefore)
+    /// <summary>One working interval [Start, End) and the working ticks of all intervals before it; kept together for locality.</summary>
+    private readonly record struct Interval(long Start, long End, long CumBefore)
+    {
+        public long CumEnd => CumBefore + (End - Start);
+    }
+
+    private sealed class Snapshot(int firstYear, int lastYear, Interval[] intervals)
     {
         public readonly int FirstYear = firstYear;
         public readonly int LastYear = lastYear;
-        public readonly long[] Starts = starts;
-        public readonly long[] Ends = ends;
-        public readonly long[] CumBefore = cumBefore;
+        public readonly Interval[] Intervals = intervals;
         // Local days of a zone far from UTC spill up to a day over the UTC year; the snapshot answers only well inside.
         public readonly long LowTicks = YearStartTicks(firstYear) + (2 * TimeSpan.TicksPerDay);
         public readonly long HighTicks = YearStartTicks(lastYear + 1) - (2 * TimeSpan.TicksPerDay);
@@ -50,7 +54,9 @@ public sealed class WorkingTimeline
         if (_continuous)
             return to - from;
         var s = Cover(from, to);
-        return CumulativeAt(s, to) - CumulativeAt(s, from);
+        var i = IndexAt(s.Intervals, from, 0);
+        var j = IndexAt(s.Intervals, to, Math.Max(i, 0));
+        return CumulativeAt(s.Intervals, j, to) - CumulativeAt(s.Intervals, i, from);
     }
 
     /// <summary>
@@ -67,22 +73,24 @@ public sealed class WorkingTimeline
         var s = Cover(from, from);
         while (true)
         {
-            var goal = CumulativeAt(s, from) + amount;
-            var last = s.Starts.Length - 1;
-            if (last >= 0 && s.CumBefore[last] + (s.Ends[last] - s.Starts[last]) >= goal)
+            var items = s.Intervals;
+            var i = IndexAt(items, from, 0);
+            var goal = CumulativeAt(items, i, from) + amount;
+            var last = items.Length - 1;
+            if (last >= 0 && items[last].CumEnd >= goal)
             {
-                // The first interval whose running sum at its end reaches the goal.
-                int lo = 0, hi = last;
+                // The first interval whose running sum at its end reaches the goal; it is not before from's interval.
+                int lo = Math.Max(i, 0), hi = last;
                 while (lo < hi)
                 {
                     var mid = (lo + hi) >>> 1;
-                    if (s.CumBefore[mid] + (s.Ends[mid] - s.Starts[mid]) >= goal)
+                    if (items[mid].CumEnd >= goal)
                         hi = mid;
                     else
                         lo = mid + 1;
                 }
 
-                return Math.Max(from, s.Starts[lo] + (goal - s.CumBefore[lo]));
+                return Math.Max(from, items[lo].Start + (goal - items[lo].CumBefore));
             }
 
             if (s.LastYear - YearOf(from) > MaxYearsAhead)
@@ -91,14 +99,14 @@ public sealed class WorkingTimeline
         }
     }
 
-    private static long CumulativeAt(Snapshot s, long t)
+    /// <summary>The last interval starting at or before t (searching from <paramref name="low"/> on), or -1.</summary>
+    private static int IndexAt(Interval[] items, long t, int low)
     {
-        // The last interval starting at or before t.
-        int lo = 0, hi = s.Starts.Length - 1, found = -1;
+        int lo = low, hi = items.Length - 1, found = low - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (s.Starts[mid] <= t)
+            if (items[mid].Start <= t)
             {
                 found = mid;
                 lo = mid + 1;
@@ -109,10 +117,12 @@ public sealed class WorkingTimeline
             }
         }
 
-        if (found < 0)
-            return 0;
-        return s.CumBefore[found] + (Math.Min(t, s.Ends[found]) - s.Starts[found]);
+        return found;
     }
+
+    /// <summary>Working ticks from the start of the snapshot up to t, given t's interval index.</summary>
+    private static long CumulativeAt(Interval[] items, int index, long t) =>
+        index < 0 ? 0 : items[index].CumBefore + (Math.Min(t, items[index].End) - items[index].Start);
 
     private Snapshot Cover(long from, long to)
     {
@@ -191,15 +201,15 @@ public sealed class WorkingTimeline
             }
         }
 
-        var cum = new long[starts.Count];
+        var intervals = new Interval[starts.Count];
         long running = 0;
-        for (var i = 0; i < cum.Length; i++)
+        for (var i = 0; i < intervals.Length; i++)
         {
-            cum[i] = running;
+            intervals[i] = new Interval(starts[i], ends[i], running);
             running += ends[i] - starts[i];
         }
 
-        return new Snapshot(firstYear, lastYear, starts.ToArray(), ends.ToArray(), cum);
+        return new Snapshot(firstYear, lastYear, intervals);
     }
 
     private static long Ticks(ZonedDateTime z) => z.ToInstant().ToUnixTimeTicks();
