@@ -110,6 +110,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.DepartmentId, t.UpdatedAt });
         b.HasIndex(t => new { t.DepartmentId, t.AssigneeId });
         b.HasIndex(t => new { t.DepartmentId, t.Title });
+        b.HasIndex(t => t.SlaNextChangeAt);
+        b.HasIndex(t => new { t.DepartmentId, t.SlaDueAt });
+        b.HasOne<Sla.SlaPolicyRecord>().WithMany().HasForeignKey(t => t.SlaPolicyId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(t => new { t.RequesterId, t.UpdatedAt });
         b.HasOne(t => t.Department).WithMany().HasForeignKey(t => t.DepartmentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(t => t.Category).WithMany().HasForeignKey(t => t.CategoryId).OnDelete(DeleteBehavior.Restrict);
@@ -170,4 +173,44 @@ internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachm
 internal sealed class AttachmentContentConfiguration : IEntityTypeConfiguration<AttachmentContent>
 {
     public void Configure(EntityTypeBuilder<AttachmentContent> b) => b.HasKey(c => c.AttachmentId);
+}
+
+internal sealed class SlaCalendarConfiguration : IEntityTypeConfiguration<Sla.SlaCalendarRecord>
+{
+    public void Configure(EntityTypeBuilder<Sla.SlaCalendarRecord> b)
+    {
+        b.ToTable("SlaCalendars");
+        b.Property(c => c.Name).HasMaxLength(100);
+        b.HasIndex(c => c.Name).IsUnique();
+        b.Property(c => c.Definition).HasMaxLength(100_000);
+        b.Property(c => c.Version).IsConcurrencyToken();
+    }
+}
+
+internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<Sla.SlaPolicyRecord>
+{
+    public void Configure(EntityTypeBuilder<Sla.SlaPolicyRecord> b)
+    {
+        b.ToTable("SlaPolicies");
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.Conditions).HasMaxLength(10_000);
+        b.Property(p => p.Targets).HasMaxLength(10_000);
+        b.Property(p => p.PauseOn).HasMaxLength(2_000);
+        b.Property(p => p.WarnAt).HasMaxLength(500);
+        b.Property(p => p.Version).IsConcurrencyToken();
+        b.HasOne(p => p.Calendar).WithMany().HasForeignKey(p => p.CalendarId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class TicketSlaStateConfiguration : IEntityTypeConfiguration<Sla.TicketSlaState>
+{
+    public void Configure(EntityTypeBuilder<Sla.TicketSlaState> b)
+    {
+        b.HasKey(s => new { s.TicketId, s.Metric });
+        b.Property(s => s.Metric).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.State).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Warning).HasMaxLength(20);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(s => s.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

@@ -33,6 +33,32 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
                 new Department { Code = "FAC", Name = "Facilities", Description = "Buildings, rooms, repairs and equipment." });
         }
 
+        if (!await db.SlaPolicies.AnyAsync(ct))
+        {
+            var calendar = await db.SlaCalendars.FirstOrDefaultAsync(ct) ?? new Sla.SlaCalendarRecord
+            {
+                Name = "24x7 (UTC)", Definition = """{"timeZone":"UTC"}""",
+            };
+            db.SlaPolicies.Add(new Sla.SlaPolicyRecord
+            {
+                Name = "Standard", IsDefault = true, Order = 1000, Calendar = calendar, Targets = StandardTargets,
+                PauseOn = StandardPauseOn, WarnAt = "[0.75,0.9]",
+            });
+        }
+
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The default policy of a fresh install, until admins shape their own.</summary>
+    public const string StandardTargets = """
+        {"Low":{"firstResponse":"PT8H","resolution":"PT40H"},
+         "Normal":{"firstResponse":"PT4H","nextResponse":"PT8H","resolution":"PT24H"},
+         "High":{"firstResponse":"PT1H","nextResponse":"PT4H","resolution":"PT8H"},
+         "Critical":{"firstResponse":"PT30M","nextResponse":"PT1H","resolution":"PT4H"}}
+        """;
+
+    /// <summary>Waiting on the requester or on hold pauses the resolution and next response, not the first answer.</summary>
+    public const string StandardPauseOn = """
+        {"nextResponse":["PendingRequester","OnHold"],"resolution":["PendingRequester","OnHold"]}
+        """;
 }

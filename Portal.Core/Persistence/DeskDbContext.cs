@@ -21,6 +21,9 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
+    public DbSet<Sla.SlaCalendarRecord> SlaCalendars => Set<Sla.SlaCalendarRecord>();
+    public DbSet<Sla.SlaPolicyRecord> SlaPolicies => Set<Sla.SlaPolicyRecord>();
+    public DbSet<Sla.TicketSlaState> TicketSlaStates => Set<Sla.TicketSlaState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -27,6 +27,9 @@ public static class PortalCoreServices
         services.AddSingleton<DepartmentAdminService>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<ExternalUserService>();
+        services.AddSingleton<Sla.SlaCatalog>();
+        services.AddSingleton<Sla.SlaService>();
+        services.AddSingleton<Sla.SlaAdminService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

@@ -14,4 +14,13 @@ public static class Display
         TicketStatus.Closed => "Closed",
         _ => status.ToString(),
     };
+
+    /// <summary>The status behind a text written by <see cref="Status(TicketStatus)"/> (or the enum name).</summary>
+    public static TicketStatus? ParseStatus(string? text)
+    {
+        foreach (var s in Enum.GetValues<TicketStatus>())
+            if (Status(s) == text || s.ToString() == text)
+                return s;
+        return null;
+    }
 }

@@ -55,6 +55,16 @@ public class Ticket
     /// <summary>Optimistic concurrency token, bumped by every change.</summary>
     public int Version { get; set; }
 
+    /// <summary>The SLA policy (and its version) the ticket was last matched with.</summary>
+    public int? SlaPolicyId { get; set; }
+    public int SlaPolicyVersion { get; set; }
+
+    /// <summary>UTC; the next instant at which its SLA changes by itself (a warning or a breach). Indexed for the sweep.</summary>
+    public DateTime? SlaNextChangeAt { get; set; }
+
+    /// <summary>UTC; the earliest due instant of its running targets, for sorting by what is due next.</summary>
+    public DateTime? SlaDueAt { get; set; }
+
     public List<TicketFieldValue> FieldValues { get; set; } = [];
     public List<TicketWatcher> Watchers { get; set; } = [];
     public List<TicketEvent> Events { get; set; } = [];

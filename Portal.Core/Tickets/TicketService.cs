@@ -7,7 +7,7 @@ using Portal.Core.Security;
 namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
-public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla)
 {
     public const string DefaultTypeName = "Request";
 
@@ -94,6 +94,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             {
                 await db.SaveChangesAsync(ct);
                 AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
+                await sla.ApplyAsync(db, ticket, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return new CreatedTicket(ticket.Id, ticket.Key, dept.Name);
@@ -235,6 +236,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         ticket.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now);
+        await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -371,6 +373,8 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         ticket.Version++;
         try
         {
+            await db.SaveChangesAsync(ct);
+            await sla.ApplyAsync(db, ticket, ct);
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)

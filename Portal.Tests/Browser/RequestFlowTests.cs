@@ -90,6 +90,7 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         {
             Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [77, 90],
         });
+        await erin.Locator(".mud-chip", new() { HasText = "setup.exe" }).WaitForAsync();
         await erin.ClickAsync("[data-testid=submit]");
         var error = erin.Locator("[data-testid=attachment-error]");
         await error.WaitForAsync();

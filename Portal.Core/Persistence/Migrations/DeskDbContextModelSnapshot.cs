@@ -269,6 +269,135 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketTypes");
                 });
 
+            modelBuilder.Entity("Portal.Core.Sla.SlaCalendarRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SlaCalendars", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Sla.SlaPolicyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CalendarId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PauseOn")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Targets")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WarnAt")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SlaPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Sla.TicketSlaState", b =>
+                {
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("BreachedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ElapsedSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Warning")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId", "Metric");
+
+                    b.ToTable("TicketSlaStates");
+                });
+
             modelBuilder.Entity("Portal.Core.Tickets.Attachment", b =>
                 {
                     b.Property<int>("Id")
@@ -363,6 +492,18 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SlaDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SlaNextChangeAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SlaPolicyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlaPolicyVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -395,6 +536,10 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("Key")
                         .IsUnique();
 
+                    b.HasIndex("SlaNextChangeAt");
+
+                    b.HasIndex("SlaPolicyId");
+
                     b.HasIndex("TeamId");
 
                     b.HasIndex("TypeId");
@@ -403,6 +548,8 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("DepartmentId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("DepartmentId", "SlaDueAt");
 
                     b.HasIndex("DepartmentId", "Title");
 
@@ -702,6 +849,26 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Core.Sla.SlaPolicyRecord", b =>
+                {
+                    b.HasOne("Portal.Core.Sla.SlaCalendarRecord", "Calendar")
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Calendar");
+                });
+
+            modelBuilder.Entity("Portal.Core.Sla.TicketSlaState", b =>
+                {
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Tickets.Attachment", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
@@ -744,6 +911,11 @@ namespace Portal.Core.Persistence.Migrations
                         .HasForeignKey("RequesterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Sla.SlaPolicyRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SlaPolicyId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Portal.Core.Departments.Team", "Team")
                         .WithMany()

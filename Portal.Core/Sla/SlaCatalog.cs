@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Persistence;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Sla;
+
+/// <summary>A policy ready for the engine: its conditions, compiled targets and compiled calendar.</summary>
+public sealed record CompiledPolicy(int Id, string Name, int Order, bool IsDefault, int Version, PolicyConditions Conditions,
+    SlaPolicy Policy, int CalendarId, WorkingTimeline Calendar);
+
+/// <summary>
+/// The active SLA policies, compiled once and shared; an admin edit invalidates them. Calendars are compiled per
+/// version and kept, so a recompute after an edit reuses what did not change.
+/// </summary>
+public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    public static readonly string[] PriorityNames = Enum.GetNames<TicketPriority>();
+
+    private static readonly JsonSerializerOptions ConditionJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private readonly ConcurrentDictionary<(int Id, int Version), WorkingTimeline> _timelines = new();
+    private volatile IReadOnlyList<CompiledPolicy>? _policies;
+
+    public void Invalidate() => _policies = null;
+
+    public async Task<IReadOnlyList<CompiledPolicy>> GetAsync(CancellationToken ct = default)
+    {
+        var cached = _policies;
+        if (cached is not null)
+            return cached;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var records = await db.SlaPolicies.AsNoTracking().Include(p => p.Calendar).Where(p => p.IsActive)
+            .OrderBy(p => p.IsDefault).ThenBy(p => p.Order).ThenBy(p => p.Id).ToListAsync(ct);
+        var compiled = records.Select(Compile).ToList();
+        _policies = compiled;
+        return compiled;
+    }
+
+    /// <summary>The first active policy whose conditions match, else the default; null when there is neither.</summary>
+    public static CompiledPolicy? Match(IReadOnlyList<CompiledPolicy> policies, TicketFacts facts) =>
+        policies.FirstOrDefault(p => !p.IsDefault && p.Conditions.Matches(facts)) ?? policies.FirstOrDefault(p => p.IsDefault);
+
+    public CompiledPolicy Compile(SlaPolicyRecord p)
+    {
+        var calendar = _timelines.GetOrAdd((p.CalendarId, p.Calendar!.Version), _ => new WorkingTimeline(ParseCalendar(p.Calendar.Definition)));
+        return new CompiledPolicy(p.Id, p.Name, p.Order, p.IsDefault, p.Version, ParseConditions(p.Conditions),
+            ParsePolicy(p.Targets, p.PauseOn, p.WarnAt), p.CalendarId, calendar);
+    }
+
+    public static BusinessCalendar ParseCalendar(string json)
+    {
+        using var doc = Parse(json, "calendar");
+        return SlaJson.ParseCalendar(doc.RootElement);
+    }
+
+    /// <summary>Targets keyed by the desk's priority names, pausing statuses and thresholds, as stored.</summary>
+    public static SlaPolicy ParsePolicy(string targetsJson, string pauseOnJson, string warnAtJson)
+    {
+        using var targets = Parse(targetsJson, "targets");
+        var (priorities, perPriority) = SlaJson.ParseTargets(targets.RootElement);
+        foreach (var name in priorities.Where(n => !PriorityNames.Contains(n)))
+            throw new SlaInputException($"targets.{name}", $"\"{name}\" is not a priority (expected {string.Join(", ", PriorityNames)})");
+        if (perPriority.Values.All(t => t.Count == 0))
+            throw new SlaInputException("targets", "defines no target at all; give at least one priority a target");
+        using var pause = Parse(pauseOnJson, "pauseOn");
+        using var warn = Parse(warnAtJson, "warnAt");
+        return new SlaPolicy(PriorityNames, perPriority, SlaJson.ParsePauseOn(pause.RootElement), SlaJson.ParseWarnAt(warn.RootElement));
+    }
+
+    public static PolicyConditions ParseConditions(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PolicyConditions>(json, ConditionJson) ?? new PolicyConditions();
+        }
+        catch (JsonException ex)
+        {
+            throw new SlaInputException("conditions", $"are not readable: {ex.Message}");
+        }
+    }
+
+    public static string WriteConditions(PolicyConditions conditions) => JsonSerializer.Serialize(conditions, ConditionJson);
+
+    private static JsonDocument Parse(string json, string field)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new SlaInputException(field, $"is not valid JSON: {ex.Message}");
+        }
+    }
+}

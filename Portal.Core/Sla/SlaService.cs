@@ -1,0 +1,176 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Persistence;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Sla;
+
+/// <summary>One target of a ticket as people see it.</summary>
+public sealed record SlaTargetView(SlaMetric Metric, SlaState State, TimeSpan Target, TimeSpan Elapsed, DateTime? DueAt,
+    DateTime? StoppedAt, DateTime? BreachedAt, string? Warning)
+{
+    /// <summary>The state at <paramref name="now"/>: a running target whose due instant has passed is breached.</summary>
+    public SlaState StateAt(DateTime now) =>
+        State is SlaState.Running or SlaState.Warning && DueAt is { } due && now > due ? SlaState.Breached : State;
+}
+
+/// <summary>
+/// Keeps each ticket's SLA state: matches the policy, runs the engine over the ticket's history and stores the
+/// result, in the transaction of the change that moved it. Also recomputes in bulk after policy edits and when a
+/// ticket's next change instant has passed.
+/// </summary>
+public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, TimeProvider clock)
+{
+    public const int BatchSize = 500;
+
+    /// <summary>Recomputes one ticket inside the caller's unit of work; the caller saves.</summary>
+    public async Task ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default)
+    {
+        var policies = await catalog.GetAsync(ct);
+        var tags = await db.Users.Where(u => u.Id == ticket.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "";
+        var fields = await db.TicketFieldValues.Where(v => v.TicketId == ticket.Id).ToDictionaryAsync(v => v.FieldId, v => v.Value, ct);
+        var facts = new TicketFacts(ticket.DepartmentId, ticket.CategoryId, ticket.TypeId, ticket.Priority,
+            tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), fields);
+        var policy = SlaCatalog.Match(policies, facts);
+        var stored = await db.TicketSlaStates.Where(s => s.TicketId == ticket.Id).ToListAsync(ct);
+        if (policy is null)
+        {
+            db.TicketSlaStates.RemoveRange(stored);
+            ticket.SlaPolicyId = null;
+            ticket.SlaPolicyVersion = 0;
+            ticket.SlaNextChangeAt = null;
+            ticket.SlaDueAt = null;
+            return;
+        }
+
+        var history = await db.TicketEvents.Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Id)
+            .Select(e => new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.OldValue, e.NewValue)).ToListAsync(ct);
+        var events = Timeline(history, ticket.Priority);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = Math.Max(Ticks(now), events[^1].At);
+        var outcome = SlaEngine.Evaluate(events, policy.Policy, policy.Calendar, at);
+
+        ticket.SlaPolicyId = policy.Id;
+        ticket.SlaPolicyVersion = policy.Version;
+        ticket.SlaNextChangeAt = ToDate(outcome.NextChangeAt);
+        DateTime? earliest = null;
+        foreach (var metric in SlaMetrics.All)
+        {
+            var m = outcome[metric];
+            var row = stored.FirstOrDefault(s => s.Metric == metric);
+            if (!m.Reported)
+            {
+                if (row is not null)
+                    db.TicketSlaStates.Remove(row);
+                continue;
+            }
+
+            if (row is null)
+            {
+                row = new TicketSlaState { TicketId = ticket.Id, Metric = metric };
+                db.TicketSlaStates.Add(row);
+            }
+
+            row.State = m.State;
+            row.TargetSeconds = m.Target / TimeSpan.TicksPerSecond;
+            row.ElapsedSeconds = m.Elapsed / TimeSpan.TicksPerSecond;
+            row.DueAt = ToDate(m.DueAt);
+            row.StoppedAt = ToDate(m.StoppedAt);
+            row.BreachedAt = ToDate(m.BreachedAt);
+            row.Warning = m.WarningIndex >= 0 ? policy.Policy.WarnAt[m.WarningIndex].Text : null;
+            if (!m.IsStopped && row.DueAt is { } due && (earliest is null || due < earliest))
+                earliest = due;
+        }
+
+        ticket.SlaDueAt = earliest;
+    }
+
+    private sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, string? OldValue, string? NewValue);
+
+    /// <summary>The engine's view of a ticket's history: creation, status and priority changes, public replies.</summary>
+    private static SlaEvent[] Timeline(List<HistoryItem> history, TicketPriority current)
+    {
+        var initial = history.Where(h => h.Kind == TicketEventKind.PriorityChanged)
+            .Select(h => Enum.TryParse<TicketPriority>(h.OldValue, out var p) ? p : (TicketPriority?)null).FirstOrDefault() ?? current;
+        var events = new List<SlaEvent>(history.Count);
+        var last = long.MinValue;
+        foreach (var h in history)
+        {
+            var at = Math.Max(last, Ticks(h.At));
+            last = at;
+            switch (h.Kind)
+            {
+                case TicketEventKind.Created:
+                    events.Add(SlaEvent.Created(at, (int)initial, TicketStatus.New));
+                    break;
+                case TicketEventKind.Reply when h.IsPublic:
+                    events.Add(SlaEvent.Reply(at, h.ByAgent ? ReplyAuthor.Agent : ReplyAuthor.Requester, true));
+                    break;
+                case TicketEventKind.StatusChanged or TicketEventKind.Reopened when Display.ParseStatus(h.NewValue) is { } status:
+                    events.Add(SlaEvent.StatusTo(at, status));
+                    break;
+                case TicketEventKind.PriorityChanged when Enum.TryParse<TicketPriority>(h.NewValue, out var p):
+                    events.Add(SlaEvent.PriorityTo(at, (int)p));
+                    break;
+            }
+        }
+
+        return events.ToArray();
+    }
+
+    /// <summary>Recomputes every ticket the filter selects that is not closed, in batches; returns how many.</summary>
+    public async Task<int> RecomputeAsync(Func<IQueryable<Ticket>, IQueryable<Ticket>> which, CancellationToken ct = default)
+    {
+        var count = 0;
+        var afterId = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var batch = await which(db.Tickets.Where(t => t.Status != TicketStatus.Closed && t.Id > afterId))
+                .OrderBy(t => t.Id).Take(BatchSize).ToListAsync(ct);
+            if (batch.Count == 0)
+                return count;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var ticket in batch)
+                await ApplyAsync(db, ticket, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            count += batch.Count;
+            afterId = batch[^1].Id;
+        }
+    }
+
+    /// <summary>How many tickets a recompute of these would touch (for the admin's "recomputing N tickets").</summary>
+    public async Task<int> CountAsync(Func<IQueryable<Ticket>, IQueryable<Ticket>> which, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await which(db.Tickets.Where(t => t.Status != TicketStatus.Closed)).CountAsync(ct);
+    }
+
+    /// <summary>The ids of up to <paramref name="limit"/> tickets whose next SLA change instant has passed, earliest first.</summary>
+    public async Task<IReadOnlyList<int>> DueForChangeAsync(DateTime now, int limit = BatchSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Tickets.AsNoTracking().Where(t => t.SlaNextChangeAt != null && t.SlaNextChangeAt <= now)
+            .OrderBy(t => t.SlaNextChangeAt).Select(t => t.Id).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>Brings stored states up to date for tickets whose warning or breach instant has passed.</summary>
+    public async Task<int> RefreshDueAsync(CancellationToken ct = default)
+    {
+        var ids = await DueForChangeAsync(clock.GetUtcNow().UtcDateTime, BatchSize, ct);
+        return ids.Count == 0 ? 0 : await RecomputeAsync(q => q.Where(t => ids.Contains(t.Id)), ct);
+    }
+
+    public static async Task<Dictionary<int, List<SlaTargetView>>> ViewsAsync(DeskDbContext db, IReadOnlyCollection<int> ticketIds,
+        CancellationToken ct = default)
+    {
+        var rows = await db.TicketSlaStates.AsNoTracking().Where(s => ticketIds.Contains(s.TicketId)).ToListAsync(ct);
+        return rows.GroupBy(r => r.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Metric).Select(r => new SlaTargetView(r.Metric,
+            r.State, TimeSpan.FromSeconds(r.TargetSeconds), TimeSpan.FromSeconds(r.ElapsedSeconds), r.DueAt, r.StoppedAt,
+            r.BreachedAt, r.Warning)).ToList());
+    }
+
+    private static long Ticks(DateTime utc) => (DateTime.SpecifyKind(utc, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks;
+
+    private static DateTime? ToDate(long ticks) => ticks == SlaPolicy.None ? null : DateTime.UnixEpoch.AddTicks(ticks);
+}
