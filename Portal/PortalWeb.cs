@@ -51,6 +51,8 @@ public static class PortalWeb
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
+        services.AddSingleton<Jobs.SlaBackgroundWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddProblemDetails();

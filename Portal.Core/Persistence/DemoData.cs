@@ -10,7 +10,7 @@ namespace Portal.Core.Persistence;
 public sealed record DemoAccount(string Email, string Name, string What);
 
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
-public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -262,9 +262,121 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             created.Add(ticket);
         }
 
+        created.AddRange(Showcase(departments["IT"], categories["IT"].First(c => c.Spec.Name == "System down").Category,
+            types["Incident"].Id, requesters.Where(r => r.Tags == "").Take(6).ToList(), staffByDept["IT"][1], now));
         db.Tickets.AddRange(created);
         await db.SaveChangesAsync(ct);
+        await AddSlaPoliciesAsync(db, departments, ct);
+        await sla.RecomputeAsync(q => q, ct);
         return created.Count;
+    }
+
+    /// <summary>Critical IT incidents on the around-the-clock policy, one in each SLA state, relative to now.</summary>
+    private static List<Ticket> Showcase(Department it, Category category, int typeId, List<DeskUser> requesters, DeskUser agent, DateTime now)
+    {
+        (string Title, int CreatedMinutesAgo, int? ReplyAfter, TicketStatus Status, int? StatusAfter)[] cases =
+        [
+            ("Payment terminal offline at reception", 5, null, TicketStatus.New, null),
+            ("Trading screens frozen on floor 2", 25, null, TicketStatus.New, null),
+            ("Card reader needs new firmware", 60, 10, TicketStatus.PendingRequester, 20),
+            ("Core switch down in building B", 180, null, TicketStatus.New, null),
+            ("Nightly backup job failed", 2 * 24 * 60, 10, TicketStatus.Resolved, 180),
+            ("VPN gateway overloaded", 3 * 24 * 60, 50, TicketStatus.Resolved, 360),
+        ];
+        var list = new List<Ticket>();
+        foreach (var (c, i) in cases.Select((c, i) => (c, i)))
+        {
+            var at = now.AddMinutes(-c.CreatedMinutesAgo);
+            var ticket = new Ticket
+            {
+                DepartmentId = it.Id, Number = it.NextTicketNumber, Key = $"{it.Code}-{it.NextTicketNumber}", Title = c.Title,
+                Description = $"{c.Title}. Many people are affected.", CategoryId = category.Id, TypeId = typeId,
+                Priority = TicketPriority.Critical, Status = c.Status, RequesterId = requesters[i % requesters.Count].Id,
+                CreatedAt = at, UpdatedAt = at, Version = 1,
+            };
+            it.NextTicketNumber++;
+            ticket.FieldValues.AddRange(category.Fields.Where(f => f.Required).Select(f => new TicketFieldValue
+            {
+                FieldId = f.Id, Value = f.Kind == FieldKind.Choice ? f.OptionList[0] : "Other",
+            }));
+            ticket.Events.Add(new TicketEvent { At = at, ActorId = ticket.RequesterId, Kind = TicketEventKind.Created, IsPublic = true, Body = ticket.Description, NewValue = c.Title });
+            if (c.ReplyAfter is { } reply)
+            {
+                ticket.AssigneeId = agent.Id;
+                ticket.Events.Add(new TicketEvent { At = at.AddMinutes(reply), ActorId = agent.Id, Kind = TicketEventKind.Reply, IsPublic = true, ByAgent = true, Body = "We are on it." });
+                ticket.Events.Add(new TicketEvent { At = at.AddMinutes(reply), ActorId = agent.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Open) });
+            }
+
+            if (c.StatusAfter is { } after)
+            {
+                ticket.Events.Add(new TicketEvent { At = at.AddMinutes(after), ActorId = agent.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.Open), NewValue = Display.Status(c.Status) });
+                ticket.UpdatedAt = at.AddMinutes(after);
+            }
+
+            list.Add(ticket);
+        }
+
+        return list;
+    }
+
+    private static async Task AddSlaPoliciesAsync(DeskDbContext db, Dictionary<string, Department> departments, CancellationToken ct)
+    {
+        const string Weekdays = "\"Mon\":{0},\"Tue\":{0},\"Wed\":{0},\"Thu\":{0},\"Fri\":{0}";
+        static string Week(string segments) => "{" + string.Format(System.Globalization.CultureInfo.InvariantCulture, Weekdays, segments) + "}";
+        var always = await db.SlaCalendars.FirstAsync(c => c.Name == "24x7 (UTC)", ct);
+        var itWeek = Week("[\"08:00-18:00\"]");
+        var hrWeek = Week("[\"09:00-12:30\",\"13:30-17:30\"]");
+        var facWeek = Week("[\"07:00-12:00\",\"12:30-16:00\"]");
+        var berlin = new Sla.SlaCalendarRecord
+        {
+            Name = "IT business hours (Berlin)",
+            Definition = $$"""{"timeZone":"Europe/Berlin","week":{{itWeek}},"holidays":["01-01","2026-04-03","2026-04-06","05-01","10-03","12-24","12-25","12-26","12-31"]}""",
+        };
+        var london = new Sla.SlaCalendarRecord
+        {
+            Name = "HR office (London)",
+            Definition = $$"""{"timeZone":"Europe/London","week":{{hrWeek}},"holidays":["01-01","2026-04-03","2026-04-06","2026-05-04","2026-05-25","2026-08-31","12-25","12-26","2026-12-28"]}""",
+        };
+        var newYork = new Sla.SlaCalendarRecord
+        {
+            Name = "Facilities site (New York)",
+            Definition = $$"""{"timeZone":"America/New_York","week":{{facWeek}},"holidays":["01-01","2026-05-25","07-04","2026-09-07","2026-11-26","12-25"]}""",
+        };
+        db.SlaCalendars.AddRange(berlin, london, newYork);
+        const string Pause = """{"nextResponse":["PendingRequester","OnHold"],"resolution":["PendingRequester","OnHold"]}""";
+        db.SlaPolicies.AddRange(
+            new Sla.SlaPolicyRecord
+            {
+                Name = "VIP requesters", Order = 10, Calendar = always, Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { RequesterTags = ["VIP"] }),
+                Targets = """{"Low":{"firstResponse":"PT2H","resolution":"PT16H"},"Normal":{"firstResponse":"PT1H","nextResponse":"PT2H","resolution":"PT8H"},"High":{"firstResponse":"PT30M","nextResponse":"PT1H","resolution":"PT4H"},"Critical":{"firstResponse":"PT15M","nextResponse":"PT30M","resolution":"PT2H"}}""",
+                PauseOn = Pause, WarnAt = "[0.5,0.75,0.9]",
+            },
+            new Sla.SlaPolicyRecord
+            {
+                Name = "IT critical, around the clock", Order = 20, Calendar = always,
+                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id], Priorities = [TicketPriority.Critical] }),
+                Targets = """{"Critical":{"firstResponse":"PT30M","nextResponse":"PT1H","resolution":"PT4H"}}""", PauseOn = Pause, WarnAt = "[0.75,0.9]",
+            },
+            new Sla.SlaPolicyRecord
+            {
+                Name = "IT business hours", Order = 30, Calendar = berlin,
+                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id] }),
+                Targets = DatabaseSetup.StandardTargets, PauseOn = Pause, WarnAt = "[0.75,0.9]",
+            },
+            new Sla.SlaPolicyRecord
+            {
+                Name = "HR office hours", Order = 40, Calendar = london,
+                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["HR"].Id] }),
+                Targets = """{"Low":{"firstResponse":"PT16H","resolution":"PT80H"},"Normal":{"firstResponse":"PT8H","nextResponse":"PT16H","resolution":"PT40H"},"High":{"firstResponse":"PT4H","nextResponse":"PT8H","resolution":"PT16H"},"Critical":{"firstResponse":"PT1H","resolution":"PT8H"}}""",
+                PauseOn = Pause, WarnAt = "[0.75,0.9]",
+            },
+            new Sla.SlaPolicyRecord
+            {
+                Name = "Facilities site hours", Order = 50, Calendar = newYork,
+                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["FAC"].Id] }),
+                Targets = DatabaseSetup.StandardTargets, PauseOn = Pause, WarnAt = "[0.75,0.9]",
+            });
+        await db.SaveChangesAsync(ct);
     }
 
     private static readonly string[] AgentReplies =

@@ -69,10 +69,12 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
             (QueueSort.Status, true) => query.OrderByDescending(t => t.Status).ThenByDescending(t => t.UpdatedAt),
             (QueueSort.Title, false) => query.OrderBy(t => t.Title).ThenBy(t => t.Id),
             (QueueSort.Title, true) => query.OrderByDescending(t => t.Title).ThenBy(t => t.Id),
+            (QueueSort.Due, false) => query.OrderBy(t => t.SlaDueAt == null).ThenBy(t => t.SlaDueAt).ThenBy(t => t.Id),
+            (QueueSort.Due, true) => query.OrderBy(t => t.SlaDueAt == null).ThenByDescending(t => t.SlaDueAt).ThenBy(t => t.Id),
             (_, false) => query.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Id),
             _ => query.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
         };
         var items = await TicketService.Summaries(ordered.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
-        return new PagedResult<TicketSummary>(items, total, page, pageSize);
+        return new PagedResult<TicketSummary>(await TicketService.WithSlaAsync(db, items, ct), total, page, pageSize);
     }
 }

@@ -16,7 +16,11 @@ public sealed record TicketSummary(
     string? AssigneeName,
     string? TeamName,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt)
+{
+    /// <summary>The ticket's SLA targets as last computed.</summary>
+    public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
+}
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
 {
@@ -63,7 +67,12 @@ public sealed record TicketDetails(
     IReadOnlyList<FieldValueView> Fields,
     IReadOnlyList<PersonRef> Watchers,
     IReadOnlyList<TicketEventView> Events,
-    IReadOnlyList<AttachmentView> Attachments);
+    IReadOnlyList<AttachmentView> Attachments)
+{
+    /// <summary>The ticket's SLA targets as last computed, and the policy they come from.</summary>
+    public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
+    public string? SlaPolicyName { get; init; }
+}
 
 public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 
@@ -97,6 +106,7 @@ public enum QueueSort
     Priority,
     Status,
     Title,
+    Due,
 }
 
 public sealed record QueueQuery(

@@ -120,7 +120,13 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         pageSize = Math.Clamp(pageSize, 1, 100);
         var items = await Summaries(query.OrderByDescending(t => t.UpdatedAt).Skip((page - 1) * pageSize).Take(pageSize))
             .ToListAsync(ct);
-        return new PagedResult<TicketSummary>(items, total, page, pageSize);
+        return new PagedResult<TicketSummary>(await WithSlaAsync(db, items, ct), total, page, pageSize);
+    }
+
+    internal static async Task<IReadOnlyList<TicketSummary>> WithSlaAsync(DeskDbContext db, List<TicketSummary> items, CancellationToken ct)
+    {
+        var views = await Sla.SlaService.ViewsAsync(db, items.Select(i => i.Id).ToList(), ct);
+        return items.Select(i => views.TryGetValue(i.Id, out var v) ? i with { Sla = v } : i).ToList();
     }
 
     internal static IQueryable<TicketSummary> Summaries(IQueryable<Ticket> query) =>
@@ -168,13 +174,21 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
                 attachments.Where(a => a.EventId == x.e.Id).Select(a => a.View).ToList()))
             .ToList();
 
+        var slaViews = await Sla.SlaService.ViewsAsync(db, [t.Id], ct);
+        var policyName = t.SlaPolicyId is { } pid
+            ? await db.SlaPolicies.Where(p => p.Id == pid).Select(p => p.Name).FirstOrDefaultAsync(ct)
+            : null;
         return new TicketDetails(t.Id, t.Key, t.Title, t.Description, t.DepartmentId, t.Department!.Name, t.CategoryId,
             t.Category!.Name, t.TypeId, t.Type!.Name, t.Priority, t.Status,
             new PersonRef(t.RequesterId, t.Requester!.DisplayName), HasTag(t.Requester.Tags, "VIP"),
             t.Assignee is null ? null : new PersonRef(t.Assignee.Id, t.Assignee.DisplayName),
             t.TeamId, t.Team?.Name, t.CreatedAt, t.UpdatedAt, t.Version, staff, fieldViews,
             t.Watchers.Select(w => new PersonRef(w.UserId, w.User!.DisplayName)).OrderBy(p => p.Name).ToList(),
-            eventViews, attachments.Select(a => a.View).ToList());
+            eventViews, attachments.Select(a => a.View).ToList())
+        {
+            Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
+            SlaPolicyName = staff ? policyName : null,
+        };
     }
 
     internal static bool HasTag(string tags, string tag) =>

@@ -39,7 +39,7 @@ public sealed class CliTests : IDisposable
     {
         var first = await Run("seed", "--demo");
         Assert.Equal(0, first.Code);
-        Assert.Contains("300 tickets", first.Out);
+        Assert.Contains("306 tickets", first.Out);
         var list = await Run("users", "list");
         Assert.Contains("ada.admin@acme.example", list.Out);
         Assert.Contains("40 user(s)", list.Out);
