@@ -34,6 +34,10 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await created.WaitForAsync();
         var key = ItKey().Match(await created.InnerTextAsync()).Value;
         Assert.NotEmpty(key);
+        await erin.Locator("a", new() { HasText = "Open " + key }).ClickAsync();
+        var promise = erin.Locator("[data-testid=promise]");
+        await promise.WaitForAsync();
+        Assert.Contains("We aim to reply by", await promise.InnerTextAsync());
 
         // Ivan, an IT agent, finds it in the IT queue and replies publicly.
         var ivan = await fx.SignInAsync("ivan.agent@acme.example");
@@ -44,6 +48,7 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         Assert.Contains(key, await row.InnerTextAsync());
         await row.Locator("a").First.ClickAsync();
         await ivan.Locator("[data-testid=ticket-title]").Filter(new() { HasText = title }).WaitForAsync();
+        Assert.Contains("First response", await ivan.Locator("[data-testid=sla-panel]").InnerTextAsync());
         var attachment = ivan.Locator("a", new() { HasText = "dock-light.txt" });
         Assert.Equal(1, await attachment.CountAsync());
         var download = await ivan.APIRequest.GetAsync(await attachment.GetAttributeAsync("href") ?? "");
@@ -96,6 +101,23 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await error.WaitForAsync();
         Assert.Contains("\"setup.exe\" is of a type that is not accepted", await error.InnerTextAsync());
         Assert.Equal("Install this please", await erin.Locator("[data-testid=title]").InputValueAsync());
+    }
+
+    [Fact]
+    public async Task Admin_TestsAPolicy_SeesTheComputedTargets()
+    {
+        var ada = await fx.SignInAsync("ada.admin@acme.example");
+        await ada.GotoAsync("/admin/sla");
+        await ada.Locator("[data-testid=policies] a", new() { HasText = "IT business hours" }).ClickAsync();
+        await ada.Locator("[data-testid=test-run]").WaitForAsync();
+        await BrowserFixture.WaitForCircuitAsync(ada);
+        await ada.ClickAsync("[data-testid=test-run]");
+        var result = ada.Locator("[data-testid=test-result]");
+        await result.WaitForAsync();
+        var text = await result.InnerTextAsync();
+        Assert.Contains("firstResponse", text);
+        Assert.Contains("met", text);
+        Assert.Contains("resolution", text);
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("admin-users", ["Admin"], "New local user"),
         ("admin-user-new", ["Admin"], "Create user"),
         ("admin-types", ["Admin"], "New type"),
+        ("admin-sla", ["Admin"], "New policy"),
+        ("admin-sla-policy", ["Admin"], "Test this policy"),
+        ("admin-sla-calendar", ["Admin"], "Save calendar"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -52,6 +55,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "admin-users" => "/admin/users",
         "admin-user-new" => "/admin/users/new",
         "admin-types" => "/admin/types",
+        "admin-sla" => "/admin/sla",
+        "admin-sla-policy" => "/admin/sla/policies/1",
+        "admin-sla-calendar" => "/admin/sla/calendars/1",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

@@ -65,6 +65,11 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
         ["admin.users.list"] = [Y, N, N, N, N, N],
         ["admin.users.save"] = [Y, N, N, N, N, N],
         ["admin.people"] = [Y, N, N, N, N, N],
+        ["sla.list"] = [Y, N, N, N, N, N],
+        ["sla.policy.get"] = [Y, N, N, N, N, N],
+        ["sla.policy.save"] = [Y, N, N, N, N, N],
+        ["sla.policy.test"] = [Y, N, N, N, N, N],
+        ["sla.calendar.save"] = [Y, N, N, N, N, N],
         ["request.create"] = [Y, Y, Y, Y, Y, Y],
         ["request.mine"] = [Y, Y, Y, Y, Y, Y],
     };
@@ -168,6 +173,26 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 break;
             case "admin.people":
                 await db.Get<CatalogService>().ListPeopleAsync(actor);
+                break;
+            case "sla.list":
+                await db.Get<Portal.Core.Sla.SlaAdminService>().ListAsync(actor);
+                break;
+            case "sla.policy.get":
+                await db.Get<Portal.Core.Sla.SlaAdminService>().GetPolicyAsync(actor, 1);
+                break;
+            case "sla.policy.save":
+                var policy = await db.Get<Portal.Core.Sla.SlaAdminService>().GetPolicyAsync(org.ActorFor(org.Admin), 1);
+                await db.Get<Portal.Core.Sla.SlaAdminService>().SavePolicyAsync(actor, policy);
+                break;
+            case "sla.policy.test":
+                var toTest = await db.Get<Portal.Core.Sla.SlaAdminService>().GetPolicyAsync(org.ActorFor(org.Admin), 1);
+                await db.Get<Portal.Core.Sla.SlaAdminService>().TestAsync(actor, toTest,
+                    """[{ "at": "2026-12-08T07:00:00Z", "type": "created", "priority": "High" }]""", "2026-12-08T08:00:00Z");
+                break;
+            case "sla.calendar.save":
+                var week = Portal.Core.Sla.SlaJson.Weekdays.Keys.ToDictionary(d => d, _ => "09:00-17:00");
+                await db.Get<Portal.Core.Sla.SlaAdminService>().SaveCalendarAsync(actor,
+                    new Portal.Core.Sla.CalendarInput(null, $"Calendar {n}", "Europe/Berlin", false, week, "", 0));
                 break;
             case "request.create":
                 await tickets.CreateAsync(actor, TicketFactory.Payroll(org, $"Question {n}"));
