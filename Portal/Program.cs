@@ -4,7 +4,7 @@ using Portal.Cli;
 if (CliRunner.IsCommand(args))
     return await CliRunner.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DeskEnvironment.Options(args));
 builder.AddPortalWeb();
 var app = builder.Build();
 await app.PreparePortalAsync();

@@ -60,6 +60,27 @@ public class SlaSimulatorTests(PortalWebFixture fx) : IClassFixture<PortalWebFix
     }
 
     [Fact]
+    public async Task Binary_PrintsOnlyTheResultDocument_OnStandardOutput()
+    {
+        // The real program, as an admin runs it: nothing but the document on standard output.
+        var portal = Path.Combine(AppContext.BaseDirectory, "Portal.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [portal, "sla", "simulate", "-"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.WriteAsync(SpecExampleTests.Example);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal("", error);
+        Assert.Equal(Portal.Core.Sla.SlaSimulator.Run(SpecExampleTests.Example), output);
+    }
+
+    [Fact]
     public async Task Cli_MissingFile_ExitTwo()
     {
         var (code, _, error) = await Cli(["sla", "simulate", "/no/such/scenario.json"]);

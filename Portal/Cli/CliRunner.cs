@@ -45,7 +45,7 @@ public static class CliRunner
         if (args[0] == "sla")
             return await SimulateAsync(args, output, error, input ?? Console.In);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateBuilder(DeskEnvironment.Options([]));
         builder.Logging.ClearProviders();
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
