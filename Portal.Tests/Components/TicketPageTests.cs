@@ -64,6 +64,9 @@ public class TicketPageTests : IAsyncLifetime
         cut.Find("[data-testid=send-reply]").Click();
         cut.WaitForAssertion(() => Assert.Contains("Checked the warranty", cut.Find("[data-testid=conversation]").TextContent));
         Assert.Contains("Internal note", cut.Find(".conversation-item.note").TextContent);
+        var sla = cut.Find("[data-testid=sla-panel]").TextContent;
+        Assert.Contains("Policy: Standard", sla);
+        Assert.Contains("First response", sla);
     }
 
     [Fact]
