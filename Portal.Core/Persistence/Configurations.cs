@@ -111,6 +111,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.DepartmentId, t.AssigneeId });
         b.HasIndex(t => new { t.DepartmentId, t.Title });
         b.HasIndex(t => t.SlaNextChangeAt);
+        b.HasIndex(t => t.NextEscalationAt);
         b.HasIndex(t => new { t.DepartmentId, t.SlaDueAt });
         b.HasOne<Sla.SlaPolicyRecord>().WithMany().HasForeignKey(t => t.SlaPolicyId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(t => new { t.RequesterId, t.UpdatedAt });
@@ -212,5 +213,53 @@ internal sealed class TicketSlaStateConfiguration : IEntityTypeConfiguration<Sla
         b.Property(s => s.State).HasConversion<string>().HasMaxLength(20);
         b.Property(s => s.Warning).HasMaxLength(20);
         b.HasOne<Ticket>().WithMany().HasForeignKey(s => s.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EscalationPathConfiguration : IEntityTypeConfiguration<Escalations.EscalationPathRecord>
+{
+    public void Configure(EntityTypeBuilder<Escalations.EscalationPathRecord> b)
+    {
+        b.ToTable("EscalationPaths");
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.HasIndex(p => p.Name).IsUnique();
+        b.HasMany(p => p.Levels).WithOne().HasForeignKey(l => l.PathId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Department>().WithMany().HasForeignKey(p => p.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Sla.SlaPolicyRecord>().WithMany().HasForeignKey(p => p.SlaPolicyId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class EscalationLevelConfiguration : IEntityTypeConfiguration<Escalations.EscalationLevelRecord>
+{
+    public void Configure(EntityTypeBuilder<Escalations.EscalationLevelRecord> b)
+    {
+        b.ToTable("EscalationLevels");
+        b.Property(l => l.Metric).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Trigger).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Fraction).HasPrecision(6, 4);
+        b.Property(l => l.Actions).HasMaxLength(4000);
+        b.HasIndex(l => new { l.PathId, l.Level }).IsUnique();
+    }
+}
+
+internal sealed class EscalationFiringConfiguration : IEntityTypeConfiguration<Escalations.EscalationFiring>
+{
+    public void Configure(EntityTypeBuilder<Escalations.EscalationFiring> b)
+    {
+        b.ToTable("EscalationFirings");
+        b.HasIndex(f => new { f.TicketId, f.LevelId, f.Cycle }).IsUnique();
+        b.HasOne<Ticket>().WithMany().HasForeignKey(f => f.TicketId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Escalations.EscalationLevelRecord>().WithMany().HasForeignKey(f => f.LevelId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notifications.Notification>
+{
+    public void Configure(EntityTypeBuilder<Notifications.Notification> b)
+    {
+        b.Property(n => n.Text).HasMaxLength(1000);
+        b.HasIndex(n => new { n.UserId, n.Id });
+        b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(n => n.TicketId).OnDelete(DeleteBehavior.Cascade);
     }
 }

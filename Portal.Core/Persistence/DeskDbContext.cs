@@ -24,6 +24,10 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Sla.SlaCalendarRecord> SlaCalendars => Set<Sla.SlaCalendarRecord>();
     public DbSet<Sla.SlaPolicyRecord> SlaPolicies => Set<Sla.SlaPolicyRecord>();
     public DbSet<Sla.TicketSlaState> TicketSlaStates => Set<Sla.TicketSlaState>();
+    public DbSet<Escalations.EscalationPathRecord> EscalationPaths => Set<Escalations.EscalationPathRecord>();
+    public DbSet<Escalations.EscalationLevelRecord> EscalationLevels => Set<Escalations.EscalationLevelRecord>();
+    public DbSet<Escalations.EscalationFiring> EscalationFirings => Set<Escalations.EscalationFiring>();
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

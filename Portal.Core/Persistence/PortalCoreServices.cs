@@ -30,6 +30,9 @@ public static class PortalCoreServices
         services.AddSingleton<Sla.SlaCatalog>();
         services.AddSingleton<Sla.SlaService>();
         services.AddSingleton<Sla.SlaAdminService>();
+        services.AddSingleton<Escalations.EscalationService>();
+        services.AddSingleton<Escalations.EscalationAdminService>();
+        services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

@@ -25,8 +25,28 @@ public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory)
 
     private readonly ConcurrentDictionary<(int Id, int Version), WorkingTimeline> _timelines = new();
     private volatile IReadOnlyList<CompiledPolicy>? _policies;
+    private volatile IReadOnlyList<Escalations.CompiledPath>? _paths;
 
-    public void Invalidate() => _policies = null;
+    public void Invalidate()
+    {
+        _policies = null;
+        _paths = null;
+    }
+
+    /// <summary>The active escalation paths with their levels in order.</summary>
+    public async Task<IReadOnlyList<Escalations.CompiledPath>> GetPathsAsync(CancellationToken ct = default)
+    {
+        var cached = _paths;
+        if (cached is not null)
+            return cached;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var records = await db.EscalationPaths.AsNoTracking().Include(p => p.Levels).Where(p => p.IsActive).OrderBy(p => p.Id).ToListAsync(ct);
+        var compiled = records.Select(p => new Escalations.CompiledPath(p.Id, p.Name, p.DepartmentId, p.SlaPolicyId,
+            p.Levels.OrderBy(l => l.Level).Select(l => new Escalations.CompiledLevel(l.Id, l.Level, l.Metric, l.Trigger, l.Fraction, l.OffsetMinutes,
+                Escalations.EscalationActions.Parse(l.Actions))).ToList())).ToList();
+        _paths = compiled;
+        return compiled;
+    }
 
     public async Task<IReadOnlyList<CompiledPolicy>> GetAsync(CancellationToken ct = default)
     {

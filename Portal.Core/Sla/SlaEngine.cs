@@ -46,6 +46,7 @@ public static class SlaEngine
         }
 
         var last = t0;
+        var cycles = 0;
         for (var e = 1; e < events.Length; e++)
         {
             var ev = events[e];
@@ -85,13 +86,17 @@ public static class SlaEngine
                 case SlaEventKind.Reply when ev.Public && ev.By == ReplyAuthor.Requester:
                     ref var cycle = ref m[(int)SlaMetric.NextResponse];
                     if (m[(int)SlaMetric.FirstResponse].Stopped && !IsDone(status) && !(cycle.Started && !cycle.Stopped))
+                    {
                         cycle = Fresh(true, policy.Target(priority, SlaMetric.NextResponse), ev.At);
+                        cycles++;
+                    }
+
                     break;
             }
         }
 
         Advance(m, policy, calendar, status, last, at);
-        return Report(m, policy, calendar, priority, status, at);
+        return Report(m, policy, calendar, priority, status, at) with { NextResponseCycles = cycles };
     }
 
     private static Metric Fresh(bool started, long target, long at) => new()

@@ -33,6 +33,9 @@ public readonly record struct MetricOutcome(
 public readonly record struct SlaOutcome(int Priority, TicketStatus Status, MetricOutcome FirstResponse, MetricOutcome NextResponse,
     MetricOutcome Resolution, long NextChangeAt)
 {
+    /// <summary>How many next-response cycles have started (the current or last one is this number).</summary>
+    public int NextResponseCycles { get; init; }
+
     public MetricOutcome this[SlaMetric metric] => metric switch
     {
         SlaMetric.FirstResponse => FirstResponse,

@@ -62,6 +62,17 @@ public sealed class SlaPolicy
     public long Threshold(int index, long target) =>
         (long)(((Int128)_warnNumerator[index] * target + _warnScale[index] - 1) / _warnScale[index]);
 
+    /// <summary>The same policy with every target multiplied by <paramref name="fraction"/> (at least one tick): the due
+    /// instants it gives are the instants at which that fraction of each target is reached.</summary>
+    public SlaPolicy Scaled(decimal fraction)
+    {
+        var copy = (SlaPolicy)MemberwiseClone();
+        copy._targetsScaled = _targets.Select(t => t == None ? None : Math.Max(1, (long)Math.Ceiling(t * fraction))).ToArray();
+        return copy;
+    }
+
+    private long[]? _targetsScaled;
+
     public IReadOnlyList<string> Priorities { get; }
     public IReadOnlyList<WarnThreshold> WarnAt { get; }
     private int StatusCount { get; }
@@ -75,7 +86,7 @@ public sealed class SlaPolicy
     }
 
     /// <summary>The target in ticks, or <see cref="None"/> when the priority does not define the metric.</summary>
-    public long Target(int priority, SlaMetric metric) => _targets[(priority * SlaMetrics.Count) + (int)metric];
+    public long Target(int priority, SlaMetric metric) => (_targetsScaled ?? _targets)[(priority * SlaMetrics.Count) + (int)metric];
 
     public bool Pauses(SlaMetric metric, TicketStatus status) => _paused[((int)metric * StatusCount) + (int)status];
 }

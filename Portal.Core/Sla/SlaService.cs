@@ -22,8 +22,11 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
 {
     public const int BatchSize = 500;
 
+    /// <summary>What one recompute found: the policy, the outcome and the escalation levels with a trigger instant.</summary>
+    public sealed record Evaluation(CompiledPolicy Policy, SlaOutcome Outcome, long At, IReadOnlyList<Escalations.PlannedLevel> Levels);
+
     /// <summary>Recomputes one ticket inside the caller's unit of work; the caller saves.</summary>
-    public async Task ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default)
+    public async Task<Evaluation?> ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default)
     {
         var policies = await catalog.GetAsync(ct);
         var tags = await db.Users.Where(u => u.Id == ticket.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "";
@@ -39,7 +42,8 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
             ticket.SlaPolicyVersion = 0;
             ticket.SlaNextChangeAt = null;
             ticket.SlaDueAt = null;
-            return;
+            ticket.NextEscalationAt = null;
+            return null;
         }
 
         var history = await db.TicketEvents.Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Id)
@@ -82,6 +86,22 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         }
 
         ticket.SlaDueAt = earliest;
+
+        var paths = (await catalog.GetPathsAsync(ct)).Where(p => p.AppliesTo(ticket.DepartmentId, policy.Id)).ToList();
+        IReadOnlyList<Escalations.PlannedLevel> levels = [];
+        ticket.NextEscalationAt = null;
+        if (paths.Count > 0)
+        {
+            var fired = (await db.EscalationFirings.Where(f => f.TicketId == ticket.Id).Select(f => new { f.LevelId, f.Cycle }).ToListAsync(ct))
+                .Select(f => (f.LevelId, f.Cycle)).ToHashSet();
+            fired.UnionWith(db.ChangeTracker.Entries<Escalations.EscalationFiring>()
+                .Where(e => e.Entity.TicketId == ticket.Id).Select(e => (e.Entity.LevelId, e.Entity.Cycle)));
+            levels = Escalations.EscalationPlanner.Plan(paths, outcome, events, policy.Policy, policy.Calendar, at, fired);
+            if (levels.Count > 0)
+                ticket.NextEscalationAt = ToDate(levels.Min(l => l.FireFrom));
+        }
+
+        return new Evaluation(policy, outcome, at, levels);
     }
 
     private sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, string? OldValue, string? NewValue);

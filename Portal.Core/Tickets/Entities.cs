@@ -65,6 +65,12 @@ public class Ticket
     /// <summary>UTC; the earliest due instant of its running targets, for sorting by what is due next.</summary>
     public DateTime? SlaDueAt { get; set; }
 
+    /// <summary>The highest escalation level that has fired (0: none), shown on queues and boards.</summary>
+    public int EscalationLevel { get; set; }
+
+    /// <summary>UTC; when the next escalation level becomes due. Indexed: the sweep reads the tickets past it.</summary>
+    public DateTime? NextEscalationAt { get; set; }
+
     public List<TicketFieldValue> FieldValues { get; set; } = [];
     public List<TicketWatcher> Watchers { get; set; } = [];
     public List<TicketEvent> Events { get; set; } = [];
@@ -103,6 +109,8 @@ public enum TicketEventKind
     WatcherAdded,
     WatcherRemoved,
     Reopened,
+    Escalated,
+    RuleApplied,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

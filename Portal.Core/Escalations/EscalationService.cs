@@ -1,0 +1,187 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Notifications;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Escalations;
+
+/// <summary>What one sweep did.</summary>
+public sealed record SweepResult(int Tickets, int Fired, int Late);
+
+/// <summary>
+/// Fires escalation levels that are due, exactly once each: a level's claim (a unique firing row) and its actions
+/// are one transaction, so a second sweeper, a retry or a crash after the claim cannot fire it twice, and a crash
+/// before it loses nothing. Tickets are found through the indexed next-escalation column, so a sweep after
+/// downtime catches up on everything missed, in order, marked late with its original due instant.
+/// </summary>
+public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock)
+{
+    public const int BatchSize = 500;
+
+    /// <summary>How often the sweep runs; a level fired later than this (plus a second) after its due instant is marked late.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sweeps until no due ticket is left (or <paramref name="maxBatches"/> batches are done).</summary>
+    public async Task<SweepResult> SweepAsync(int maxBatches = int.MaxValue, CancellationToken ct = default)
+    {
+        int tickets = 0, fired = 0, late = 0;
+        for (var batch = 0; batch < maxBatches; batch++)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            List<int> ids;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                ids = await db.Tickets.AsNoTracking().Where(t => t.NextEscalationAt != null && t.NextEscalationAt <= now)
+                    .OrderBy(t => t.NextEscalationAt).ThenBy(t => t.Id).Select(t => t.Id).Take(BatchSize).ToListAsync(ct);
+            }
+
+            if (ids.Count == 0)
+                break;
+            var progressed = false;
+            foreach (var id in ids)
+            {
+                var (f, l, moved) = await FireDueAsync(id, ct);
+                tickets++;
+                fired += f;
+                late += l;
+                progressed |= moved;
+            }
+
+            if (!progressed || ids.Count < BatchSize)
+                break;
+        }
+
+        return new SweepResult(tickets, fired, late);
+    }
+
+    /// <summary>Fires the levels of one ticket that are due now; returns how many fired, how many late, and whether its next instant moved.</summary>
+    public async Task<(int Fired, int Late, bool Moved)> FireDueAsync(int ticketId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null)
+            return (0, 0, false);
+        var before = ticket.NextEscalationAt;
+        var evaluation = await sla.ApplyAsync(db, ticket, ct);
+        var nowDate = clock.GetUtcNow().UtcDateTime;
+        var now = Ticks(nowDate);
+        int fired = 0, late = 0;
+        while (evaluation is not null && evaluation.Levels.FirstOrDefault(l => l.IsDue(now)) is { } due)
+        {
+            var dueDate = DateTime.UnixEpoch.AddTicks(due.DueAt);
+            var isLate = nowDate - dueDate > Interval + TimeSpan.FromSeconds(1);
+            db.EscalationFirings.Add(new EscalationFiring
+            {
+                TicketId = ticket.Id, LevelId = due.Level.Id, Cycle = due.Cycle, DueAt = dueDate, FiredAt = nowDate, Late = isLate,
+            });
+            await ApplyActionsAsync(db, ticket, due, isLate, dueDate, nowDate, ct);
+            ticket.EscalationLevel = Math.Max(ticket.EscalationLevel, due.Level.Level);
+            fired++;
+            late += isLate ? 1 : 0;
+            await db.SaveChangesAsync(ct);
+            evaluation = await sla.ApplyAsync(db, ticket, ct);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another sweeper claimed one of these levels first: nothing of this attempt stays.
+            await tx.RollbackAsync(ct);
+            return (0, 0, true);
+        }
+
+        return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
+    }
+
+    private static async Task ApplyActionsAsync(DeskDbContext db, Ticket ticket, PlannedLevel due, bool late, DateTime dueAt, DateTime now,
+        CancellationToken ct)
+    {
+        var a = due.Level.Actions;
+        var changed = false;
+        void History(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
+            db.TicketEvents.Add(new TicketEvent
+            {
+                TicketId = ticket.Id, At = now, Kind = kind, Subject = subject, OldValue = oldValue, NewValue = newValue, IsPublic = isPublic,
+            });
+
+        if (a.AssignTeamId is { } teamId && teamId != ticket.TeamId
+            && await db.Teams.Where(t => t.Id == teamId && t.DepartmentId == ticket.DepartmentId).Select(t => t.Name).FirstOrDefaultAsync(ct) is { } team)
+        {
+            var old = ticket.TeamId is null ? null : await db.Teams.Where(t => t.Id == ticket.TeamId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+            History(TicketEventKind.TeamChanged, "Team", old, team, false);
+            ticket.TeamId = teamId;
+            changed = true;
+        }
+
+        if (a.AssignUserId is { } userId && userId != ticket.AssigneeId
+            && await db.Users.Where(u => u.Id == userId && u.IsActive && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId))
+                .Select(u => u.DisplayName).FirstOrDefaultAsync(ct) is { } person)
+        {
+            var old = ticket.AssigneeId is null ? null : await db.Users.Where(u => u.Id == ticket.AssigneeId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+            History(TicketEventKind.AssigneeChanged, "Assignee", old, person, true);
+            ticket.AssigneeId = userId;
+            changed = true;
+        }
+
+        var priority = a.SetPriority ?? (a.RaisePriority && ticket.Priority < TicketPriority.Critical ? ticket.Priority + 1 : ticket.Priority);
+        if (priority != ticket.Priority)
+        {
+            History(TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), priority.ToString(), true);
+            ticket.Priority = priority;
+            changed = true;
+        }
+
+        if (a.AddWatchers.Count > 0)
+        {
+            var existing = await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct);
+            var add = await db.Users.Where(u => a.AddWatchers.Contains(u.Id) && u.IsActive && !existing.Contains(u.Id))
+                .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+            foreach (var w in add)
+            {
+                db.TicketWatchers.Add(new TicketWatcher { TicketId = ticket.Id, UserId = w.Id });
+                History(TicketEventKind.WatcherAdded, "Watcher", null, w.DisplayName, false);
+            }
+        }
+
+        var what = $"Level {due.Level.Level} of \"{due.Path.Name}\": {due.Level.Describe()}";
+        db.TicketEvents.Add(new TicketEvent
+        {
+            TicketId = ticket.Id, At = now, Kind = TicketEventKind.Escalated, Subject = due.Path.Name, NewValue = $"Level {due.Level.Level}",
+            Body = what + (late ? $" (late: it was due {dueAt:yyyy-MM-dd HH:mm:ss} UTC)" : ""), IsPublic = false,
+        });
+
+        var recipients = await RecipientsAsync(db, ticket, a, ct);
+        NotificationService.Add(db, recipients, causedBy: null, ticket.Id, $"[{ticket.Key}] Escalated: {what}", now);
+        if (changed)
+            ticket.Version++;
+        ticket.UpdatedAt = now;
+    }
+
+    /// <summary>The people a level's notify actions name, resolved for this ticket.</summary>
+    internal static async Task<List<string>> RecipientsAsync(DeskDbContext db, Ticket ticket, EscalationActions a, CancellationToken ct)
+    {
+        var list = new List<string>(a.NotifyUsers);
+        if (a.NotifyAssignee && ticket.AssigneeId is { } assignee)
+            list.Add(assignee);
+        if (a.NotifyTeam && ticket.TeamId is { } team)
+            list.AddRange(await db.TeamMembers.Where(m => m.TeamId == team).Select(m => m.UserId).ToListAsync(ct));
+        if (a.NotifyManager && ticket.AssigneeId is { } who
+            && await db.Users.Where(u => u.Id == who).Select(u => u.ManagerId).FirstOrDefaultAsync(ct) is { } manager)
+            list.Add(manager);
+        if (a.NotifyDepartmentHead && await db.Departments.Where(d => d.Id == ticket.DepartmentId).Select(d => d.HeadUserId).FirstOrDefaultAsync(ct) is { } head)
+            list.Add(head);
+        if (a.NotifyRole is { } role && role != DeskRole.Requester)
+            list.AddRange(await db.Users.Where(u => u.IsActive && (u.Roles & role) != 0 && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId))
+                .Select(u => u.Id).ToListAsync(ct));
+        return list.Distinct().ToList();
+    }
+
+    private static long Ticks(DateTime utc) => (DateTime.SpecifyKind(utc, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks;
+}
