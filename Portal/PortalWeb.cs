@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Identity.Web;
+using Coravel;
 using MudBlazor.Services;
 using Portal.Api;
 using Portal.Components;
@@ -52,6 +53,8 @@ public static class PortalWeb
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
         services.AddSingleton<Jobs.SlaBackgroundWork>();
+        services.AddScheduler();
+        services.AddTransient<Jobs.EscalationSweepJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -89,6 +92,10 @@ public static class PortalWeb
 
     public static void UsePortalWeb(this WebApplication app)
     {
+        var seconds = Math.Clamp(app.Configuration.GetValue("Desk:SweepSeconds", 10), 1, 3600);
+        app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
+        app.Services.UseScheduler(s => s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob)))
+            .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();

@@ -47,7 +47,8 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
             .Select(l => new LevelInput(l.Level, l.Metric, l.Trigger, l.Fraction, l.OffsetMinutes, EscalationActions.Parse(l.Actions))).ToList());
     }
 
-    public async Task<int> SaveAsync(Actor actor, PathInput input, CancellationToken ct = default)
+    /// <summary>Saves a path; the result says which open tickets to re-plan (in the background) and how many they are.</summary>
+    public async Task<SlaSaveResult> SaveAsync(Actor actor, PathInput input, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
         var errors = new ValidationErrors();
@@ -119,7 +120,9 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
         db.EscalationLevels.RemoveRange(record.Levels.Where(x => x.Level > input.Levels.Count).ToList());
         await db.SaveChangesAsync(ct);
         catalog.Invalidate();
-        return record.Id;
+        var department = input.DepartmentId;
+        Func<IQueryable<Ticket>, IQueryable<Ticket>> affected = q => department is { } d ? q.Where(t => t.DepartmentId == d) : q;
+        return new SlaSaveResult(record.Id, await sla.CountAsync(affected, ct), affected);
     }
 
     /// <summary>The open tickets (up to <see cref="DryRunLimit"/>) whose levels of this saved path are due right now.</summary>

@@ -16,9 +16,17 @@ public sealed record CompiledLevel(int Id, int Level, SlaMetric Metric, Escalati
     public string Describe() => Trigger switch
     {
         EscalationTrigger.Fraction => $"{SlaMetrics.Display(Metric)} reached {Fraction * 100:0.#} %",
-        EscalationTrigger.BeforeDue => $"{SlaMetrics.Display(Metric)} due in {OffsetMinutes} min",
+        EscalationTrigger.BeforeDue => $"{SlaMetrics.Display(Metric)} due in {Span(OffsetMinutes ?? 0)}",
         EscalationTrigger.AtBreach => $"{SlaMetrics.Display(Metric)} breached",
-        _ => $"{SlaMetrics.Display(Metric)} breached {OffsetMinutes} min ago",
+        _ => $"{SlaMetrics.Display(Metric)} breached {Span(OffsetMinutes ?? 0)} ago",
+    };
+
+    private static string Span(int minutes) => minutes switch
+    {
+        < 60 => $"{minutes} min",
+        _ when minutes % 1440 == 0 => $"{minutes / 1440} day{(minutes == 1440 ? "" : "s")}",
+        _ when minutes % 60 == 0 => $"{minutes / 60} h",
+        _ => $"{minutes / 60} h {minutes % 60} min",
     };
 }
 

@@ -267,6 +267,8 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         db.Tickets.AddRange(created);
         await db.SaveChangesAsync(ct);
         await AddSlaPoliciesAsync(db, departments, ct);
+        AddEscalationPaths(db, departments, teams);
+        await db.SaveChangesAsync(ct);
         await sla.RecomputeAsync(q => q, ct);
         return created.Count;
     }
@@ -317,6 +319,39 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         }
 
         return list;
+    }
+
+    private static void AddEscalationPaths(DeskDbContext db, Dictionary<string, Department> departments, Dictionary<string, List<Team>> teams)
+    {
+        static Escalations.EscalationLevelRecord Level(int n, Sla.SlaMetric metric, Escalations.EscalationTrigger trigger, Escalations.EscalationActions actions,
+            decimal? fraction = null, int? offset = null) => new()
+        {
+            Level = n, Metric = metric, Trigger = trigger, Fraction = fraction, OffsetMinutes = offset, Actions = actions.Write(),
+        };
+
+        var senior = teams["IT"].First(t => t.Name == "Senior");
+        db.EscalationPaths.Add(new Escalations.EscalationPathRecord
+        {
+            Name = "IT: before and after a breach", DepartmentId = departments["IT"].Id,
+            Levels =
+            [
+                Level(1, Sla.SlaMetric.FirstResponse, Escalations.EscalationTrigger.Fraction, new() { NotifyAssignee = true, NotifyTeam = true }, fraction: 0.75m),
+                Level(2, Sla.SlaMetric.FirstResponse, Escalations.EscalationTrigger.AtBreach, new() { NotifyManager = true, NotifyRole = Security.DeskRole.Supervisor }),
+                Level(3, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.AfterBreach, new() { AssignTeamId = senior.Id, NotifyDepartmentHead = true }, offset: 120),
+            ],
+        });
+        foreach (var code in new[] { "HR", "FAC" })
+        {
+            db.EscalationPaths.Add(new Escalations.EscalationPathRecord
+            {
+                Name = $"{departments[code].Name}: breaches", DepartmentId = departments[code].Id,
+                Levels =
+                [
+                    Level(1, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.BeforeDue, new() { NotifyAssignee = true }, offset: 60),
+                    Level(2, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.AtBreach, new() { NotifyDepartmentHead = true, RaisePriority = true }),
+                ],
+            });
+        }
     }
 
     private static async Task AddSlaPoliciesAsync(DeskDbContext db, Dictionary<string, Department> departments, CancellationToken ct)

@@ -20,6 +20,9 @@ public sealed record TicketSummary(
 {
     /// <summary>The ticket's SLA targets as last computed.</summary>
     public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
+
+    /// <summary>The highest escalation level that has fired (0: none).</summary>
+    public int EscalationLevel { get; init; }
 }
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
@@ -72,6 +75,7 @@ public sealed record TicketDetails(
     /// <summary>The ticket's SLA targets as last computed, and the policy they come from.</summary>
     public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
     public string? SlaPolicyName { get; init; }
+    public int EscalationLevel { get; init; }
 }
 
 public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);

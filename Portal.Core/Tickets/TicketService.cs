@@ -133,7 +133,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         query.Select(t => new TicketSummary(
             t.Id, t.Key, t.Title, t.DepartmentId, t.Department!.Name, t.Category!.Name, t.Priority, t.Status,
             t.Requester!.DisplayName, t.AssigneeId, t.Assignee != null ? t.Assignee.DisplayName : null,
-            t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt));
+            t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt) { EscalationLevel = t.EscalationLevel });
 
     /// <summary>The ticket as the actor may see it; not found when the actor may not see it at all.</summary>
     public async Task<TicketDetails> GetAsync(Actor actor, int ticketId, CancellationToken ct = default)
@@ -188,6 +188,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         {
             Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
             SlaPolicyName = staff ? policyName : null,
+            EscalationLevel = staff ? t.EscalationLevel : 0,
         };
     }
 
