@@ -28,6 +28,12 @@ public class Team
     public Department? Department { get; set; }
     public string Name { get; set; } = "";
     public List<TeamMember> Members { get; set; } = [];
+
+    /// <summary>How tickets given to the team are handed to its members.</summary>
+    public Routing.AssignmentMode AssignmentMode { get; set; }
+
+    /// <summary>For round robin: who got the last ticket.</summary>
+    public string? LastAssignedUserId { get; set; }
 }
 
 public class DepartmentMember

@@ -130,6 +130,13 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             changed = true;
         }
 
+        if (a.AssignTeamId is not null && a.AssignUserId is null && ticket.TeamId == a.AssignTeamId)
+        {
+            var before = ticket.AssigneeId;
+            await Routing.TeamAssignment.AssignWithinTeamAsync(db, ticket, now, null, ct);
+            changed |= ticket.AssigneeId != before;
+        }
+
         var priority = a.SetPriority ?? (a.RaisePriority && ticket.Priority < TicketPriority.Critical ? ticket.Priority + 1 : ticket.Priority);
         if (priority != ticket.Priority)
         {

@@ -37,6 +37,7 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
     public void Configure(EntityTypeBuilder<Team> b)
     {
         b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.AssignmentMode).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(t => new { t.DepartmentId, t.Name }).IsUnique();
         b.HasOne(t => t.Department).WithMany(d => d.Teams).HasForeignKey(t => t.DepartmentId);
     }
@@ -261,5 +262,18 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasIndex(n => new { n.UserId, n.Id });
         b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Ticket>().WithMany().HasForeignKey(n => n.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AutomationRuleConfiguration : IEntityTypeConfiguration<Routing.AutomationRuleRecord>
+{
+    public void Configure(EntityTypeBuilder<Routing.AutomationRuleRecord> b)
+    {
+        b.ToTable("AutomationRules");
+        b.Property(r => r.Name).HasMaxLength(100);
+        b.HasIndex(r => r.Name).IsUnique();
+        b.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(30);
+        b.Property(r => r.Conditions).HasMaxLength(10_000);
+        b.Property(r => r.Actions).HasMaxLength(10_000);
     }
 }

@@ -33,6 +33,7 @@ public static class PortalCoreServices
         services.AddSingleton<Escalations.EscalationService>();
         services.AddSingleton<Escalations.EscalationAdminService>();
         services.AddSingleton<Notifications.NotificationService>();
+        services.AddSingleton<Routing.AutomationService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

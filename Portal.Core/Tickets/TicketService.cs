@@ -7,7 +7,8 @@ using Portal.Core.Security;
 namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
-public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla)
+public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
+    Routing.AutomationService automation)
 {
     public const string DefaultTypeName = "Request";
 
@@ -93,7 +94,10 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             try
             {
                 await db.SaveChangesAsync(ct);
+                await automation.ApplyAsync(db, ticket, new Routing.RuleContext(new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Created },
+                    TicketStatus.New, $"{title}\n{description}", actor.UserId), now, ct);
                 AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
+                await db.SaveChangesAsync(ct);
                 await sla.ApplyAsync(db, ticket, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
@@ -222,6 +226,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var statusBefore = ticket.Status;
         var reply = new TicketEvent
         {
             TicketId = ticket.Id, At = now, ActorId = actor.UserId,
@@ -250,7 +255,14 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
         ticket.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+        var triggers = new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Updated };
+        if (isPublic)
+            triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
+        if (newStatus is not null)
+            triggers.Add(Routing.RuleTrigger.StatusChanged);
+        await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, body, actor.UserId), now, ct);
         AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now);
+        await db.SaveChangesAsync(ct);
         await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -312,6 +324,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var statusBefore = ticket.Status;
         var changes = new List<TicketEvent>();
         void Change(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
             changes.Add(new TicketEvent
@@ -388,6 +401,15 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         ticket.Version++;
         try
         {
+            await db.SaveChangesAsync(ct);
+            if (edit.TeamId is not null && edit.AssigneeId is null && changes.Any(c => c.Kind == TicketEventKind.TeamChanged))
+                await Routing.TeamAssignment.AssignWithinTeamAsync(db, ticket, now, null, ct);
+            var triggers = new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Updated };
+            if (changes.Any(c => c.Kind is TicketEventKind.StatusChanged or TicketEventKind.Reopened))
+                triggers.Add(Routing.RuleTrigger.StatusChanged);
+            if (changes.Any(c => c.Kind == TicketEventKind.PriorityChanged))
+                triggers.Add(Routing.RuleTrigger.PriorityChanged);
+            await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, null, actor.UserId), now, ct);
             await db.SaveChangesAsync(ct);
             await sla.ApplyAsync(db, ticket, ct);
             await db.SaveChangesAsync(ct);

@@ -9,6 +9,9 @@ public class DeskUser : IdentityUser
     public string DisplayName { get; set; } = "";
     public DeskRole Roles { get; set; }
     public bool IsActive { get; set; } = true;
+
+    /// <summary>Away agents are skipped by auto-assignment.</summary>
+    public bool IsAway { get; set; }
     public string? ManagerId { get; set; }
     public DeskUser? Manager { get; set; }
 
