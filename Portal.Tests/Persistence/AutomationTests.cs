@@ -57,7 +57,7 @@ public class AutomationTests : IAsyncLifetime
         Assert.Equal("On-call", t.TeamName);
         Assert.NotNull(t.Assignee);
         Assert.Contains(t.Events, e => e.Kind == TicketEventKind.RuleApplied && e.Subject == "Critical to on-call");
-        Assert.Equal([Org.ItAgent.Id, Org.ItAgent2.Id], (await NotifiedAsync(created.Id)).Order());
+        Assert.Equal(new[] { Org.ItAgent.Id, Org.ItAgent2.Id }.Order(), (await NotifiedAsync(created.Id)).Order());
 
         var normal = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
         Assert.Null((await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), normal.Id)).TeamName);
@@ -83,7 +83,7 @@ public class AutomationTests : IAsyncLifetime
         var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { TypeId = _securityType });
         var t = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         Assert.Equal(["Hal Agent", "Sue Supervisor"], t.Watchers.Select(w => w.Name));
-        Assert.Equal([Org.HrAgent.Id, Org.ItSupervisor.Id], (await NotifiedAsync(created.Id)).Order());
+        Assert.Equal(new[] { Org.HrAgent.Id, Org.ItSupervisor.Id }.Order(), (await NotifiedAsync(created.Id)).Order());
         // The HR legal watcher sees the request, as a watcher.
         Assert.False((await Tickets.GetAsync(Org.ActorFor(Org.HrAgent), created.Id)).StaffView);
     }
