@@ -17,14 +17,14 @@ public sealed record CategoryInput(int? Id, int DepartmentId, string Name, strin
 public sealed record CustomFieldInput(int? Id, int CategoryId, string Label, FieldKind Kind, bool Required, string Options,
     bool VisibleToRequester, int SortOrder, bool IsActive);
 
-public sealed record TeamInput(int? Id, int DepartmentId, string Name);
+public sealed record TeamInput(int? Id, int DepartmentId, string Name, Routing.AssignmentMode Mode = Routing.AssignmentMode.Manual);
 
 public sealed record CategoryAdminView(int Id, string Name, string Description, bool IsActive, IReadOnlyList<FieldAdminView> Fields);
 
 public sealed record FieldAdminView(int Id, string Label, FieldKind Kind, bool Required, string Options,
     bool VisibleToRequester, int SortOrder, bool IsActive);
 
-public sealed record TeamAdminView(int Id, string Name, IReadOnlyList<PersonRef> Members);
+public sealed record TeamAdminView(int Id, string Name, IReadOnlyList<PersonRef> Members, Routing.AssignmentMode Mode = Routing.AssignmentMode.Manual);
 
 public sealed record DepartmentAdminView(DepartmentRow Department, IReadOnlyList<CategoryAdminView> Categories,
     IReadOnlyList<TeamAdminView> Teams);
@@ -57,7 +57,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         var teams = await db.Teams.AsNoTracking().Where(t => t.DepartmentId == id)
             .OrderBy(t => t.Name)
             .Select(t => new TeamAdminView(t.Id, t.Name,
-                t.Members.OrderBy(m => m.User!.DisplayName).Select(m => new PersonRef(m.UserId, m.User!.DisplayName)).ToList()))
+                t.Members.OrderBy(m => m.User!.DisplayName).Select(m => new PersonRef(m.UserId, m.User!.DisplayName)).ToList(), t.AssignmentMode))
             .ToListAsync(ct);
         return new DepartmentAdminView(row,
             categories.Select(c => new CategoryAdminView(c.Id, c.Name, c.Description, c.IsActive,
@@ -218,6 +218,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         }
 
         team.Name = name;
+        team.AssignmentMode = input.Mode;
         await db.SaveChangesAsync(ct);
         return team.Id;
     }

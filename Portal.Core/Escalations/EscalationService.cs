@@ -16,7 +16,7 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// before it loses nothing. Tickets are found through the indexed next-escalation column, so a sweep after
 /// downtime catches up on everything missed, in order, marked late with its original due instant.
 /// </summary>
-public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock)
+public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed)
 {
     public const int BatchSize = 500;
 
@@ -97,6 +97,8 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             return (0, 0, true);
         }
 
+        if (fired > 0)
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated"));
         return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
     }
 

@@ -168,7 +168,12 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
 
         var teams = new Dictionary<string, List<Team>>
         {
-            ["IT"] = [new Team { Name = "Service Desk" }, new Team { Name = "Senior" }, new Team { Name = "On-call" }],
+            ["IT"] =
+            [
+                new Team { Name = "Service Desk", AssignmentMode = Routing.AssignmentMode.LeastOpen },
+                new Team { Name = "Senior", AssignmentMode = Routing.AssignmentMode.RoundRobin },
+                new Team { Name = "On-call", AssignmentMode = Routing.AssignmentMode.RoundRobin },
+            ],
             ["HR"] = [new Team { Name = "People Services" }, new Team { Name = "Payroll" }],
             ["FAC"] = [new Team { Name = "Maintenance" }, new Team { Name = "Workplace" }],
         };
@@ -180,6 +185,20 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         }
 
         teams["IT"][1].Members.Add(new TeamMember { User = sam });
+
+        // Security (in IT) and Legal (its own department) are brought in on security incidents and compliance complaints.
+        var legal = new Department { Code = "LEG", Name = "Legal", Description = "Contracts, compliance and legal questions." };
+        var legalTeam = new Team { Name = "Legal" };
+        legal.Teams.Add(legalTeam);
+        legal.Categories.Add(new Category { Name = "Contract review", Description = "A contract to review before signing." });
+        db.Departments.Add(legal);
+        var counsel = extra[13];
+        counsel.Roles = DeskRole.Agent;
+        counsel.Departments.Add(new DepartmentMember { Department = legal });
+        legalTeam.Members.Add(new TeamMember { User = counsel });
+        var security = new Team { Name = "Security" };
+        security.Members.Add(new TeamMember { User = extra[0] });
+        departments["IT"].Teams.Add(security);
         var categories = new Dictionary<string, List<(Category Category, CategorySpec Spec)>>();
         foreach (var (code, specs) in Categories)
         {
@@ -268,6 +287,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         await db.SaveChangesAsync(ct);
         await AddSlaPoliciesAsync(db, departments, ct);
         AddEscalationPaths(db, departments, teams);
+        AddRules(db, departments, teams, security, legalTeam, types, categories["IT"].First(c => c.Spec.Name == "System down").Category);
         await db.SaveChangesAsync(ct);
         await sla.RecomputeAsync(q => q, ct);
         return created.Count;
@@ -319,6 +339,33 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         }
 
         return list;
+    }
+
+    /// <summary>The four trigger kinds regulated help desks rely on: priority, account, issue type and status.</summary>
+    private static void AddRules(DeskDbContext db, Dictionary<string, Department> departments, Dictionary<string, List<Team>> teams, Team security,
+        Team legal, Dictionary<string, TicketType> types, Category systemDown)
+    {
+        var it = departments["IT"].Id;
+        var onCall = teams["IT"].First(t => t.Name == "On-call").Id;
+        var senior = teams["IT"].First(t => t.Name == "Senior").Id;
+        Routing.AutomationRuleRecord Rule(string name, int order, Routing.RuleTrigger trigger, Routing.RuleConditions c, Routing.RuleActions a) => new()
+        {
+            Name = name, Order = order, Trigger = trigger, Conditions = Routing.AutomationService.Write(c), Actions = Routing.AutomationService.Write(a),
+        };
+
+        db.AutomationRules.AddRange(
+            Rule("Critical IT tickets go to on-call", 10, Routing.RuleTrigger.Created,
+                new() { Departments = [it], Priorities = [TicketPriority.Critical] }, new() { AssignTeamId = onCall, NotifyTeams = [onCall] }),
+            Rule("System down goes to on-call", 11, Routing.RuleTrigger.Created,
+                new() { Categories = [systemDown.Id] }, new() { AssignTeamId = onCall, NotifyTeams = [onCall], SetPriority = TicketPriority.Critical }),
+            Rule("VIP requests go to a senior specialist", 20, Routing.RuleTrigger.Created,
+                new() { Departments = [it], RequesterTags = ["VIP"] }, new() { AssignTeamId = senior, Notify = new() { NotifyAssignee = true } }),
+            Rule("Security incidents and compliance complaints bring in Legal and Security", 30, Routing.RuleTrigger.Created,
+                new() { Types = [types["Security incident"].Id, types["Compliance complaint"].Id] },
+                new() { AddTeamWatchers = [security.Id, legal.Id], NotifyTeams = [security.Id, legal.Id] }),
+            Rule("A reply to a resolved IT ticket reopens it with a senior agent", 40, Routing.RuleTrigger.RequesterReplied,
+                new() { Departments = [it], StatusFrom = [TicketStatus.Resolved] },
+                new() { Reopen = true, AssignTeamId = senior, EscalateToLevel = 1, Notify = new() { NotifyAssignee = true } }));
     }
 
     private static void AddEscalationPaths(DeskDbContext db, Dictionary<string, Department> departments, Dictionary<string, List<Team>> teams)

@@ -21,6 +21,7 @@ public static class PortalCoreServices
         services.AddDbContextFactory<DeskDbContext>(o => ConfigureSqlite(o, connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActorService>();
+        services.AddSingleton<TicketChangeFeed>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<CatalogService>();

@@ -8,7 +8,7 @@ namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
 public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
-    Routing.AutomationService automation)
+    Routing.AutomationService automation, TicketChangeFeed feed)
 {
     public const string DefaultTypeName = "Request";
 
@@ -101,6 +101,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
                 await sla.ApplyAsync(db, ticket, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
+                feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created"));
                 return new CreatedTicket(ticket.Id, ticket.Key, dept.Name);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
@@ -266,6 +267,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, isPublic ? "reply" : "note"));
     }
 
     /// <summary>
@@ -423,6 +425,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         }
 
         await tx.CommitAsync(ct);
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated"));
         return ticket.Version;
     }
 
@@ -473,6 +476,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         });
         ticket.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "watchers"));
     }
 
     public sealed record AttachmentFile(string FileName, string ContentType, byte[] Data);

@@ -7,21 +7,31 @@ using Portal.Tests.Support;
 namespace Portal.Tests.Browser;
 
 /// <summary>The portal on a real Kestrel port with the demo organisation, and Debian's Chromium driven by Playwright.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private sealed class DemoPortalFactory : PortalFactory
+    protected class DemoPortalFactory(Action<IServiceCollection>? configure = null, int sweepSeconds = 10) : PortalFactory
     {
         protected override string EnvironmentName => "Development";
 
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["Desk:SeedDemoDataOnFirstStart"] = "true",
+            ["Desk:SweepSeconds"] = sweepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+
+        protected override void ConfigureServices(IServiceCollection services) => configure?.Invoke(services);
     }
 
-    private readonly DemoPortalFactory _factory = new();
+    private readonly DemoPortalFactory _factory;
+
+    public BrowserFixture()
+        : this(new DemoPortalFactory())
+    {
+    }
+
+    protected BrowserFixture(DemoPortalFactory factory) => _factory = factory;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;

@@ -25,6 +25,11 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected virtual string EnvironmentName => "Testing";
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services a test replaces (a fake clock, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public TestOrg Org { get; private set; } = default!;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -37,6 +42,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
+            ConfigureServices(services);
             services.AddAuthentication()
                 .AddScheme<AuthenticationSchemeOptions, HeaderAuthHandler>(HeaderAuthHandler.SchemeName, _ => { })
                 .AddPolicyScheme("HeaderOrCookie", null, o => o.ForwardDefaultSelector = ctx =>

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using Portal.Core.Persistence;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>The portal on a fake clock with a sweep every second: time can be moved and escalations watched.</summary>
+public sealed class FakeClockBrowserFixture : BrowserFixture
+{
+    public static readonly FakeTimeProvider Clock = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    public FakeClockBrowserFixture()
+        : base(new DemoPortalFactory(services => services.AddSingleton<TimeProvider>(Clock), sweepSeconds: 1))
+    {
+    }
+}
+
+public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<FakeClockBrowserFixture>
+{
+    [Fact]
+    public async Task Supervisor_SeesANewCriticalTicket_AndItsEscalation_WithoutReloading()
+    {
+        var sam = await fx.SignInAsync("sam.supervisor@acme.example");
+        await sam.GotoAsync("/queues/1");
+        await BrowserFixture.WaitForCircuitAsync(sam);
+        await sam.Locator("[data-testid=queue] tbody tr").First.WaitForAsync();
+
+        // Erin files a Critical IT incident through the services (as the request form would).
+        var services = fx.Services;
+        var actors = services.GetRequiredService<ActorService>();
+        var catalog = services.GetRequiredService<Portal.Core.Departments.CatalogService>();
+        var erin = await actors.LoadAsync(await UserIdAsync(services, "erin.employee@acme.example"));
+        var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Software install");
+        var fields = await catalog.ListFieldsAsync(erin!, category.Id);
+        var title = "Payroll server unreachable " + Guid.NewGuid().ToString("N")[..5];
+        var created = await services.GetRequiredService<TicketService>().CreateAsync(erin!, new NewTicketInput(1, category.Id, title, "Nobody can reach it.",
+            fields.Where(f => f.Required).ToDictionary(f => f.Id, f => (string?)"Server"), [], Priority: TicketPriority.Critical));
+
+        var row = sam.Locator("[data-testid=queue] tr", new() { HasText = created.Key });
+        await row.WaitForAsync(new() { Timeout = 10_000 });
+        Assert.Equal(0, await row.Locator("[data-testid=escalation-level]").CountAsync());
+
+        // Half an hour passes without a reply: the first response breaches and the sweep escalates it.
+        FakeTimeProvider clock = FakeClockBrowserFixture.Clock;
+        clock.Advance(TimeSpan.FromMinutes(31));
+        var level = row.Locator("[data-testid=escalation-level]");
+        await level.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Equal("L2", (await level.InnerTextAsync()).Trim());
+    }
+
+    private static async Task<string> UserIdAsync(IServiceProvider services, string email)
+    {
+        using var scope = services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<DeskUser>>();
+        return (await users.FindByEmailAsync(email))!.Id;
+    }
+}
