@@ -61,6 +61,17 @@ public class QueuePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NewTicketInTheDepartment_AppearsWithoutReload_Highlighted()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Contains("Printer on fire", cut.Markup));
+        await TicketFactory.FileAsync(_db, _db.Org.ActorFor(_db.Org.Requester), TicketFactory.Laptop(_db.Org, "Projector smoking"));
+        cut.WaitForAssertion(() => Assert.Contains("Projector smoking", cut.Find("tr.row-highlight").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("3 tickets", cut.Find("[data-testid=queue-total]").TextContent));
+    }
+
+    [Fact]
     public void AgentOfAnotherDepartment_IsToldNo()
     {
         _ctx = DeskBunit.Create(_db, _db.Org.HrAgent);

@@ -23,6 +23,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<QueueService>());
         ctx.Services.AddSingleton(db.Get<CatalogService>());
         ctx.Services.AddSingleton(db.Get<ActorService>());
+        ctx.Services.AddSingleton(db.Get<TicketChangeFeed>());
         ctx.Services.AddScoped<CurrentActor>();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized(signedIn.DisplayName);
