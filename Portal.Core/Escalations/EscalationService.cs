@@ -39,21 +39,92 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
             if (ids.Count == 0)
                 break;
-            var progressed = false;
-            foreach (var id in ids)
+            var (f, l, moved) = await FireBatchAsync(ids, ct);
+            if (moved is null)
             {
-                var (f, l, moved) = await FireDueAsync(id, ct);
-                tickets++;
-                fired += f;
-                late += l;
-                progressed |= moved;
+                // Another sweeper claimed a level of this batch first: go ticket by ticket, each in its own transaction.
+                moved = false;
+                foreach (var id in ids)
+                {
+                    var (one, oneLate, oneMoved) = await FireDueAsync(id, ct);
+                    f += one;
+                    l += oneLate;
+                    moved |= oneMoved;
+                }
             }
 
-            if (!progressed || ids.Count < BatchSize)
+            tickets += ids.Count;
+            fired += f;
+            late += l;
+            if (moved != true || ids.Count < BatchSize)
                 break;
         }
 
         return new SweepResult(tickets, fired, late);
+    }
+
+    /// <summary>
+    /// Fires the due levels of a batch of tickets in one transaction, reading each ticket's data once. Returns null
+    /// for "moved" when a claim collided with another sweeper's (nothing of the batch is kept then).
+    /// </summary>
+    private async Task<(int Fired, int Late, bool? Moved)> FireBatchAsync(List<int> ids, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var tickets = await db.Tickets.Where(t => ids.Contains(t.Id)).ToListAsync(ct);
+        var data = await sla.PrefetchAsync(db, tickets, ct);
+        var policies = await sla.PoliciesAsync(ct);
+        var paths = await sla.PathsAsync(ct);
+        var nowDate = clock.GetUtcNow().UtcDateTime;
+        var now = Ticks(nowDate);
+        int fired = 0, late = 0;
+        var moved = false;
+        var changed = new List<Ticket>();
+        foreach (var ticket in tickets)
+        {
+            var d = data[ticket.Id];
+            var before = ticket.NextEscalationAt;
+            var evaluation = sla.Apply(db, d, policies, paths);
+            var any = false;
+            while (evaluation is not null && evaluation.Levels.FirstOrDefault(x => x.IsDue(now)) is { } due)
+            {
+                var dueDate = DateTime.UnixEpoch.AddTicks(due.DueAt);
+                var isLate = nowDate - dueDate > Interval + TimeSpan.FromSeconds(1);
+                db.EscalationFirings.Add(new EscalationFiring
+                {
+                    TicketId = ticket.Id, LevelId = due.Level.Id, Cycle = due.Cycle, DueAt = dueDate, FiredAt = nowDate, Late = isLate,
+                });
+                d.Fired.Add((due.Level.Id, due.Cycle));
+                var priorityBefore = ticket.Priority;
+                await ApplyActionsAsync(db, ticket, due, isLate, dueDate, nowDate, ct);
+                if (ticket.Priority != priorityBefore)
+                    d.History.Add(new SlaService.HistoryItem(TicketEventKind.PriorityChanged, nowDate, false, true, priorityBefore.ToString(), ticket.Priority.ToString()));
+                ticket.EscalationLevel = Math.Max(ticket.EscalationLevel, due.Level.Level);
+                fired++;
+                late += isLate ? 1 : 0;
+                any = true;
+                evaluation = sla.Apply(db, d, policies, paths);
+            }
+
+            if (any)
+                changed.Add(ticket);
+            moved |= any || ticket.NextEscalationAt != before;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            await tx.RollbackAsync(ct);
+            return (0, 0, null);
+        }
+
+        foreach (var ticket in changed)
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated"));
+        return (fired, late, moved);
     }
 
     /// <summary>Fires the levels of one ticket that are due now; returns how many fired, how many late, and whether its next instant moved.</summary>

@@ -22,22 +22,60 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
 {
     public const int BatchSize = 500;
 
+    /// <summary>One entry of a ticket's history as the SLA reads it.</summary>
+    public sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, string? OldValue, string? NewValue);
+
     /// <summary>What one recompute found: the policy, the outcome and the escalation levels with a trigger instant.</summary>
     public sealed record Evaluation(CompiledPolicy Policy, SlaOutcome Outcome, long At, IReadOnlyList<Escalations.PlannedLevel> Levels);
+
+    /// <summary>Everything a recompute reads about one ticket, loaded once (for one ticket, or for a whole batch).</summary>
+    public sealed class TicketData(Ticket ticket, string tags, Dictionary<int, string> fields, List<TicketSlaState> stored,
+        List<HistoryItem> history, HashSet<(int LevelId, int Cycle)> fired)
+    {
+        public Ticket Ticket { get; } = ticket;
+        public string Tags { get; } = tags;
+        public Dictionary<int, string> Fields { get; } = fields;
+        public List<TicketSlaState> Stored { get; } = stored;
+        public List<HistoryItem> History { get; } = history;
+        public HashSet<(int LevelId, int Cycle)> Fired { get; } = fired;
+    }
 
     /// <summary>Recomputes one ticket inside the caller's unit of work; the caller saves.</summary>
     public async Task<Evaluation?> ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default)
     {
-        var policies = await catalog.GetAsync(ct);
-        var tags = await db.Users.Where(u => u.Id == ticket.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "";
-        var fields = await db.TicketFieldValues.Where(v => v.TicketId == ticket.Id).ToDictionaryAsync(v => v.FieldId, v => v.Value, ct);
+        var data = (await PrefetchAsync(db, [ticket], ct))[ticket.Id];
+        return Apply(db, data, await catalog.GetAsync(ct), await catalog.GetPathsAsync(ct));
+    }
+
+    /// <summary>Loads what a recompute reads for several tickets in a handful of queries (not a handful per ticket).</summary>
+    public async Task<Dictionary<int, TicketData>> PrefetchAsync(DeskDbContext db, IReadOnlyList<Ticket> tickets, CancellationToken ct = default)
+    {
+        var ids = tickets.Select(t => t.Id).ToList();
+        var requesterIds = tickets.Select(t => t.RequesterId).Distinct().ToList();
+        var tags = await db.Users.Where(u => requesterIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Tags, ct);
+        var fields = (await db.TicketFieldValues.Where(v => ids.Contains(v.TicketId)).ToListAsync(ct)).ToLookup(v => v.TicketId);
+        var stored = (await db.TicketSlaStates.Where(s => ids.Contains(s.TicketId)).ToListAsync(ct)).ToLookup(s => s.TicketId);
+        var history = (await db.TicketEvents.Where(e => ids.Contains(e.TicketId)).OrderBy(e => e.Id)
+            .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.OldValue, e.NewValue) }).ToListAsync(ct))
+            .ToLookup(e => e.TicketId, e => e.Item);
+        var fired = (await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).Select(f => new { f.TicketId, f.LevelId, f.Cycle }).ToListAsync(ct))
+            .ToLookup(f => f.TicketId, f => (f.LevelId, f.Cycle));
+        return tickets.ToDictionary(t => t.Id, t => new TicketData(t, tags.GetValueOrDefault(t.RequesterId) ?? "",
+            fields[t.Id].ToDictionary(v => v.FieldId, v => v.Value), stored[t.Id].ToList(), history[t.Id].ToList(), fired[t.Id].ToHashSet()));
+    }
+
+    /// <summary>Matches the policy, runs the engine and stores the outcome on the ticket (tracked by <paramref name="db"/>); no query.</summary>
+    public Evaluation? Apply(DeskDbContext db, TicketData data, IReadOnlyList<CompiledPolicy> policies, IReadOnlyList<Escalations.CompiledPath> allPaths)
+    {
+        var ticket = data.Ticket;
         var facts = new TicketFacts(ticket.DepartmentId, ticket.CategoryId, ticket.TypeId, ticket.Priority,
-            tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), fields);
+            data.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), data.Fields);
         var policy = SlaCatalog.Match(policies, facts);
-        var stored = await db.TicketSlaStates.Where(s => s.TicketId == ticket.Id).ToListAsync(ct);
-        if (policy is null)
+        var stored = data.Stored;
+        if (policy is null || data.History.Count == 0)
         {
             db.TicketSlaStates.RemoveRange(stored);
+            stored.Clear();
             ticket.SlaPolicyId = null;
             ticket.SlaPolicyVersion = 0;
             ticket.SlaNextChangeAt = null;
@@ -46,9 +84,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
             return null;
         }
 
-        var history = await db.TicketEvents.Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Id)
-            .Select(e => new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.OldValue, e.NewValue)).ToListAsync(ct);
-        var events = Timeline(history, ticket.Priority);
+        var events = Timeline(data.History, ticket.Priority);
         var now = clock.GetUtcNow().UtcDateTime;
         var at = Math.Max(Ticks(now), events[^1].At);
         var outcome = SlaEngine.Evaluate(events, policy.Policy, policy.Calendar, at);
@@ -64,7 +100,11 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
             if (!m.Reported)
             {
                 if (row is not null)
+                {
                     db.TicketSlaStates.Remove(row);
+                    stored.Remove(row);
+                }
+
                 continue;
             }
 
@@ -72,6 +112,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
             {
                 row = new TicketSlaState { TicketId = ticket.Id, Metric = metric };
                 db.TicketSlaStates.Add(row);
+                stored.Add(row);
             }
 
             row.State = m.State;
@@ -87,16 +128,12 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
 
         ticket.SlaDueAt = earliest;
 
-        var paths = (await catalog.GetPathsAsync(ct)).Where(p => p.AppliesTo(ticket.DepartmentId, policy.Id)).ToList();
+        var paths = allPaths.Where(p => p.AppliesTo(ticket.DepartmentId, policy.Id)).ToList();
         IReadOnlyList<Escalations.PlannedLevel> levels = [];
         ticket.NextEscalationAt = null;
         if (paths.Count > 0)
         {
-            var fired = (await db.EscalationFirings.Where(f => f.TicketId == ticket.Id).Select(f => new { f.LevelId, f.Cycle }).ToListAsync(ct))
-                .Select(f => (f.LevelId, f.Cycle)).ToHashSet();
-            fired.UnionWith(db.ChangeTracker.Entries<Escalations.EscalationFiring>()
-                .Where(e => e.Entity.TicketId == ticket.Id).Select(e => (e.Entity.LevelId, e.Entity.Cycle)));
-            levels = Escalations.EscalationPlanner.Plan(paths, outcome, events, policy.Policy, policy.Calendar, at, fired);
+            levels = Escalations.EscalationPlanner.Plan(paths, outcome, events, policy.Policy, policy.Calendar, at, data.Fired);
             if (levels.Count > 0)
                 ticket.NextEscalationAt = ToDate(levels.Min(l => l.FireFrom));
         }
@@ -104,7 +141,9 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         return new Evaluation(policy, outcome, at, levels);
     }
 
-    private sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, string? OldValue, string? NewValue);
+    public async Task<IReadOnlyList<CompiledPolicy>> PoliciesAsync(CancellationToken ct = default) => await catalog.GetAsync(ct);
+
+    public async Task<IReadOnlyList<Escalations.CompiledPath>> PathsAsync(CancellationToken ct = default) => await catalog.GetPathsAsync(ct);
 
     /// <summary>The engine's view of a ticket's history: creation, status and priority changes, public replies.</summary>
     private static SlaEvent[] Timeline(List<HistoryItem> history, TicketPriority current)
@@ -150,8 +189,11 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
             if (batch.Count == 0)
                 return count;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var data = await PrefetchAsync(db, batch, ct);
+            var policies = await catalog.GetAsync(ct);
+            var paths = await catalog.GetPathsAsync(ct);
             foreach (var ticket in batch)
-                await ApplyAsync(db, ticket, ct);
+                Apply(db, data[ticket.Id], policies, paths);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             count += batch.Count;

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Escalations;
+using Portal.Core.Persistence;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// Load harness for the escalation sweep: a SQLite file with N open tickets (default 1,000,000) of which 1 % have
+/// an escalation level due; one sweep claims and fires all of them. Run:
+/// dotnet run -c Release --project Portal.Benchmarks -- sweep [tickets]
+/// </summary>
+public static class SweepHarness
+{
+    public static async Task RunAsync(int ticketCount)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "internaldesk-sweep-harness", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(directory, "desk.db")}",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddPortalCore(config, directory);
+        services.AddSingleton<TimeProvider>(clock);
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var seed = Stopwatch.StartNew();
+        await using (var db = await provider.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync())
+        {
+            var requester = new DeskUser { UserName = "r@bench.example", Email = "r@bench.example", DisplayName = "R" };
+            db.Users.Add(requester);
+            var category = new Portal.Core.Departments.Category { DepartmentId = 1, Name = "General" };
+            db.Categories.Add(category);
+            db.EscalationPaths.Add(new EscalationPathRecord
+            {
+                Name = "Breach", Levels =
+                [
+                    new EscalationLevelRecord { Level = 1, Metric = SlaMetric.FirstResponse, Trigger = EscalationTrigger.AtBreach, Actions = new EscalationActions { RaisePriority = true }.Write() },
+                ],
+            });
+            await db.SaveChangesAsync();
+            var policyId = await db.SlaPolicies.Select(p => p.Id).FirstAsync();
+            var typeId = await db.TicketTypes.Select(t => t.Id).FirstAsync();
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            var ticket = connection.CreateCommand();
+            ticket.CommandText = """
+                INSERT INTO Tickets (Id, DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId,
+                                     CreatedAt, UpdatedAt, Version, SlaPolicyId, SlaPolicyVersion, NextEscalationAt, EscalationLevel)
+                VALUES ($id, 1, $id, $k, 'Sweep harness', '', $c, $type, 1, 'Open', $r, $created, $created, 1, $p, 1, $next, 0)
+                """;
+            var ev = connection.CreateCommand();
+            ev.CommandText = "INSERT INTO TicketEvents (TicketId, At, ActorId, Kind, IsPublic, ByAgent) VALUES ($id, $created, $r, 'Created', 1, 0)";
+            var id = ticket.Parameters.Add(new SqliteParameter("$id", 0));
+            var key = ticket.Parameters.Add(new SqliteParameter("$k", ""));
+            var created = ticket.Parameters.Add(new SqliteParameter("$created", now));
+            var next = ticket.Parameters.Add(new SqliteParameter("$next", now));
+            ticket.Parameters.AddWithValue("$c", category.Id);
+            ticket.Parameters.AddWithValue("$type", typeId);
+            ticket.Parameters.AddWithValue("$r", requester.Id);
+            ticket.Parameters.AddWithValue("$p", policyId);
+            var evId = ev.Parameters.Add(new SqliteParameter("$id", 0));
+            var evAt = ev.Parameters.Add(new SqliteParameter("$created", now));
+            ev.Parameters.AddWithValue("$r", requester.Id);
+            for (var i = 1; i <= ticketCount; i++)
+            {
+                // One in a hundred was created five hours ago: its 4 h first response has breached and its level is due.
+                var due = i % 100 == 0;
+                var at = due ? now.AddHours(-5) : now.AddMinutes(-(i % 60));
+                id.Value = i;
+                key.Value = $"IT-{i}";
+                created.Value = at;
+                next.Value = due ? at.AddHours(4).AddSeconds(1) : at.AddHours(4).AddSeconds(1);
+                await ticket.ExecuteNonQueryAsync();
+                evId.Value = i;
+                evAt.Value = at;
+                await ev.ExecuteNonQueryAsync();
+            }
+
+            var update = connection.CreateCommand();
+            update.CommandText = "UPDATE Departments SET NextTicketNumber = $n WHERE Id = 1; ANALYZE;";
+            update.Parameters.AddWithValue("$n", ticketCount + 1);
+            await update.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+        }
+
+        Console.WriteLine($"Seeded {ticketCount:N0} open tickets ({ticketCount / 100:N0} due) in {seed.Elapsed.TotalSeconds:F1} s");
+        var sla = provider.GetRequiredService<SlaService>();
+        var query = Stopwatch.StartNew();
+        var batch = await sla.DueForChangeAsync(now, 500);
+        await using (var db = await provider.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync())
+        {
+            query.Restart();
+            for (var i = 0; i < 20; i++)
+                _ = await db.Tickets.AsNoTracking().Where(t => t.NextEscalationAt != null && t.NextEscalationAt <= now)
+                    .OrderBy(t => t.NextEscalationAt).ThenBy(t => t.Id).Select(t => t.Id).Take(500).ToListAsync();
+            Console.WriteLine($"Due-batch query (500 of {ticketCount / 100:N0} due): {query.Elapsed.TotalMilliseconds / 20:F2} ms");
+        }
+
+        var sweeper = provider.GetRequiredService<EscalationService>();
+        var sweep = Stopwatch.StartNew();
+        var result = await sweeper.SweepAsync();
+        sweep.Stop();
+        Console.WriteLine($"Sweep: fired {result.Fired:N0} levels on {result.Tickets:N0} tickets in {sweep.Elapsed.TotalSeconds:F2} s " +
+            $"({sweep.Elapsed.TotalMilliseconds / Math.Max(1, result.Fired):F2} ms per level)");
+        var again = await sweeper.SweepAsync();
+        Console.WriteLine($"Second sweep fired {again.Fired} (exactly once)");
+        _ = batch;
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, true);
+    }
+}
