@@ -70,6 +70,9 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     private async Task<(int Fired, int Late, bool? Moved)> FireBatchAsync(List<int> ids, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        // Thousands of tracked rows: look for changes once, at the save, not at every query.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tickets = await db.Tickets.Where(t => ids.Contains(t.Id)).ToListAsync(ct);
         var data = await sla.PrefetchAsync(db, tickets, ct);
@@ -113,6 +116,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         try
         {
+            db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
