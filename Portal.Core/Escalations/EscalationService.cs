@@ -18,6 +18,7 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// </summary>
 public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed)
 {
+    /// <summary>Tickets fired in one transaction: small enough that an agent's save never waits long behind a sweep.</summary>
     public const int BatchSize = 500;
 
     /// <summary>How often the sweep runs; a level fired later than this (plus a second) after its due instant is marked late.</summary>
@@ -116,11 +117,12 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         try
         {
+            await BulkWriter.FlushAsync(db, ct);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
             await tx.RollbackAsync(ct);
             return (0, 0, null);
