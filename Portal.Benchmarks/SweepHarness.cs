@@ -72,6 +72,16 @@ public static class SweepHarness
             ticket.Parameters.AddWithValue("$type", typeId);
             ticket.Parameters.AddWithValue("$r", requester.Id);
             ticket.Parameters.AddWithValue("$p", policyId);
+            // As in a running desk, each ticket already has its SLA state from when it was filed.
+            var state = connection.CreateCommand();
+            state.CommandText = """
+                INSERT INTO TicketSlaStates (TicketId, Metric, State, TargetSeconds, ElapsedSeconds, DueAt)
+                VALUES ($id, 'FirstResponse', 'Running', 14400, 0, $due), ($id, 'NextResponse', 'Idle', 28800, 0, NULL),
+                       ($id, 'Resolution', 'Running', 86400, 0, $resDue)
+                """;
+            var stId = state.Parameters.Add(new SqliteParameter("$id", 0));
+            var stDue = state.Parameters.Add(new SqliteParameter("$due", now));
+            var stResDue = state.Parameters.Add(new SqliteParameter("$resDue", now));
             var evId = ev.Parameters.Add(new SqliteParameter("$id", 0));
             var evAt = ev.Parameters.Add(new SqliteParameter("$created", now));
             ev.Parameters.AddWithValue("$r", requester.Id);
@@ -88,6 +98,10 @@ public static class SweepHarness
                 evId.Value = i;
                 evAt.Value = at;
                 await ev.ExecuteNonQueryAsync();
+                stId.Value = i;
+                stDue.Value = at.AddHours(4);
+                stResDue.Value = at.AddHours(24);
+                await state.ExecuteNonQueryAsync();
             }
 
             var update = connection.CreateCommand();
@@ -97,7 +111,7 @@ public static class SweepHarness
             await tx.CommitAsync();
         }
 
-        Console.WriteLine($"Seeded {ticketCount:N0} open tickets ({ticketCount / 100:N0} due) in {seed.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"Seeded {ticketCount:N0} open tickets ({ticketCount / 100:N0} due) with history and SLA states in {seed.Elapsed.TotalSeconds:F1} s");
         var sla = provider.GetRequiredService<SlaService>();
         var query = Stopwatch.StartNew();
         var batch = await sla.DueForChangeAsync(now, 500);
