@@ -28,6 +28,11 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("admin-sla", ["Admin"], "New policy"),
         ("admin-sla-policy", ["Admin"], "Test this policy"),
         ("admin-sla-calendar", ["Admin"], "Save calendar"),
+        ("admin-escalations", ["Admin"], "New path"),
+        ("admin-escalation-new", ["Admin"], "Save path"),
+        ("admin-rules", ["Admin"], "New rule"),
+        ("admin-rule-new", ["Admin"], "Save rule"),
+        ("notifications", Everyone, "Mark all read"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -58,6 +63,11 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "admin-sla" => "/admin/sla",
         "admin-sla-policy" => "/admin/sla/policies/1",
         "admin-sla-calendar" => "/admin/sla/calendars/1",
+        "admin-escalations" => "/admin/escalations",
+        "admin-escalation-new" => "/admin/escalations/new",
+        "admin-rules" => "/admin/rules",
+        "admin-rule-new" => "/admin/rules/new",
+        "notifications" => "/notifications",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

@@ -70,6 +70,12 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
         ["sla.policy.save"] = [Y, N, N, N, N, N],
         ["sla.policy.test"] = [Y, N, N, N, N, N],
         ["sla.calendar.save"] = [Y, N, N, N, N, N],
+        ["escalation.list"] = [Y, N, N, N, N, N],
+        ["escalation.save"] = [Y, N, N, N, N, N],
+        ["rules.list"] = [Y, N, N, N, N, N],
+        ["rules.save"] = [Y, N, N, N, N, N],
+        ["notifications.mine"] = [Y, Y, Y, Y, Y, Y],
+        ["away.set"] = [Y, Y, Y, Y, N, N],
         ["request.create"] = [Y, Y, Y, Y, Y, Y],
         ["request.mine"] = [Y, Y, Y, Y, Y, Y],
     };
@@ -193,6 +199,27 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 var week = Portal.Core.Sla.SlaJson.Weekdays.Keys.ToDictionary(d => d, _ => "09:00-17:00");
                 await db.Get<Portal.Core.Sla.SlaAdminService>().SaveCalendarAsync(actor,
                     new Portal.Core.Sla.CalendarInput(null, $"Calendar {n}", "Europe/Berlin", false, week, "", 0));
+                break;
+            case "escalation.list":
+                await db.Get<Portal.Core.Escalations.EscalationAdminService>().ListAsync(actor);
+                break;
+            case "escalation.save":
+                await db.Get<Portal.Core.Escalations.EscalationAdminService>().SaveAsync(actor, new Portal.Core.Escalations.PathInput(null, $"Path {n}", true, null, null,
+                    [new Portal.Core.Escalations.LevelInput(1, Portal.Core.Sla.SlaMetric.FirstResponse, Portal.Core.Escalations.EscalationTrigger.AtBreach, null, null,
+                        new Portal.Core.Escalations.EscalationActions { NotifyAssignee = true })]));
+                break;
+            case "rules.list":
+                await db.Get<Portal.Core.Routing.AutomationService>().ListAsync(actor);
+                break;
+            case "rules.save":
+                await db.Get<Portal.Core.Routing.AutomationService>().SaveAsync(actor, new Portal.Core.Routing.RuleInput(null, $"Rule {n}", n, false,
+                    Portal.Core.Routing.RuleTrigger.Created, new Portal.Core.Routing.RuleConditions(), new Portal.Core.Routing.RuleActions { Reopen = true }, false));
+                break;
+            case "notifications.mine":
+                await db.Get<Portal.Core.Notifications.NotificationService>().ListAsync(actor);
+                break;
+            case "away.set":
+                await db.Get<Portal.Core.Users.ActorService>().SetAwayAsync(actor, false);
                 break;
             case "request.create":
                 await tickets.CreateAsync(actor, TicketFactory.Payroll(org, $"Question {n}"));
