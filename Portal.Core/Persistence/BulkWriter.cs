@@ -51,40 +51,65 @@ internal static class BulkWriter
             entry.State = EntityState.Detached;
 
         // Ticket rows, guarded by their version as SaveChanges would: a ticket someone changed meanwhile fails the batch.
+        // Only the columns that changed are set, so indexes over unchanged columns are left alone; one prepared
+        // command serves every row that changed the same columns.
         var tickets = db.ChangeTracker.Entries<Ticket>().Where(e => e.State == EntityState.Modified).ToList();
-        var command = connection.CreateCommand();
-        await using (command)
+        var commands = new Dictionary<string, DbCommand>();
+        try
         {
-            command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE "Tickets" SET "Priority" = @p0, "Status" = @p1, "TeamId" = @p2, "AssigneeId" = @p3, "TypeId" = @p4, "EscalationLevel" = @p5,
-                    "Version" = @p6, "UpdatedAt" = @p7, "SlaPolicyId" = @p8, "SlaPolicyVersion" = @p9, "SlaNextChangeAt" = @p10, "SlaDueAt" = @p11,
-                    "NextEscalationAt" = @p12
-                WHERE "Id" = @p13 AND "Version" = @p14
-                """;
-            for (var i = 0; i <= 14; i++)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = $"@p{i}";
-                command.Parameters.Add(p);
-            }
-
-            if (tickets.Count > 0)
-                await command.PrepareAsync(ct);
             foreach (var entry in tickets)
             {
-                var t = entry.Entity;
-                object?[] values =
-                [
-                    (int)t.Priority, t.Status.ToString(), t.TeamId, t.AssigneeId, t.TypeId, t.EscalationLevel, t.Version, t.UpdatedAt, t.SlaPolicyId,
-                    t.SlaPolicyVersion, t.SlaNextChangeAt, t.SlaDueAt, t.NextEscalationAt, t.Id, entry.OriginalValues.GetValue<int>(nameof(Ticket.Version)),
-                ];
-                for (var i = 0; i < values.Length; i++)
-                    command.Parameters[i].Value = values[i] ?? DBNull.Value;
+                var changed = entry.Properties.Where(p => p.IsModified).ToList();
+                if (changed.Count == 0)
+                {
+                    entry.State = EntityState.Unchanged;
+                    continue;
+                }
+
+                var signature = string.Join(",", changed.Select(p => p.Metadata.Name));
+                if (!commands.TryGetValue(signature, out var command))
+                {
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    var sets = changed.Select((p, i) => $"\"{p.Metadata.GetColumnName()}\" = @p{i}");
+                    command.CommandText = $"UPDATE \"Tickets\" SET {string.Join(", ", sets)} WHERE \"Id\" = @id AND \"Version\" = @version";
+                    for (var i = 0; i < changed.Count; i++)
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = $"@p{i}";
+                        command.Parameters.Add(parameter);
+                    }
+
+                    foreach (var name in new[] { "@id", "@version" })
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = name;
+                        command.Parameters.Add(parameter);
+                    }
+
+                    await command.PrepareAsync(ct);
+                    commands[signature] = command;
+                }
+
+                for (var i = 0; i < changed.Count; i++)
+                {
+                    var property = changed[i];
+                    var converter = property.Metadata.GetTypeMapping().Converter;
+                    var value = converter is null ? property.CurrentValue : converter.ConvertToProvider(property.CurrentValue);
+                    command.Parameters[i].Value = value ?? DBNull.Value;
+                }
+
+                command.Parameters[changed.Count].Value = entry.Entity.Id;
+                command.Parameters[changed.Count + 1].Value = entry.OriginalValues.GetValue<int>(nameof(Ticket.Version));
                 if (await command.ExecuteNonQueryAsync(ct) != 1)
-                    throw new DbUpdateConcurrencyException($"Ticket {t.Key} was changed by someone else during the sweep.");
+                    throw new DbUpdateConcurrencyException($"Ticket {entry.Entity.Key} was changed by someone else during the sweep.");
                 entry.State = EntityState.Unchanged;
             }
+        }
+        finally
+        {
+            foreach (var command in commands.Values)
+                await command.DisposeAsync();
         }
     }
 
