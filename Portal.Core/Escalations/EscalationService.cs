@@ -183,32 +183,12 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         CancellationToken ct)
     {
         var a = due.Level.Actions;
+        const string note = "by escalation";
         var changed = false;
-        void History(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
-            db.TicketEvents.Add(new TicketEvent
-            {
-                TicketId = ticket.Id, At = now, Kind = kind, Subject = subject, OldValue = oldValue, NewValue = newValue, IsPublic = isPublic,
-            });
-
-        if (a.AssignTeamId is { } teamId && teamId != ticket.TeamId
-            && await db.Teams.Where(t => t.Id == teamId && t.DepartmentId == ticket.DepartmentId).Select(t => t.Name).FirstOrDefaultAsync(ct) is { } team)
-        {
-            var old = ticket.TeamId is null ? null : await db.Teams.Where(t => t.Id == ticket.TeamId).Select(t => t.Name).FirstOrDefaultAsync(ct);
-            History(TicketEventKind.TeamChanged, "Team", old, team, false);
-            ticket.TeamId = teamId;
-            changed = true;
-        }
-
-        if (a.AssignUserId is { } userId && userId != ticket.AssigneeId
-            && await db.Users.Where(u => u.Id == userId && u.IsActive && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId))
-                .Select(u => u.DisplayName).FirstOrDefaultAsync(ct) is { } person)
-        {
-            var old = ticket.AssigneeId is null ? null : await db.Users.Where(u => u.Id == ticket.AssigneeId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-            History(TicketEventKind.AssigneeChanged, "Assignee", old, person, true);
-            ticket.AssigneeId = userId;
-            changed = true;
-        }
-
+        if (a.AssignTeamId is { } teamId)
+            changed |= await SystemChanges.SetTeamAsync(db, ticket, teamId, now, note, ct);
+        if (a.AssignUserId is { } userId)
+            changed |= await SystemChanges.SetAssigneeAsync(db, ticket, userId, now, note, ct);
         if (a.AssignTeamId is not null && a.AssignUserId is null && ticket.TeamId == a.AssignTeamId)
         {
             var before = ticket.AssigneeId;
@@ -217,24 +197,8 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         var priority = a.SetPriority ?? (a.RaisePriority && ticket.Priority < TicketPriority.Critical ? ticket.Priority + 1 : ticket.Priority);
-        if (priority != ticket.Priority)
-        {
-            History(TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), priority.ToString(), true);
-            ticket.Priority = priority;
-            changed = true;
-        }
-
-        if (a.AddWatchers.Count > 0)
-        {
-            var existing = await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct);
-            var add = await db.Users.Where(u => a.AddWatchers.Contains(u.Id) && u.IsActive && !existing.Contains(u.Id))
-                .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
-            foreach (var w in add)
-            {
-                db.TicketWatchers.Add(new TicketWatcher { TicketId = ticket.Id, UserId = w.Id });
-                History(TicketEventKind.WatcherAdded, "Watcher", null, w.DisplayName, false);
-            }
-        }
+        changed |= SystemChanges.SetPriority(db, ticket, priority, now, note);
+        await SystemChanges.AddWatchersAsync(db, ticket, a.AddWatchers, now, note, ct);
 
         var what = $"Level {due.Level.Level} of \"{due.Path.Name}\": {due.Level.Describe()}";
         db.TicketEvents.Add(new TicketEvent

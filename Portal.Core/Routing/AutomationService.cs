@@ -101,27 +101,19 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
     private static async Task ExecuteAsync(DeskDbContext db, Ticket ticket, CompiledRule rule, RuleContext context, DateTime now, CancellationToken ct)
     {
         var a = rule.Actions;
+        var note = $"by rule {rule.Name}";
         var done = new List<string>();
         var changed = false;
-        void History(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
-            db.TicketEvents.Add(new TicketEvent
-            {
-                TicketId = ticket.Id, At = now, Kind = kind, Subject = subject, OldValue = oldValue, NewValue = newValue, IsPublic = isPublic,
-                Body = $"by rule {rule.Name}",
-            });
-
         if (a.Reopen && ticket.IsResolvedOrClosed)
         {
-            History(TicketEventKind.Reopened, "Status", Display.Status(ticket.Status), Display.Status(TicketStatus.Open), true);
+            SystemChanges.History(db, ticket, now, TicketEventKind.Reopened, "Status", Display.Status(ticket.Status), Display.Status(TicketStatus.Open), true, note);
             ticket.Status = TicketStatus.Open;
             done.Add("reopened");
             changed = true;
         }
 
-        if (a.SetPriority is { } priority && priority != ticket.Priority)
+        if (a.SetPriority is { } priority && SystemChanges.SetPriority(db, ticket, priority, now, note))
         {
-            History(TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), priority.ToString(), true);
-            ticket.Priority = priority;
             done.Add($"priority {priority}");
             changed = true;
         }
@@ -129,33 +121,24 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         if (a.SetTypeId is { } typeId && typeId != ticket.TypeId && await db.TicketTypes.Where(x => x.Id == typeId).Select(x => x.Name).FirstOrDefaultAsync(ct) is { } type)
         {
             var old = await db.TicketTypes.Where(x => x.Id == ticket.TypeId).Select(x => x.Name).FirstOrDefaultAsync(ct);
-            History(TicketEventKind.TypeChanged, "Type", old, type, false);
+            SystemChanges.History(db, ticket, now, TicketEventKind.TypeChanged, "Type", old, type, false, note);
             ticket.TypeId = typeId;
             done.Add($"type {type}");
             changed = true;
         }
 
-        if (a.AssignTeamId is { } teamId && teamId != ticket.TeamId
-            && await db.Teams.Where(x => x.Id == teamId && x.DepartmentId == ticket.DepartmentId).Select(x => x.Name).FirstOrDefaultAsync(ct) is { } team)
+        if (a.AssignTeamId is { } teamId && await SystemChanges.SetTeamAsync(db, ticket, teamId, now, note, ct))
         {
-            var old = ticket.TeamId is null ? null : await db.Teams.Where(x => x.Id == ticket.TeamId).Select(x => x.Name).FirstOrDefaultAsync(ct);
-            History(TicketEventKind.TeamChanged, "Team", old, team, false);
-            ticket.TeamId = teamId;
-            done.Add($"team {team}");
+            done.Add("team changed");
             changed = true;
         }
 
         var assignee = a.AssignUserId;
         if (a.AssignRequesterManager)
             assignee = await db.Users.Where(u => u.Id == ticket.RequesterId).Select(u => u.ManagerId).FirstOrDefaultAsync(ct) ?? assignee;
-        if (assignee is not null && assignee != ticket.AssigneeId
-            && await db.Users.Where(u => u.Id == assignee && u.IsActive && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0
-                && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId)).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) is { } person)
+        if (assignee is not null && await SystemChanges.SetAssigneeAsync(db, ticket, assignee, now, note, ct))
         {
-            var old = ticket.AssigneeId is null ? null : await db.Users.Where(u => u.Id == ticket.AssigneeId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-            History(TicketEventKind.AssigneeChanged, "Assignee", old, person, true);
-            ticket.AssigneeId = assignee;
-            done.Add($"assigned to {person}");
+            done.Add("assigned");
             changed = true;
         }
         else if (a.AssignTeamId is not null)
@@ -171,20 +154,9 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         var watchers = new List<string>(a.AddWatchers);
         if (a.AddTeamWatchers.Count > 0)
             watchers.AddRange(await db.TeamMembers.Where(m => a.AddTeamWatchers.Contains(m.TeamId)).Select(m => m.UserId).ToListAsync(ct));
-        if (watchers.Count > 0)
-        {
-            var existing = await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct);
-            var add = await db.Users.Where(u => watchers.Contains(u.Id) && u.IsActive && !existing.Contains(u.Id))
-                .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
-            foreach (var w in add)
-            {
-                db.TicketWatchers.Add(new TicketWatcher { TicketId = ticket.Id, UserId = w.Id });
-                History(TicketEventKind.WatcherAdded, "Watcher", null, w.DisplayName, false);
-            }
-
-            if (add.Count > 0)
-                done.Add($"{add.Count} watcher(s)");
-        }
+        var added = await SystemChanges.AddWatchersAsync(db, ticket, watchers, now, note, ct);
+        if (added > 0)
+            done.Add($"{added} watcher(s)");
 
         if (a.EscalateToLevel is { } level && level > ticket.EscalationLevel)
         {
