@@ -121,6 +121,22 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Agent_SeesCountdownsTickInTheQueue()
+    {
+        var ivan = await fx.SignInAsync("ivan.agent@acme.example");
+        await ivan.GotoAsync("/queues/1");
+        await BrowserFixture.WaitForCircuitAsync(ivan);
+        var countdown = ivan.Locator("tr", new() { HasText = "Payment terminal offline" }).Locator(".sla-live").First;
+        await countdown.WaitForAsync();
+        await ivan.WaitForFunctionAsync("el => el.textContent.length > 0", await countdown.ElementHandleAsync());
+        var before = await countdown.InnerTextAsync();
+        await Task.Delay(2100);
+        var after = await countdown.InnerTextAsync();
+        Assert.Matches(@"^Reply \d+m \d{2}s left$", before);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
     public async Task Requester_CannotOpenAnotherDepartmentsQueue()
     {
         var erin = await fx.SignInAsync("erin.employee@acme.example");
