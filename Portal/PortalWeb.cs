@@ -58,13 +58,15 @@ public static class PortalWeb
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddSignalR();
+        services.AddHostedService<Realtime.DeskHubRelay>();
         services.AddProblemDetails();
         services.AddExceptionHandler<DeskExceptionHandler>();
     }
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api"))
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs"))
         {
             ctx.Response.StatusCode = status;
             if (ctx.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
@@ -107,6 +109,7 @@ public static class PortalWeb
         app.MapAccountEndpoints();
         app.MapAttachmentEndpoints();
         app.MapSlaEndpoints();
+        app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Portal.Core.Tickets;
+using Portal.Realtime;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>The hub for non-Blazor clients: a change made through a service reaches the clients allowed to see it.</summary>
+public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
+{
+    private HubConnection Connect(string? userId) => new HubConnectionBuilder()
+        .WithUrl(new Uri(fx.Factory.Server.BaseAddress, "hubs/desk"), o =>
+        {
+            o.Transports = HttpTransportType.LongPolling;
+            o.HttpMessageHandlerFactory = _ => fx.Factory.Server.CreateHandler();
+            if (userId is not null)
+                o.Headers[PortalFactory.TestUserHeader] = userId;
+        })
+        .Build();
+
+    private TicketService Tickets => (TicketService)fx.Factory.Services.GetService(typeof(TicketService))!;
+
+    [Fact]
+    public async Task AgentOfTheDepartment_ReceivesTheChange_AgentOfAnotherDoesNot()
+    {
+        await using var it = Connect(fx.Org.ItAgent.Id);
+        await using var hr = Connect(fx.Org.HrAgent.Id);
+        var itGot = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hrGot = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        it.On<TicketChangedMessage>("ticketChanged", m => itGot.TrySetResult(m));
+        hr.On<TicketChangedMessage>("ticketChanged", m => { if (m.DepartmentId == fx.Org.It.Id) hrGot.TrySetResult(m); });
+        await it.StartAsync();
+        await hr.StartAsync();
+
+        var created = await Tickets.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Hub test"));
+
+        var message = await itGot.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(created.Id, message.TicketId);
+        Assert.Equal("created", message.What);
+        Assert.False(hrGot.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Requester_FollowsTheirOwnRequest_ButNotSomeoneElses()
+    {
+        var mine = await Tickets.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Follow me"));
+        await using var otto = Connect(fx.Org.OtherRequester.Id);
+        var got = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        otto.On<TicketChangedMessage>("ticketChanged", m => got.TrySetResult(m));
+        await otto.StartAsync();
+        await otto.InvokeAsync("Follow", mine.Id);
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => otto.InvokeAsync("Follow", fx.ItTicketId));
+
+        await Tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), mine.Id, "On it", true, []);
+
+        var message = await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(mine.Id, message.TicketId);
+        Assert.Equal("reply", message.What);
+    }
+
+    [Fact]
+    public async Task Anonymous_IsRefused()
+    {
+        var response = await fx.Factory.ClientFor(null).PostAsync("/hubs/desk/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Portal.Core.Common;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Core.Users;
+using Portal.Security;
+
+namespace Portal.Realtime;
+
+/// <summary>What a hub client receives: a ticket changed (docs/realtime.md).</summary>
+public sealed record TicketChangedMessage(int TicketId, int DepartmentId, string What, DateTime At);
+
+/// <summary>
+/// /hubs/desk, for signed-in non-Blazor clients (wallboards, integrations): on connecting, a client joins the
+/// groups of the departments its user works in and receives "ticketChanged" for their tickets; any user may also
+/// follow one ticket they may see with Follow(ticketId).
+/// </summary>
+[Authorize]
+public sealed class DeskHub(ActorService actors, CatalogService catalog, TicketService tickets) : Hub
+{
+    public const string Path = "/hubs/desk";
+
+    public static string DepartmentGroup(int departmentId) => $"dept-{departmentId}";
+
+    public static string TicketGroup(int ticketId) => $"ticket-{ticketId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
+        foreach (var department in await catalog.ListWorkDepartmentsAsync(actor))
+            await Groups.AddToGroupAsync(Context.ConnectionId, DepartmentGroup(department.Id));
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Follows one ticket; refused (as not found) when the user may not see it.</summary>
+    public async Task Follow(int ticketId)
+    {
+        var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
+        try
+        {
+            await tickets.GetAsync(actor, ticketId);
+        }
+        catch (DeskNotFoundException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, TicketGroup(ticketId));
+    }
+}
+
+/// <summary>Relays committed ticket changes from the in-process feed to the hub's groups.</summary>
+public sealed class DeskHubRelay(TicketChangeFeed feed, IHubContext<DeskHub> hub, TimeProvider clock, ILogger<DeskHubRelay> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        feed.Changed += Relay;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        feed.Changed -= Relay;
+        return Task.CompletedTask;
+    }
+
+    private void Relay(TicketChanged change)
+    {
+        var message = new TicketChangedMessage(change.TicketId, change.DepartmentId, change.What, clock.GetUtcNow().UtcDateTime);
+        _ = SendAsync(message);
+    }
+
+    private async Task SendAsync(TicketChangedMessage message)
+    {
+        try
+        {
+            await hub.Clients.Groups(DeskHub.DepartmentGroup(message.DepartmentId), DeskHub.TicketGroup(message.TicketId))
+                .SendAsync("ticketChanged", message);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Could not relay a change of ticket {TicketId} to hub clients", message.TicketId);
+        }
+    }
+}
