@@ -35,6 +35,7 @@ public static class PortalCoreServices
         services.AddSingleton<Escalations.EscalationAdminService>();
         services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<Routing.AutomationService>();
+        services.AddSingleton<Reporting.BoardService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

@@ -33,6 +33,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("admin-rules", ["Admin"], "New rule"),
         ("admin-rule-new", ["Admin"], "Save rule"),
         ("notifications", Everyone, "Mark all read"),
+        ("board", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "at risk"),
+        ("wallboard", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "breached"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -68,6 +70,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "admin-rules" => "/admin/rules",
         "admin-rule-new" => "/admin/rules/new",
         "notifications" => "/notifications",
+        "board" => "/board",
+        "wallboard" => "/board?wall=true",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

@@ -1,0 +1,50 @@
+using Portal.Core.Common;
+using Portal.Core.Reporting;
+using Portal.Core.Sla;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+public class BoardServiceTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private TestOrg Org => _db.Org;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Board_CountsAtRiskAndBreached_ForTheActorsDepartmentsOnly()
+    {
+        var early = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed first"));
+        _db.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(30));
+        var late = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed later"));
+        await _db.Get<Portal.Core.Tickets.TicketService>().CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
+        _db.Clock.Advance(TimeSpan.FromMinutes(31));
+        await _db.Get<SlaService>().RecomputeAsync(q => q);
+
+        var board = await _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.ItSupervisor));
+
+        // The first (4 h first response) has breached; the later one is not yet at risk; HR is not Sue's.
+        var ticket = Assert.Single(board.Tickets);
+        Assert.Equal(early.Id, ticket.Id);
+        Assert.True(ticket.Breached);
+        Assert.Equal(SlaMetric.FirstResponse, ticket.Metric);
+        Assert.Equal(1, board.Breached);
+        Assert.Equal("IT", Assert.Single(board.ByDepartment).Name);
+        Assert.DoesNotContain(board.Tickets, t => t.Id == late.Id);
+
+        _db.Clock.Advance(TimeSpan.FromHours(3));
+        await _db.Get<SlaService>().RecomputeAsync(q => q);
+        var later = await _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.ItSupervisor));
+        // The later one is now due within the hour: at risk.
+        Assert.Equal(1, later.Breached);
+        Assert.Equal(1, later.AtRisk);
+        Assert.Equal(late.Id, later.Tickets.Single(t => !t.Breached).Id);
+        Assert.Equal(2, (await _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.Admin))).Tickets.Count(t => t.DepartmentName == "IT"));
+    }
+
+    [Fact]
+    public async Task Board_IsNotForRequesters() =>
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.Requester)));
+}
