@@ -14,9 +14,14 @@ public sealed record BoardTicket(int Id, string Key, string Title, int Departmen
 
 public sealed record BoardCount(string Name, int AtRisk, int Breached);
 
+/// <summary>One agent's load: open tickets, how many of them are at risk or breached, and whether they are away.</summary>
+public sealed record AgentLoad(string UserId, string Name, string Teams, bool Away, int Open, int AtRisk, int Breached);
+
 public sealed record BoardView(DateTime At, IReadOnlyList<BoardTicket> Tickets, IReadOnlyList<BoardCount> ByDepartment,
     IReadOnlyList<BoardCount> ByTeam, IReadOnlyList<BoardCount> ByAgent)
 {
+    public IReadOnlyList<AgentLoad> Workload { get; init; } = [];
+
     public int AtRisk => Tickets.Count(t => !t.Breached);
     public int Breached => Tickets.Count(t => t.Breached);
 }
@@ -59,9 +64,23 @@ public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         static List<BoardCount> Count(IEnumerable<IGrouping<string, BoardTicket>> groups) =>
             groups.Select(g => new BoardCount(g.Key, g.Count(t => !t.Breached), g.Count(t => t.Breached)))
                 .OrderByDescending(c => c.Breached).ThenByDescending(c => c.AtRisk).ThenBy(c => c.Name).ToList();
+        var agents = await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0 && u.Departments.Any(d => departments.Contains(d.DepartmentId)))
+            .Select(u => new { u.Id, u.DisplayName, u.IsAway, Teams = u.Teams.Select(t => t.Team!.Name).ToList() })
+            .ToListAsync(ct);
+        var ids = agents.Select(a => a.Id).ToList();
+        var open = await db.Tickets.Where(t => t.AssigneeId != null && ids.Contains(t.AssigneeId) && departments.Contains(t.DepartmentId)
+                && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed)
+            .GroupBy(t => t.AssigneeId!).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var workload = agents.Select(a => new AgentLoad(a.Id, a.DisplayName, string.Join(", ", a.Teams.Order()), a.IsAway, open.GetValueOrDefault(a.Id),
+                tickets.Count(t => t.AssigneeId == a.Id && !t.Breached), tickets.Count(t => t.AssigneeId == a.Id && t.Breached)))
+            .OrderByDescending(a => a.Breached).ThenByDescending(a => a.AtRisk).ThenByDescending(a => a.Open).ThenBy(a => a.Name).ToList();
         return new BoardView(now, tickets,
             Count(tickets.GroupBy(t => t.DepartmentName)),
             Count(tickets.GroupBy(t => t.TeamName ?? "No team")),
-            Count(tickets.GroupBy(t => t.AssigneeName ?? "Unassigned")));
+            Count(tickets.GroupBy(t => t.AssigneeName ?? "Unassigned")))
+        {
+            Workload = workload,
+        };
     }
 }

@@ -45,6 +45,26 @@ public class BoardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Workload_CountsOpenTicketsPerAgent_AndShowsWhoIsAway()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        for (var i = 0; i < 2; i++)
+        {
+            var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester));
+            await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), created.Id, (await tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Version);
+        }
+
+        await _db.Get<Portal.Core.Users.ActorService>().SetAwayAsync(Org.ActorFor(Org.ItAgent2), true);
+        var board = await _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.ItSupervisor));
+        var ian = board.Workload.Single(a => a.Name == "Ian Agent");
+        Assert.Equal(2, ian.Open);
+        Assert.Equal("Service Desk", ian.Teams);
+        Assert.False(ian.Away);
+        Assert.True(board.Workload.Single(a => a.Name == "Ida Agent").Away);
+        Assert.DoesNotContain(board.Workload, a => a.Name == "Hal Agent");
+    }
+
+    [Fact]
     public async Task Board_IsNotForRequesters() =>
         await Assert.ThrowsAsync<DeskForbiddenException>(() => _db.Get<BoardService>().GetAsync(Org.ActorFor(Org.Requester)));
 }
