@@ -51,6 +51,33 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         Assert.Equal("L2", (await level.InnerTextAsync()).Trim());
     }
 
+    [Fact]
+    public async Task AgentsQueue_AndSupervisorsBoard_ShowANewCriticalTicket_WithoutReloading()
+    {
+        var ivan = await fx.SignInAsync("ivan.agent@acme.example");
+        await ivan.GotoAsync("/queues/1");
+        await BrowserFixture.WaitForCircuitAsync(ivan);
+        await ivan.Locator("[data-testid=queue] tbody tr").First.WaitForAsync();
+        var sam = await fx.SignInAsync("sam.supervisor@acme.example");
+        await sam.GotoAsync("/board");
+        await BrowserFixture.WaitForCircuitAsync(sam);
+        await sam.Locator("[data-testid=board-tickets]").WaitForAsync();
+
+        var services = fx.Services;
+        var erin = await services.GetRequiredService<ActorService>().LoadAsync(await UserIdAsync(services, "erin.employee@acme.example"));
+        var catalog = services.GetRequiredService<Portal.Core.Departments.CatalogService>();
+        var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Access request");
+        var fields = await catalog.ListFieldsAsync(erin!, category.Id);
+        var created = await services.GetRequiredService<TicketService>().CreateAsync(erin!, new NewTicketInput(1, category.Id,
+            "Badge system refuses everyone " + Guid.NewGuid().ToString("N")[..5], "Nobody can enter the building.",
+            fields.Where(f => f.Required).ToDictionary(f => f.Id, f => (string?)(f.Options.FirstOrDefault() ?? "Facilities")), [],
+            Priority: TicketPriority.Critical));
+
+        // Both pages show it by themselves: the queue highlighted, the board at risk (its 30-minute first response).
+        await ivan.Locator("tr.row-highlight", new() { HasText = created.Key }).WaitForAsync(new() { Timeout = 10_000 });
+        await sam.Locator("[data-testid=board-tickets] tr", new() { HasText = created.Key }).WaitForAsync(new() { Timeout = 10_000 });
+    }
+
     private static async Task<string> UserIdAsync(IServiceProvider services, string email)
     {
         using var scope = services.CreateScope();
