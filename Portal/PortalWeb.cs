@@ -59,6 +59,8 @@ public static class PortalWeb
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddSignalR();
+        services.AddScoped<Realtime.CircuitStatus>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<Realtime.CircuitStatus>());
         services.AddHostedService<Realtime.DeskHubRelay>();
         services.AddProblemDetails();
         services.AddExceptionHandler<DeskExceptionHandler>();

@@ -25,6 +25,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<ActorService>());
         ctx.Services.AddSingleton(db.Get<TicketChangeFeed>());
         ctx.Services.AddScoped<CurrentActor>();
+        ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized(signedIn.DisplayName);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, signedIn.Id));
