@@ -8,6 +8,9 @@ public static class Times
     /// <summary>"Mon 28 Dec, 10:00 UTC".</summary>
     public static string Instant(DateTime utc) => utc.ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>An instant as the browser-side countdown reads it: "2026-12-08T10:20:00Z".</summary>
+    public static string Iso(DateTime utc) => utc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
     /// <summary>A span in the largest two units: "45m", "1h 20m", "3d 4h".</summary>
     public static string Span(TimeSpan span)
     {
