@@ -60,6 +60,7 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
 
         // Erin sees the reply on her request, and that it is now open.
         await erin.GotoAsync("/requests");
+        await BrowserFixture.WaitForCircuitAsync(erin);
         await erin.Locator("a", new() { HasText = title }).ClickAsync();
         var reply = erin.Locator("[data-testid=message]").Filter(new() { HasText = "a new dock is on its way" });
         await reply.WaitForAsync();
@@ -108,6 +109,7 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
     {
         var ada = await fx.SignInAsync("ada.admin@acme.example");
         await ada.GotoAsync("/admin/sla");
+        await BrowserFixture.WaitForCircuitAsync(ada);
         await ada.Locator("[data-testid=policies] a", new() { HasText = "IT business hours" }).ClickAsync();
         await ada.Locator("[data-testid=test-run]").WaitForAsync();
         await BrowserFixture.WaitForCircuitAsync(ada);
