@@ -117,8 +117,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         try
         {
-            await BulkWriter.FlushAsync(db, ct);
-            db.ChangeTracker.DetectChanges();
+            await BulkWriter.FlushAsync(db, ct); // detects the batch's changes once
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

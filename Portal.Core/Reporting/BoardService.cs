@@ -17,13 +17,20 @@ public sealed record BoardCount(string Name, int AtRisk, int Breached);
 /// <summary>One agent's load: open tickets, how many of them are at risk or breached, and whether they are away.</summary>
 public sealed record AgentLoad(string UserId, string Name, string Teams, bool Away, int Open, int AtRisk, int Breached);
 
+/// <summary>
+/// The board: the most urgent tickets (at most <see cref="BoardService.ListLimit"/>) and counts over all of them,
+/// however many there are.
+/// </summary>
 public sealed record BoardView(DateTime At, IReadOnlyList<BoardTicket> Tickets, IReadOnlyList<BoardCount> ByDepartment,
     IReadOnlyList<BoardCount> ByTeam, IReadOnlyList<BoardCount> ByAgent)
 {
     public IReadOnlyList<AgentLoad> Workload { get; init; } = [];
 
-    public int AtRisk => Tickets.Count(t => !t.Breached);
-    public int Breached => Tickets.Count(t => t.Breached);
+    public int AtRisk => ByDepartment.Sum(c => c.AtRisk);
+    public int Breached => ByDepartment.Sum(c => c.Breached);
+
+    /// <summary>More tickets are at risk or breached than the list shows.</summary>
+    public bool Truncated => AtRisk + Breached > Tickets.Count;
 }
 
 /// <summary>
@@ -33,7 +40,8 @@ public sealed record BoardView(DateTime At, IReadOnlyList<BoardTicket> Tickets, 
 public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
 {
     public static readonly TimeSpan AtRiskWithin = TimeSpan.FromHours(1);
-    public const int Limit = 500;
+    /// <summary>How many tickets the board lists (the most urgent first); the counts cover all.</summary>
+    public int ListLimit { get; init; } = 500;
 
     public async Task<BoardView> GetAsync(Actor actor, CancellationToken ct = default)
     {
@@ -45,25 +53,50 @@ public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         var departments = actor.IsAdmin
             ? await db.Departments.Select(d => d.Id).ToListAsync(ct)
             : actor.DepartmentIds.ToList();
-        var rows = await db.TicketSlaStates.AsNoTracking()
+        var urgent = db.TicketSlaStates.AsNoTracking()
             .Where(s => (s.State == SlaState.Breached || s.State == SlaState.Warning || (s.State == SlaState.Running && s.DueAt <= soon)) && s.DueAt != null)
             .Join(db.Tickets.Where(t => departments.Contains(t.DepartmentId) && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed),
-                s => s.TicketId, t => t.Id, (s, t) => new
-                {
-                    t.Id, t.Key, t.Title, t.DepartmentId, Department = t.Department!.Name, Team = t.Team != null ? t.Team.Name : null,
-                    t.AssigneeId, Assignee = t.Assignee != null ? t.Assignee.DisplayName : null, t.Priority, t.EscalationLevel,
-                    s.Metric, s.State, DueAt = s.DueAt!.Value,
-                })
-            .OrderBy(x => x.DueAt).Take(Limit * 3).ToListAsync(ct);
+                s => s.TicketId, t => t.Id, (s, t) => new { State = s, Ticket = t });
+        var rows = await urgent
+            .Select(x => new
+            {
+                x.Ticket.Id, x.Ticket.Key, x.Ticket.Title, x.Ticket.DepartmentId, Department = x.Ticket.Department!.Name,
+                Team = x.Ticket.Team != null ? x.Ticket.Team.Name : null, x.Ticket.AssigneeId,
+                Assignee = x.Ticket.Assignee != null ? x.Ticket.Assignee.DisplayName : null, x.Ticket.Priority, x.Ticket.EscalationLevel,
+                x.State.Metric, x.State.State, DueAt = x.State.DueAt!.Value,
+            })
+            .OrderBy(x => x.DueAt).Take(ListLimit * 3).ToListAsync(ct);
 
         // One line per ticket: its most urgent target.
         var tickets = rows.GroupBy(r => r.Id).Select(g => g.OrderBy(r => r.DueAt).First())
             .Select(r => new BoardTicket(r.Id, r.Key, r.Title, r.DepartmentId, r.Department, r.Team, r.AssigneeId, r.Assignee, r.Priority,
                 r.EscalationLevel, r.Metric, r.DueAt, r.State == SlaState.Breached || r.DueAt < now))
-            .OrderByDescending(t => t.Breached).ThenBy(t => t.DueAt).Take(Limit).ToList();
-        static List<BoardCount> Count(IEnumerable<IGrouping<string, BoardTicket>> groups) =>
-            groups.Select(g => new BoardCount(g.Key, g.Count(t => !t.Breached), g.Count(t => t.Breached)))
+            .OrderByDescending(t => t.Breached).ThenBy(t => t.DueAt).Take(ListLimit).ToList();
+
+        // The counts cover every urgent ticket, not only the listed ones: each ticket once, breached if any target is,
+        // counted in the database by department, team and assignee, then rolled up here.
+        var cells = await urgent
+            .GroupBy(x => new { x.Ticket.Id, x.Ticket.DepartmentId, x.Ticket.TeamId, x.Ticket.AssigneeId })
+            .Select(g => new
+            {
+                g.Key.DepartmentId, g.Key.TeamId, g.Key.AssigneeId,
+                Breached = g.Max(x => x.State.State == SlaState.Breached || x.State.DueAt < now ? 1 : 0),
+            })
+            .GroupBy(x => new { x.DepartmentId, x.TeamId, x.AssigneeId })
+            .Select(g => new { g.Key.DepartmentId, g.Key.TeamId, g.Key.AssigneeId, Breached = g.Sum(x => x.Breached), All = g.Count() })
+            .ToListAsync(ct);
+        var teamIds = cells.Where(c => c.TeamId != null).Select(c => c.TeamId!.Value).Distinct().ToList();
+        var assigneeIds = cells.Where(c => c.AssigneeId != null).Select(c => c.AssigneeId!).Distinct().ToList();
+        var departmentNames = await db.Departments.Where(d => departments.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var teamNames = await db.Teams.Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var assigneeNames = await db.Users.Where(u => assigneeIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        List<BoardCount> Count(Func<int, int?, string?, string> name) =>
+            cells.GroupBy(c => name(c.DepartmentId, c.TeamId, c.AssigneeId))
+                .Select(g => new BoardCount(g.Key, g.Sum(c => c.All - c.Breached), g.Sum(c => c.Breached)))
                 .OrderByDescending(c => c.Breached).ThenByDescending(c => c.AtRisk).ThenBy(c => c.Name).ToList();
+        var byAssignee = cells.Where(c => c.AssigneeId != null).GroupBy(c => c.AssigneeId!)
+            .ToDictionary(g => g.Key, g => (AtRisk: g.Sum(c => c.All - c.Breached), Breached: g.Sum(c => c.Breached)));
+
         var agents = await db.Users.AsNoTracking()
             .Where(u => u.IsActive && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0 && u.Departments.Any(d => departments.Contains(d.DepartmentId)))
             .Select(u => new { u.Id, u.DisplayName, u.IsAway, Teams = u.Teams.Select(t => t.Team!.Name).ToList() })
@@ -73,12 +106,12 @@ public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, Tim
                 && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed)
             .GroupBy(t => t.AssigneeId!).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var workload = agents.Select(a => new AgentLoad(a.Id, a.DisplayName, string.Join(", ", a.Teams.Order()), a.IsAway, open.GetValueOrDefault(a.Id),
-                tickets.Count(t => t.AssigneeId == a.Id && !t.Breached), tickets.Count(t => t.AssigneeId == a.Id && t.Breached)))
+                byAssignee.GetValueOrDefault(a.Id).AtRisk, byAssignee.GetValueOrDefault(a.Id).Breached))
             .OrderByDescending(a => a.Breached).ThenByDescending(a => a.AtRisk).ThenByDescending(a => a.Open).ThenBy(a => a.Name).ToList();
         return new BoardView(now, tickets,
-            Count(tickets.GroupBy(t => t.DepartmentName)),
-            Count(tickets.GroupBy(t => t.TeamName ?? "No team")),
-            Count(tickets.GroupBy(t => t.AssigneeName ?? "Unassigned")))
+            Count((d, _, _) => departmentNames.GetValueOrDefault(d, "?")),
+            Count((_, t, _) => t is { } team ? teamNames.GetValueOrDefault(team, "?") : "No team"),
+            Count((_, _, a) => a is null ? "Unassigned" : assigneeNames.GetValueOrDefault(a, "?")))
         {
             Workload = workload,
         };

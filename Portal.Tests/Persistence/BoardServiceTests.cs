@@ -45,6 +45,41 @@ public class BoardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_CoverEveryUrgentTicket_WhenTheListIsCut()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        for (var i = 0; i < 4; i++)
+            await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, $"Breaching {i}"));
+        var assigned = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Assigned"));
+        await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), assigned.Id, (await tickets.GetAsync(Org.ActorFor(Org.ItAgent), assigned.Id)).Version);
+        _db.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(30));
+        for (var i = 0; i < 2; i++)
+            await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, $"At risk {i}"));
+        _db.Clock.Advance(TimeSpan.FromMinutes(31));
+        await _db.Get<SlaService>().RecomputeAsync(q => q);
+
+        var board = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
+
+        // Five breached (first response of four hours gone), none at risk yet (the later two have 3 h left) ...
+        Assert.Equal(2, board.Tickets.Count);
+        Assert.True(board.Truncated);
+        Assert.Equal(5, board.Breached);
+        Assert.Equal(0, board.AtRisk);
+        Assert.Equal(new BoardCount("IT", 0, 5), Assert.Single(board.ByDepartment));
+        Assert.Contains(new BoardCount("Unassigned", 0, 4), board.ByAgent);
+        Assert.Contains(new BoardCount("Ian Agent", 0, 1), board.ByAgent);
+        Assert.Equal(1, board.Workload.Single(a => a.Name == "Ian Agent").Breached);
+
+        // ... and 2 h 45 min later the later two are due within the hour: at risk, counted once each although both
+        // their first response and their resolution targets are running.
+        _db.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(45));
+        await _db.Get<SlaService>().RecomputeAsync(q => q);
+        var later = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
+        Assert.Equal(5, later.Breached);
+        Assert.Equal(2, later.AtRisk);
+    }
+
+    [Fact]
     public async Task Workload_CountsOpenTicketsPerAgent_AndShowsWhoIsAway()
     {
         var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
