@@ -4,12 +4,28 @@ namespace Portal.Benchmarks;
 
 public static class Program
 {
-    /// <summary>dotnet run -c Release --project Portal.Benchmarks -- --filter '*'</summary>
+    /// <summary>
+    /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
+    /// -- sweep [tickets], -- live [hubClients] [circuits] [browserPages] [changes] [path].
+    /// </summary>
     public static void Main(string[] args)
     {
         if (args is ["sweep", ..])
         {
             SweepHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["live-clients", var kind, var baseUrl, var path, var count])
+        {
+            LiveHarness.RunClientsAsync(kind, baseUrl, path, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["live", ..])
+        {
+            LiveHarness.RunAsync(LiveHarness.Arg(args, 1, 1000), LiveHarness.Arg(args, 2, 200), LiveHarness.Arg(args, 3, 20),
+                LiveHarness.Arg(args, 4, 20), args.Length > 5 ? args[5] : "/board").GetAwaiter().GetResult();
             return;
         }
 

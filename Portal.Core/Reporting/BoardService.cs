@@ -37,8 +37,45 @@ public sealed record BoardView(DateTime At, IReadOnlyList<BoardTicket> Tickets, 
 /// The breach board: open tickets of the actor's departments that have breached a target, or are at risk (in
 /// warning, or due within the hour), counted by department, team and agent.
 /// </summary>
-public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketChangeFeed feed)
 {
+    /// <summary>How long a shared board stays fresh without a ticket change (targets also move into risk by time alone).</summary>
+    public static readonly TimeSpan SharedFor = TimeSpan.FromSeconds(5);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SharedBoard> _shared = new();
+
+    private sealed record SharedBoard(long Generation, DateTime At, Task<BoardView> View);
+
+    /// <summary>
+    /// The board as <see cref="GetAsync"/> gives it, shared by everyone who sees the same departments: when a change
+    /// reaches a hundred open boards, the database is read once for all of them, not a hundred times. A board read
+    /// before the latest published change, or longer ago than <see cref="SharedFor"/>, is read again.
+    /// </summary>
+    public async Task<BoardView> GetSharedAsync(Actor actor, CancellationToken ct = default)
+    {
+        if (!actor.IsStaff)
+            throw new DeskForbiddenException("The breach board is for agents, supervisors and admins.");
+        var key = actor.IsAdmin ? "all" : string.Join(",", actor.DepartmentIds.Order());
+        while (true)
+        {
+            var generation = feed.Generation;
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (_shared.TryGetValue(key, out var current) && current.Generation == generation && now - current.At < SharedFor
+                && !current.View.IsFaulted && !current.View.IsCanceled)
+                return await current.View.WaitAsync(ct);
+            // Not the caller's token: the read is shared, and one board closing must not cancel it for the others.
+            var read = new Task<Task<BoardView>>(() => GetAsync(actor, CancellationToken.None));
+            var fresh = new SharedBoard(generation, now, read.Unwrap());
+            if (current is null ? _shared.TryAdd(key, fresh) : _shared.TryUpdate(key, fresh, current))
+            {
+                read.Start(TaskScheduler.Default);
+                return await fresh.View.WaitAsync(ct);
+            }
+
+            // Someone else started a read at the same moment: use theirs.
+        }
+    }
+
     public static readonly TimeSpan AtRiskWithin = TimeSpan.FromHours(1);
     /// <summary>How many tickets the board lists (the most urgent first); the counts cover all.</summary>
     public int ListLimit { get; init; } = 500;

@@ -9,10 +9,16 @@ public sealed record TicketChanged(int TicketId, int DepartmentId, string What);
 /// </summary>
 public sealed class TicketChangeFeed
 {
+    private long _generation;
+
     public event Action<TicketChanged>? Changed;
+
+    /// <summary>How many changes have been published; read before a query, it tells whether the result may be stale.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     public void Publish(TicketChanged change)
     {
+        Interlocked.Increment(ref _generation);
         foreach (var listener in Changed?.GetInvocationList() ?? [])
         {
             try

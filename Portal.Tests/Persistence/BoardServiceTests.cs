@@ -58,7 +58,7 @@ public class BoardServiceTests : IAsyncLifetime
         _db.Clock.Advance(TimeSpan.FromMinutes(31));
         await _db.Get<SlaService>().RecomputeAsync(q => q);
 
-        var board = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
+        var board = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock, _db.Get<Portal.Core.Tickets.TicketChangeFeed>()) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
 
         // Five breached (first response of four hours gone), none at risk yet (the later two have 3 h left) ...
         Assert.Equal(2, board.Tickets.Count);
@@ -74,9 +74,41 @@ public class BoardServiceTests : IAsyncLifetime
         // their first response and their resolution targets are running.
         _db.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(45));
         await _db.Get<SlaService>().RecomputeAsync(q => q);
-        var later = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
+        var later = await new BoardService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock, _db.Get<Portal.Core.Tickets.TicketChangeFeed>()) { ListLimit = 2 }.GetAsync(Org.ActorFor(Org.ItSupervisor));
         Assert.Equal(5, later.Breached);
         Assert.Equal(2, later.AtRisk);
+    }
+
+    [Fact]
+    public async Task SharedBoard_IsReadOncePerChange_AndAgainAfterAChangeOrFiveSeconds()
+    {
+        await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "First"));
+        _db.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        await _db.Get<SlaService>().RecomputeAsync(q => q);
+        var boards = _db.Get<BoardService>();
+
+        // Many boards asking at once get the same reading.
+        var views = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => boards.GetSharedAsync(Org.ActorFor(Org.ItSupervisor))));
+        Assert.All(views, v => Assert.Same(views[0], v));
+        Assert.Equal(1, views[0].Breached);
+
+        // A change (published after its commit) makes the next board read again at once, and it shows the change:
+        // a Critical ticket is at risk from the start (its first response is due within the hour).
+        await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester),
+            TicketFactory.Laptop(Org, "Second") with { Priority = Portal.Core.Tickets.TicketPriority.Critical });
+        var after = await boards.GetSharedAsync(Org.ActorFor(Org.ItSupervisor));
+        Assert.NotSame(views[0], after);
+        Assert.Equal(1, after.AtRisk);
+
+        // Without a change it is reused for five seconds, then read again (targets move into risk by time alone).
+        Assert.Same(after, await boards.GetSharedAsync(Org.ActorFor(Org.ItSupervisor)));
+        _db.Clock.Advance(BoardService.SharedFor);
+        Assert.NotSame(after, await boards.GetSharedAsync(Org.ActorFor(Org.ItSupervisor)));
+
+        // Another set of departments has its own board, and a requester none.
+        var admin = await boards.GetSharedAsync(Org.ActorFor(Org.Admin));
+        Assert.NotSame(after, admin);
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => boards.GetSharedAsync(Org.ActorFor(Org.OtherRequester)));
     }
 
     [Fact]

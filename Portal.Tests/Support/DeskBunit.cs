@@ -24,6 +24,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<CatalogService>());
         ctx.Services.AddSingleton(db.Get<ActorService>());
         ctx.Services.AddSingleton(db.Get<TicketChangeFeed>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.BoardService>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();
         var auth = ctx.AddAuthorization();
