@@ -55,6 +55,7 @@ public static class PortalWeb
         services.AddSingleton<Jobs.SlaBackgroundWork>();
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();
+        services.AddTransient<Jobs.OutboxDispatchJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -98,7 +99,12 @@ public static class PortalWeb
     {
         var seconds = Math.Clamp(app.Configuration.GetValue("Desk:SweepSeconds", 10), 1, 3600);
         app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
-        app.Services.UseScheduler(s => s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob)))
+        var dispatchSeconds = Math.Clamp(app.Configuration.GetValue("Notifications:DispatchSeconds", 5), 1, 3600);
+        app.Services.UseScheduler(s =>
+            {
+                s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob));
+                s.Schedule<Jobs.OutboxDispatchJob>().EverySeconds(dispatchSeconds).PreventOverlapping(nameof(Jobs.OutboxDispatchJob));
+            })
             .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())

@@ -16,7 +16,8 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// before it loses nothing. Tickets are found through the indexed next-escalation column, so a sweep after
 /// downtime catches up on everything missed, in order, marked late with its original due instant.
 /// </summary>
-public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed)
+public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed,
+    NotificationService notifications)
 {
     /// <summary>Tickets fired in one transaction: small enough that an agent's save never waits long behind a sweep.</summary>
     public const int BatchSize = 500;
@@ -178,7 +179,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
     }
 
-    private static async Task ApplyActionsAsync(DeskDbContext db, Ticket ticket, PlannedLevel due, bool late, DateTime dueAt, DateTime now,
+    private async Task ApplyActionsAsync(DeskDbContext db, Ticket ticket, PlannedLevel due, bool late, DateTime dueAt, DateTime now,
         CancellationToken ct)
     {
         var a = due.Level.Actions;
@@ -207,7 +208,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         });
 
         var recipients = await RecipientsAsync(db, ticket, a, ct);
-        NotificationService.Add(db, recipients, causedBy: null, ticket.Id, $"[{ticket.Key}] Escalated: {what}", now);
+        notifications.Add(db, recipients, causedBy: null, ticket, $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}", $"Escalated: {what}", now);
         if (changed)
             ticket.Version++;
         ticket.UpdatedAt = now;

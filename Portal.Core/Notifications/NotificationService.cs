@@ -1,13 +1,19 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
+using Portal.Core.Tickets;
 
 namespace Portal.Core.Notifications;
 
 public sealed record NotificationView(long Id, int? TicketId, string? TicketKey, string Text, DateTime CreatedAt, bool IsRead);
 
-/// <summary>A person's in-app notifications: only their own, newest first.</summary>
-public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+/// <summary>
+/// A person's in-app notifications (only their own, newest first), and the writing of every notification: in-app,
+/// plus an email per recipient and a message per matching webhook into the outbox, in the caller's transaction.
+/// </summary>
+public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<DeliveryOptions> delivery)
 {
     public async Task<int> UnreadCountAsync(Actor actor, CancellationToken ct = default)
     {
@@ -33,10 +39,60 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
     }
 
-    /// <summary>Adds one notification per distinct recipient, leaving out the person who caused it.</summary>
-    public static void Add(DeskDbContext db, IEnumerable<string> recipients, string? causedBy, int? ticketId, string text, DateTime now)
+    /// <summary>
+    /// Tells the recipients (each once, leaving out the person who caused it) that <paramref name="what"/> happened to
+    /// the ticket: in-app, by email when email is configured, and to the webhooks configured for its department.
+    /// <paramref name="eventKey"/> names the event (a level firing, a rule run): the outbox refuses a second message
+    /// for the same event, channel and target.
+    /// </summary>
+    public void Add(DeskDbContext db, IEnumerable<string> recipients, string? causedBy, Ticket ticket, string eventKey, string what, DateTime now)
     {
-        foreach (var userId in recipients.Where(r => r != causedBy).Distinct())
-            db.Notifications.Add(new Notification { UserId = userId, TicketId = ticketId, Text = text, CreatedAt = now });
+        var options = delivery.Value;
+        var headline = $"[{ticket.Key}] {what}";
+        var link = $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}";
+        var people = recipients.Where(r => r != causedBy).Distinct().ToList();
+        foreach (var userId in people)
+        {
+            db.Notifications.Add(new Notification { UserId = userId, TicketId = ticket.Id, Text = headline, CreatedAt = now });
+            if (options.Email.Enabled)
+                db.OutboxMessages.Add(New(OutboxChannel.Email, userId, headline, EmailBody(ticket, what, link)));
+        }
+
+        var department = ticket.Key.Split('-')[0];
+        foreach (var hook in options.Webhooks.Where(h => h.Departments.Count == 0 || h.Departments.Contains(department, StringComparer.OrdinalIgnoreCase)))
+            db.OutboxMessages.Add(New(OutboxChannel.Webhook, hook.Name, headline, WebhookBody(hook, ticket, what, link, eventKey, now)));
+
+        OutboxMessage New(OutboxChannel channel, string target, string subject, string body) => new()
+        {
+            Channel = channel, EventKey = eventKey, Target = target, TicketId = ticket.Id, Subject = subject, Body = body,
+            IdempotencyKey = Guid.NewGuid().ToString("N"), Status = OutboxStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+        };
+    }
+
+    private static string EmailBody(Ticket ticket, string what, string link) =>
+        $"""
+        {what}
+
+        Ticket:   {ticket.Key} {ticket.Title}
+        Status:   {ticket.Status}
+        Priority: {ticket.Priority}
+
+        Open it: {link}
+        """;
+
+    private static string WebhookBody(WebhookOptions hook, Ticket ticket, string what, string link, string eventKey, DateTime now)
+    {
+        var text = $"[{ticket.Key}] {what}: {ticket.Title} ({link})";
+        object payload = hook.Format.ToUpperInvariant() switch
+        {
+            // Both accept a plain "text" message on their incoming webhooks.
+            "TEAMS" or "SLACK" => new { text },
+            _ => new
+            {
+                @event = eventKey, what, at = now,
+                ticket = new { id = ticket.Id, key = ticket.Key, title = ticket.Title, status = ticket.Status.ToString(), priority = ticket.Priority.ToString(), link },
+            },
+        };
+        return JsonSerializer.Serialize(payload, new JsonSerializerOptions(JsonSerializerDefaults.Web));
     }
 }

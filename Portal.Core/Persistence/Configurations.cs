@@ -265,6 +265,26 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
     }
 }
 
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Notifications.OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<Notifications.OutboxMessage> b)
+    {
+        b.Property(m => m.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(m => m.EventKey).HasMaxLength(200);
+        b.Property(m => m.Target).HasMaxLength(200);
+        b.Property(m => m.Subject).HasMaxLength(1000);
+        b.Property(m => m.IdempotencyKey).HasMaxLength(64);
+        b.Property(m => m.LastError).HasMaxLength(2000);
+        // One message per event, channel and target: a retry of the cause cannot queue a second.
+        b.HasIndex(m => new { m.EventKey, m.Channel, m.Target }).IsUnique();
+        b.HasIndex(m => m.IdempotencyKey).IsUnique();
+        // The dispatcher's query: pending messages whose next attempt is due, earliest first.
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        b.HasOne<Ticket>().WithMany().HasForeignKey(m => m.TicketId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
 internal sealed class AutomationRuleConfiguration : IEntityTypeConfiguration<Routing.AutomationRuleRecord>
 {
     public void Configure(EntityTypeBuilder<Routing.AutomationRuleRecord> b)

@@ -28,6 +28,7 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Escalations.EscalationLevelRecord> EscalationLevels => Set<Escalations.EscalationLevelRecord>();
     public DbSet<Escalations.EscalationFiring> EscalationFirings => Set<Escalations.EscalationFiring>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+    public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
     public DbSet<Routing.AutomationRuleRecord> AutomationRules => Set<Routing.AutomationRuleRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)

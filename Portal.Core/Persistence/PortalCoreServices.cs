@@ -33,7 +33,12 @@ public static class PortalCoreServices
         services.AddSingleton<Sla.SlaAdminService>();
         services.AddSingleton<Escalations.EscalationService>();
         services.AddSingleton<Escalations.EscalationAdminService>();
+        services.AddOptions<Notifications.DeliveryOptions>().Bind(configuration.GetSection(Notifications.DeliveryOptions.Section));
         services.AddSingleton<Notifications.NotificationService>();
+        services.AddSingleton<Notifications.OutboxDispatcher>();
+        services.AddHttpClient(Notifications.WebhookChannel.ClientName);
+        services.AddSingleton<Notifications.INotificationChannel, Notifications.EmailChannel>();
+        services.AddSingleton<Notifications.INotificationChannel, Notifications.WebhookChannel>();
         services.AddSingleton<Routing.AutomationService>();
         services.AddSingleton<Reporting.BoardService>();
         services.AddSingleton<DatabaseSetup>();

@@ -19,7 +19,7 @@ public sealed record RuleRow(int Id, string Name, int Order, bool IsActive, Rule
 /// Runs the automation rules on a change, in order, inside the change's own unit of work, so that the first state
 /// anyone sees already has them applied; and lets admins keep the rules.
 /// </summary>
-public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory, NotificationService notifications)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -98,7 +98,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         return true;
     }
 
-    private static async Task ExecuteAsync(DeskDbContext db, Ticket ticket, CompiledRule rule, RuleContext context, DateTime now, CancellationToken ct)
+    private async Task ExecuteAsync(DeskDbContext db, Ticket ticket, CompiledRule rule, RuleContext context, DateTime now, CancellationToken ct)
     {
         var a = rule.Actions;
         var note = $"by rule {rule.Name}";
@@ -174,7 +174,9 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
             recipients.AddRange(await db.TeamMembers.Where(m => a.NotifyTeams.Contains(m.TeamId)).Select(m => m.UserId).ToListAsync(ct));
         if (recipients.Count > 0)
         {
-            NotificationService.Add(db, recipients, context.ActorId, ticket.Id, $"[{ticket.Key}] {ticket.Title}: rule {rule.Name} ({string.Join(", ", done.DefaultIfEmpty("notified you"))})", now);
+            // A rule runs once per change of a ticket; the change's instant tells one run from another.
+            notifications.Add(db, recipients, context.ActorId, ticket, $"rule:{rule.Id}:{ticket.Id}:{now.Ticks}",
+                $"{ticket.Title}: rule {rule.Name} ({string.Join(", ", done.DefaultIfEmpty("notified you"))})", now);
             done.Add("notified");
         }
 

@@ -18,8 +18,9 @@ public class NotificationServiceTests : IAsyncLifetime
         await using (var ctx = _db.NewContext())
         {
             // The one who caused it is left out; the others get one each.
-            NotificationService.Add(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItAgent2.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id, ticket.Id,
-                "[IT-1] Escalated", _db.Clock.GetUtcNow().UtcDateTime);
+            var entity = await ctx.Tickets.FindAsync(ticket.Id);
+            _db.Get<NotificationService>().Add(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItAgent2.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id,
+                entity!, "test:1", "Escalated", _db.Clock.GetUtcNow().UtcDateTime);
             await ctx.SaveChangesAsync();
         }
 

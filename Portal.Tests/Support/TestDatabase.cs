@@ -16,7 +16,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
     public TestOrg Org { get; private set; } = default!;
 
-    private TestDatabase()
+    private TestDatabase(IReadOnlyDictionary<string, string?>? settings)
     {
         _directory = Path.Combine(Path.GetTempPath(), "internaldesk-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
@@ -25,14 +25,16 @@ public sealed class TestDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddPortalCore(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Desk"] = ConnectionString })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build(), _directory);
         services.AddSingleton<TimeProvider>(Clock);
         Services = services.BuildServiceProvider();
     }
 
-    public static async Task<TestDatabase> CreateAsync(bool withOrg = true)
+    /// <param name="settings">Extra configuration, as appsettings would give it (e.g. Notifications:Email:Host).</param>
+    public static async Task<TestDatabase> CreateAsync(bool withOrg = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var db = new TestDatabase();
+        var db = new TestDatabase(settings);
         await db.Services.GetRequiredService<DatabaseSetup>().MigrateAsync();
         if (withOrg)
             db.Org = await TestOrg.SeedAsync(db.Services.GetRequiredService<IDbContextFactory<DeskDbContext>>());

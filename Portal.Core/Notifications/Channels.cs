@@ -1,0 +1,111 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Portal.Core.Persistence;
+
+namespace Portal.Core.Notifications;
+
+/// <summary>A way out for outbox messages. Throws when the message was not accepted (the dispatcher retries it).</summary>
+public interface INotificationChannel
+{
+    OutboxChannel Channel { get; }
+
+    Task SendAsync(OutboxMessage message, CancellationToken ct);
+}
+
+/// <summary>Email over SMTP with MailKit: plain text and HTML bodies; the idempotency key is the Message-Id.</summary>
+public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFactory<DeskDbContext> dbFactory) : INotificationChannel
+{
+    public OutboxChannel Channel => OutboxChannel.Email;
+
+    public async Task SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var email = options.Value.Email;
+        if (!email.Enabled)
+            throw new InvalidOperationException("Email is not configured (Notifications:Email:Host).");
+        string? address;
+        string? name;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == message.Target).Select(u => new { u.Email, u.DisplayName, u.IsActive })
+                .FirstOrDefaultAsync(ct);
+            if (user is null || !user.IsActive || string.IsNullOrWhiteSpace(user.Email))
+                throw new InvalidOperationException("The recipient has no active account with an email address.");
+            (address, name) = (user.Email, user.DisplayName);
+        }
+
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(email.From));
+        mime.To.Add(new MailboxAddress(name, address));
+        mime.Subject = message.Subject;
+        // A repeat after a crash carries the same Message-Id, so mail systems (and people) can drop the duplicate.
+        mime.MessageId = $"{message.IdempotencyKey}@internaldesk";
+        mime.Body = new BodyBuilder { TextBody = message.Body, HtmlBody = Html(message.Body) }.ToMessageBody();
+
+        using var smtp = new SmtpClient { Timeout = email.TimeoutSeconds * 1000 };
+        var security = Enum.TryParse<SecureSocketOptions>(email.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTlsWhenAvailable;
+        await smtp.ConnectAsync(email.Host!, email.Port, security, ct);
+        if (!string.IsNullOrEmpty(email.UserName))
+            await smtp.AuthenticateAsync(email.UserName, email.Password ?? "", ct);
+        await smtp.SendAsync(mime, ct);
+        await smtp.DisconnectAsync(quit: true, ct);
+    }
+
+    /// <summary>The plain text as HTML: encoded, one paragraph per block, links made clickable.</summary>
+    internal static string Html(string text)
+    {
+        var blocks = text.Replace("\r", "", StringComparison.Ordinal).Split("\n\n").Select(block =>
+        {
+            var lines = block.Split('\n').Select(line =>
+            {
+                var encoded = WebUtility.HtmlEncode(line);
+                var at = line.IndexOf("http", StringComparison.Ordinal);
+                if (at < 0)
+                    return encoded;
+                var url = line[at..].Trim();
+                return WebUtility.HtmlEncode(line[..at]) + $"<a href=\"{WebUtility.HtmlEncode(url)}\">{WebUtility.HtmlEncode(url)}</a>";
+            });
+            return "<p>" + string.Join("<br>", lines) + "</p>";
+        });
+        return "<!DOCTYPE html><html><body style=\"font-family: sans-serif\">" + string.Concat(blocks) + "</body></html>";
+    }
+}
+
+/// <summary>
+/// A JSON POST to a configured webhook, signed with an HMAC of the body, with the idempotency key in a header.
+/// </summary>
+public sealed class WebhookChannel(IOptions<DeliveryOptions> options, IHttpClientFactory http) : INotificationChannel
+{
+    public const string ClientName = "webhooks";
+    public const string SignatureHeader = "X-InternalDesk-Signature";
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public OutboxChannel Channel => OutboxChannel.Webhook;
+
+    public async Task SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var hook = options.Value.Webhooks.FirstOrDefault(h => h.Name == message.Target)
+            ?? throw new InvalidOperationException($"No webhook named \"{message.Target}\" is configured any more.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
+        {
+            Content = new StringContent(message.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(IdempotencyHeader, message.IdempotencyKey);
+        if (!string.IsNullOrEmpty(hook.Secret))
+            request.Headers.Add(SignatureHeader, Sign(hook.Secret, message.Body));
+        using var client = http.CreateClient(ClientName);
+        client.Timeout = TimeSpan.FromSeconds(30);
+        using var response = await client.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{hook.Url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+    }
+
+    /// <summary>sha256=HEX(HMAC-SHA256(secret, body)), as receivers recompute it.</summary>
+    public static string Sign(string secret, string body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+}

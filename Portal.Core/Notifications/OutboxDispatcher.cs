@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Core.Common;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+
+namespace Portal.Core.Notifications;
+
+public sealed record DispatchResult(int Sent, int Retrying, int Dead);
+
+public sealed record OutboxRow(long Id, OutboxChannel Channel, string Target, string? TargetName, int? TicketId, string Subject, OutboxStatus Status,
+    int Attempts, DateTime NextAttemptAt, string? LastError, DateTime CreatedAt, DateTime? SentAt);
+
+/// <summary>
+/// Sends what the outbox holds. Each message is claimed with a guarded write (its attempt count and a lease on its
+/// next attempt), so two dispatchers never send it at once; it is marked sent only after its channel accepted it. A
+/// failure waits with exponential backoff and, after the configured number of attempts, moves to dead letter for an
+/// admin to see and retry. One failing message or channel never holds up the others.
+/// </summary>
+public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<DeliveryOptions> options,
+    IEnumerable<INotificationChannel> channels, ILogger<OutboxDispatcher>? log = null)
+{
+    /// <summary>How long a claimed message waits before another attempt, should the sender die before marking it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    private readonly ILogger _log = log ?? NullLogger<OutboxDispatcher>.Instance;
+
+    public async Task<DispatchResult> DispatchAsync(int max = 200, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<(long Id, int Attempts)> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            due = (await db.OutboxMessages.AsNoTracking().Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
+                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(max).Select(m => new { m.Id, m.Attempts }).ToListAsync(ct))
+                .Select(m => (m.Id, m.Attempts)).ToList();
+        }
+
+        int sent = 0, retrying = 0, dead = 0;
+        foreach (var (id, attempts) in due)
+        {
+            ct.ThrowIfCancellationRequested();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var leaseEnd = now + Lease;
+            var claimed = await db.OutboxMessages
+                .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.Attempts == attempts && m.NextAttemptAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts + 1).SetProperty(m => m.NextAttemptAt, leaseEnd), ct);
+            if (claimed == 0)
+                continue; // another dispatcher has it
+            var message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == id, ct);
+            try
+            {
+                var channel = channels.FirstOrDefault(c => c.Channel == message.Channel)
+                    ?? throw new InvalidOperationException($"No {message.Channel} channel is set up.");
+                await channel.SendAsync(message, ct);
+                var at = clock.GetUtcNow().UtcDateTime;
+                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
+                    .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+                sent++;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                var error = Describe(ex);
+                var giveUp = message.Attempts >= Math.Max(1, options.Value.MaxAttempts);
+                var next = now + Backoff(message.Attempts);
+                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
+                    .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
+                if (giveUp)
+                {
+                    dead++;
+                    _log.LogWarning("Gave up on {Channel} message {Id} to {Target} after {Attempts} attempts: {Error}", message.Channel, id,
+                        message.Target, message.Attempts, error);
+                }
+                else
+                    retrying++;
+            }
+        }
+
+        return new DispatchResult(sent, retrying, dead);
+    }
+
+    /// <summary>After the first failure the first retry delay, then twice as long each time, at most an hour.</summary>
+    public TimeSpan Backoff(int attempts)
+    {
+        var first = options.Value.FirstRetryAfter;
+        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 20));
+        return TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromHours(1).Ticks, first.Ticks * factor));
+    }
+
+    /// <summary>The outbox for admins: newest first, optionally one status only.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> ListAsync(Actor actor, OutboxStatus? status = null, int take = 200, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.OutboxMessages.AsNoTracking();
+        if (status is { } s)
+            query = query.Where(m => m.Status == s);
+        return await query.OrderByDescending(m => m.Id).Take(Math.Clamp(take, 1, 1000))
+            .Select(m => new OutboxRow(m.Id, m.Channel, m.Target, db.Users.Where(u => u.Id == m.Target).Select(u => u.DisplayName).FirstOrDefault(),
+                m.TicketId, m.Subject, m.Status, m.Attempts, m.NextAttemptAt, m.LastError, m.CreatedAt, m.SentAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Puts a dead message back in line for an immediate attempt (with a fresh count of attempts).</summary>
+    public async Task RetryAsync(Actor actor, long id, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Dead)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0)
+                .SetProperty(m => m.NextAttemptAt, now), ct);
+        if (changed == 0)
+            throw new DeskNotFoundException("That message is not in dead letter (it may have been retried already).");
+    }
+
+    private static void RequireAdmin(Actor actor)
+    {
+        if (!actor.IsAdmin)
+            throw new DeskForbiddenException("Only admins can see and retry the outbox.");
+    }
+
+    private static string Describe(Exception ex)
+    {
+        var text = ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
+        return text.Length > 1900 ? text[..1900] : text;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Portal.Tests.Support;
+
+/// <summary>A real SMTP server on a loopback port that keeps what it receives, parsed, for the test to read.</summary>
+public sealed class TestSmtpServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private SmtpServer.SmtpServer? _server;
+    private Task? _running;
+
+    public int Port { get; } = FreePort();
+    public ConcurrentQueue<MimeMessage> Received { get; } = new();
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async Task StartAsync()
+    {
+        var options = new SmtpServerOptionsBuilder().ServerName("localhost")
+            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new Store(Received));
+        _server = new SmtpServer.SmtpServer(options, services);
+        _running = _server.StartAsync(_stop.Token);
+        // Listening once a connection succeeds.
+        for (var i = 0; i < 50; i++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public async Task<MimeMessage> WaitForAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (Received.TryPeek(out var message))
+                return message;
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("No email arrived.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null)
+        {
+            try
+            {
+                await _running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private sealed class Store(ConcurrentQueue<MimeMessage> received) : MessageStore
+    {
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+            CancellationToken cancellationToken)
+        {
+            await using var stream = new MemoryStream(buffer.ToArray());
+            received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            return SmtpResponse.Ok;
+        }
+    }
+}
