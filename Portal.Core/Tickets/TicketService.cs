@@ -8,7 +8,7 @@ namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
 public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
-    Routing.AutomationService automation, TicketChangeFeed feed)
+    Routing.AutomationService automation, TicketChangeFeed feed, Notifications.NotificationService notifications)
 {
     public const string DefaultTypeName = "Request";
 
@@ -263,6 +263,15 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             triggers.Add(Routing.RuleTrigger.StatusChanged);
         await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, body, actor.UserId), now, ct);
         AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now);
+        // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
+        // watcher's) to the assignee and watchers; an internal note only to the assignee, never outside the department.
+        var watchers = ticket.Watchers.Select(w => w.UserId).ToList();
+        var told = !isPublic ? [ticket.AssigneeId]
+            : staff ? watchers.Append(ticket.RequesterId)
+            : watchers.Append(ticket.AssigneeId);
+        var who = actor.DisplayName;
+        notifications.Add(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}",
+            !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now);
         await db.SaveChangesAsync(ct);
         await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
@@ -327,6 +336,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
         var now = clock.GetUtcNow().UtcDateTime;
         var statusBefore = ticket.Status;
+        var assigneeBefore = ticket.AssigneeId;
         var changes = new List<TicketEvent>();
         void Change(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
             changes.Add(new TicketEvent
@@ -412,6 +422,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             if (changes.Any(c => c.Kind == TicketEventKind.PriorityChanged))
                 triggers.Add(Routing.RuleTrigger.PriorityChanged);
             await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, null, actor.UserId), now, ct);
+            await NotifyOfUpdateAsync(db, actor, ticket, assigneeBefore, statusBefore, now, ct);
             await db.SaveChangesAsync(ct);
             await sla.ApplyAsync(db, ticket, ct);
             await db.SaveChangesAsync(ct);
@@ -439,6 +450,23 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         return new DeskConflictException(
             $"{ticket.Key} was changed by {who} after you opened it. Nothing of yours was saved: " +
             "the current values are shown, your edits are kept beside them; review and save again.");
+    }
+
+    /// <summary>
+    /// A new assignee hears that the ticket is theirs; the requester (and watchers) hear when their request is
+    /// resolved or waits for their answer. The person who made the change is never told of it.
+    /// </summary>
+    private async Task NotifyOfUpdateAsync(DeskDbContext db, Actor actor, Ticket ticket, string? assigneeBefore, TicketStatus statusBefore, DateTime now,
+        CancellationToken ct)
+    {
+        if (ticket.AssigneeId is { } assignee && assignee != assigneeBefore)
+            notifications.Add(db, [assignee], actor.UserId, ticket, $"assigned:{ticket.Id}:{ticket.Version}:{assignee}", $"Assigned to you by {actor.DisplayName}", now);
+        if (ticket.Status != statusBefore && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
+        {
+            var told = (await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct)).Append(ticket.RequesterId);
+            notifications.Add(db, told, actor.UserId, ticket, $"status:{ticket.Id}:{ticket.Version}",
+                ticket.Status == TicketStatus.Resolved ? "Resolved" : "Waiting for your answer", now);
+        }
     }
 
     /// <summary>Assigns the ticket to the acting agent, whatever it was before, unless someone changed it meanwhile.</summary>

@@ -85,3 +85,33 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         return (await users.FindByEmailAsync(email))!.Id;
     }
 }
+
+public class BellTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task AgentsBell_CountsUp_WhenASupervisorAssignsThemATicket()
+    {
+        var ivan = await fx.SignInAsync("ivan.agent@acme.example");
+        await ivan.GotoAsync("/queues/1");
+        await BrowserFixture.WaitForCircuitAsync(ivan);
+        var badge = ivan.Locator(".mud-badge-root .mud-badge");
+        var before = await badge.CountAsync() == 0 || !await badge.IsVisibleAsync() ? 0 : int.Parse((await badge.InnerTextAsync()).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var services = fx.Services;
+        using var scope = services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<DeskUser>>();
+        var sam = await services.GetRequiredService<ActorService>().LoadAsync((await users.FindByEmailAsync("sam.supervisor@acme.example"))!.Id);
+        var ivanId = (await users.FindByEmailAsync("ivan.agent@acme.example"))!.Id;
+        var queue = await services.GetRequiredService<QueueService>().QueryAsync(sam!, new QueueQuery(1, [TicketStatus.New, TicketStatus.Open]));
+        var row = queue.Items.First(t => t.AssigneeId != ivanId);
+        var tickets = services.GetRequiredService<TicketService>();
+        var t = await tickets.GetAsync(sam!, row.Id);
+        await tickets.UpdateAsync(sam!, row.Id, t.Version, new TicketEdit(t.Status, t.Priority, t.CategoryId, t.TypeId, ivanId, t.TeamId,
+            t.Fields.ToDictionary(f => f.FieldId, f => f.Value)));
+
+        // The badge shows one more, without a reload.
+        await ivan.WaitForFunctionAsync(
+            "n => { const b = document.querySelector('.mud-badge-root .mud-badge'); return b && b.offsetParent !== null && b.textContent.trim() === String(n); }",
+            before + 1, new() { Timeout = 10_000 });
+    }
+}

@@ -38,4 +38,38 @@ public class NotificationServiceTests : IAsyncLifetime
         Assert.True(Assert.Single(await notifications.ListAsync(ian)).IsRead);
         Assert.Equal(1, await notifications.UnreadCountAsync(Org.ActorFor(Org.ItAgent2)));
     }
+
+    [Fact]
+    public async Task Assignment_RepliesAndResolution_TellTheRightPeople()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var notifications = _db.Get<NotificationService>();
+        var rita = Org.ActorFor(Org.Requester);
+        var ian = Org.ActorFor(Org.ItAgent);
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        var created = await TicketFactory.FileAsync(_db, rita);
+
+        // Taking a ticket yourself tells nobody; being given one by a supervisor tells you.
+        var t = await tickets.GetAsync(ian, created.Id);
+        await tickets.AssignToMeAsync(ian, created.Id, t.Version);
+        Assert.Equal(0, await notifications.UnreadCountAsync(ian));
+        t = await tickets.GetAsync(sue, created.Id);
+        await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
+        var given = Assert.Single(await notifications.ListAsync(Org.ActorFor(Org.ItAgent2)));
+        Assert.Equal($"[{created.Key}] Assigned to you by {Org.ItSupervisor.DisplayName}", given.Text);
+
+        // An internal note stays inside the department; a public reply reaches the requester.
+        await tickets.ReplyAsync(sue, created.Id, "Looks like the disk", isPublic: false, []);
+        Assert.Equal(0, await notifications.UnreadCountAsync(rita));
+        Assert.Equal(2, await notifications.UnreadCountAsync(Org.ActorFor(Org.ItAgent2)));
+        await tickets.ReplyAsync(sue, created.Id, "We are on it", isPublic: true, []);
+        Assert.Contains("New reply from", Assert.Single(await notifications.ListAsync(rita)).Text);
+
+        // The requester's answer reaches the assignee; resolving reaches the requester.
+        await tickets.ReplyAsync(rita, created.Id, "Thanks", isPublic: true, []);
+        Assert.Contains("replied", (await notifications.ListAsync(Org.ActorFor(Org.ItAgent2)))[0].Text);
+        t = await tickets.GetAsync(sue, created.Id);
+        await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = Portal.Core.Tickets.TicketStatus.Resolved });
+        Assert.EndsWith("Resolved", (await notifications.ListAsync(rita))[0].Text);
+    }
 }
