@@ -208,7 +208,9 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         });
 
         var recipients = await RecipientsAsync(db, ticket, a, ct);
-        notifications.Add(db, recipients, causedBy: null, ticket, $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}", $"Escalated: {what}", now);
+        var kind = due.Level.Trigger is EscalationTrigger.AtBreach or EscalationTrigger.AfterBreach ? NotificationEvent.Breach : NotificationEvent.Warning;
+        await notifications.AddAsync(db, recipients, causedBy: null, ticket, $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}", kind,
+            $"{(kind == NotificationEvent.Breach ? "Breached" : "Warning")}: {what}", now, ct);
         if (changed)
             ticket.Version++;
         ticket.UpdatedAt = now;

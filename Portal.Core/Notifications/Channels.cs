@@ -109,3 +109,33 @@ public sealed class WebhookChannel(IOptions<DeliveryOptions> options, IHttpClien
     public static string Sign(string secret, string body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
 }
+
+/// <summary>A text message through the configured HTTP SMS gateway, to the recipient's mobile number.</summary>
+public sealed class SmsChannel(IOptions<DeliveryOptions> options, IHttpClientFactory http, IDbContextFactory<DeskDbContext> dbFactory) : INotificationChannel
+{
+    public OutboxChannel Channel => OutboxChannel.Sms;
+
+    public async Task SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var sms = options.Value.Sms;
+        if (!sms.Enabled)
+            throw new InvalidOperationException("No SMS gateway is configured (Notifications:Sms:Url).");
+        string? phone;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            phone = await db.Users.AsNoTracking().Where(u => u.Id == message.Target && u.IsActive).Select(u => u.PhoneNumber).FirstOrDefaultAsync(ct);
+        if (string.IsNullOrWhiteSpace(phone))
+            throw new InvalidOperationException("The recipient has no mobile number.");
+        var text = message.Subject.Length > 300 ? message.Subject[..300] : message.Subject;
+        var fields = sms.Fields.ToDictionary(f => f.Key, f => f.Value.Replace("{to}", phone, StringComparison.Ordinal)
+            .Replace("{text}", text, StringComparison.Ordinal).Replace("{from}", sms.From, StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Post, sms.Url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add(WebhookChannel.IdempotencyHeader, message.IdempotencyKey);
+        if (!string.IsNullOrEmpty(sms.UserName))
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sms.UserName}:{sms.Password}")));
+        using var client = http.CreateClient(WebhookChannel.ClientName);
+        using var response = await client.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+    }
+}

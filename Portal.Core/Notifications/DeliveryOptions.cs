@@ -20,6 +20,27 @@ public sealed class DeliveryOptions
     public EmailOptions Email { get; set; } = new();
 
     public List<WebhookOptions> Webhooks { get; set; } = [];
+
+    public SmsOptions Sms { get; set; } = new();
+}
+
+/// <summary>
+/// An HTTP SMS gateway: a form POST to <see cref="Url"/> with the configured fields, in which {to}, {text} and {from}
+/// are replaced; basic authentication when a user name is set. For paging on-call people of urgent tickets.
+/// </summary>
+public sealed class SmsOptions
+{
+    public bool Enabled => !string.IsNullOrWhiteSpace(Url);
+    public string? Url { get; set; }
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "Desk";
+
+    /// <summary>Only tickets of this priority or higher are paged.</summary>
+    public Tickets.TicketPriority MinimumPriority { get; set; } = Tickets.TicketPriority.Critical;
+
+    /// <summary>The form fields the gateway expects; the defaults suit many gateways.</summary>
+    public Dictionary<string, string> Fields { get; set; } = new() { ["to"] = "{to}", ["text"] = "{text}", ["from"] = "{from}" };
 }
 
 public sealed class EmailOptions

@@ -41,21 +41,28 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
 
     /// <summary>
     /// Tells the recipients (each once, leaving out the person who caused it) that <paramref name="what"/> happened to
-    /// the ticket: in-app, by email when email is configured, and to the webhooks configured for its department.
+    /// the ticket, over the channels each chose for this kind of event (in-app, email when configured, SMS for urgent
+    /// tickets when a gateway is configured), and to the webhooks configured for its department.
     /// <paramref name="eventKey"/> names the event (a level firing, a rule run): the outbox refuses a second message
     /// for the same event, channel and target.
     /// </summary>
-    public void Add(DeskDbContext db, IEnumerable<string> recipients, string? causedBy, Ticket ticket, string eventKey, string what, DateTime now)
+    public async Task AddAsync(DeskDbContext db, IEnumerable<string> recipients, string? causedBy, Ticket ticket, string eventKey,
+        NotificationEvent kind, string what, DateTime now, CancellationToken ct = default)
     {
         var options = delivery.Value;
         var headline = $"[{ticket.Key}] {what}";
         var link = $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}";
         var people = recipients.Where(r => r != causedBy).Distinct().ToList();
+        var chosen = people.Count == 0 ? [] : await PreferenceService.ResolveAsync(db, people, ct);
         foreach (var userId in people)
         {
-            db.Notifications.Add(new Notification { UserId = userId, TicketId = ticket.Id, Text = headline, CreatedAt = now });
-            if (options.Email.Enabled)
+            var channels = chosen.GetValueOrDefault((userId, kind), PreferenceService.BuiltInDefault);
+            if (channels.HasFlag(NotificationChannels.InApp))
+                db.Notifications.Add(new Notification { UserId = userId, TicketId = ticket.Id, Text = headline, CreatedAt = now });
+            if (channels.HasFlag(NotificationChannels.Email) && options.Email.Enabled)
                 db.OutboxMessages.Add(New(OutboxChannel.Email, userId, headline, EmailBody(ticket, what, link)));
+            if (channels.HasFlag(NotificationChannels.Sms) && options.Sms.Enabled && ticket.Priority >= options.Sms.MinimumPriority)
+                db.OutboxMessages.Add(New(OutboxChannel.Sms, userId, headline, headline));
         }
 
         var department = ticket.Key.Split('-')[0];

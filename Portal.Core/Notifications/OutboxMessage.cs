@@ -4,6 +4,7 @@ public enum OutboxChannel
 {
     Email,
     Webhook,
+    Sms,
 }
 
 public enum OutboxStatus
@@ -32,7 +33,7 @@ public class OutboxMessage
     /// <summary>What caused it (an escalation level firing, a rule run): with the channel and target, unique, so one event never tells someone twice.</summary>
     public string EventKey { get; set; } = "";
 
-    /// <summary>For email: the user to write to (their address is read when sending). For webhooks: the webhook's name.</summary>
+    /// <summary>For email and SMS: the user to write to (their address or number is read when sending). For webhooks: the webhook's name.</summary>
     public string Target { get; set; } = "";
 
     public int? TicketId { get; set; }

@@ -285,6 +285,17 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Noti
     }
 }
 
+internal sealed class NotificationPreferenceConfiguration : IEntityTypeConfiguration<Notifications.NotificationPreference>
+{
+    public void Configure(EntityTypeBuilder<Notifications.NotificationPreference> b)
+    {
+        b.Property(p => p.Event).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(p => new { p.UserId, p.Event });
+        b.HasIndex(p => new { p.Role, p.Event });
+        b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AutomationRuleConfiguration : IEntityTypeConfiguration<Routing.AutomationRuleRecord>
 {
     public void Configure(EntityTypeBuilder<Routing.AutomationRuleRecord> b)

@@ -29,6 +29,7 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Escalations.EscalationFiring> EscalationFirings => Set<Escalations.EscalationFiring>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
+    public DbSet<Notifications.NotificationPreference> NotificationPreferences => Set<Notifications.NotificationPreference>();
     public DbSet<Routing.AutomationRuleRecord> AutomationRules => Set<Routing.AutomationRuleRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -36,6 +36,8 @@ public static class PortalCoreServices
         services.AddOptions<Notifications.DeliveryOptions>().Bind(configuration.GetSection(Notifications.DeliveryOptions.Section));
         services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<Notifications.OutboxDispatcher>();
+        services.AddSingleton<Notifications.PreferenceService>();
+        services.AddSingleton<Notifications.INotificationChannel, Notifications.SmsChannel>();
         services.AddHttpClient(Notifications.WebhookChannel.ClientName);
         services.AddSingleton<Notifications.INotificationChannel, Notifications.EmailChannel>();
         services.AddSingleton<Notifications.INotificationChannel, Notifications.WebhookChannel>();

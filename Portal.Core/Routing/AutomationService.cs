@@ -175,8 +175,8 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         if (recipients.Count > 0)
         {
             // A rule runs once per change of a ticket; the change's instant tells one run from another.
-            notifications.Add(db, recipients, context.ActorId, ticket, $"rule:{rule.Id}:{ticket.Id}:{now.Ticks}",
-                $"{ticket.Title}: rule {rule.Name} ({string.Join(", ", done.DefaultIfEmpty("notified you"))})", now);
+            await notifications.AddAsync(db, recipients, context.ActorId, ticket, $"rule:{rule.Id}:{ticket.Id}:{now.Ticks}", NotificationEvent.Rule,
+                $"{ticket.Title}: rule {rule.Name} ({string.Join(", ", done.DefaultIfEmpty("notified you"))})", now, ct);
             done.Add("notified");
         }
 

@@ -270,8 +270,8 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             : staff ? watchers.Append(ticket.RequesterId)
             : watchers.Append(ticket.AssigneeId);
         var who = actor.DisplayName;
-        notifications.Add(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}",
-            !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now);
+        await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
+            !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, ct);
         await db.SaveChangesAsync(ct);
         await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
@@ -460,12 +460,13 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         CancellationToken ct)
     {
         if (ticket.AssigneeId is { } assignee && assignee != assigneeBefore)
-            notifications.Add(db, [assignee], actor.UserId, ticket, $"assigned:{ticket.Id}:{ticket.Version}:{assignee}", $"Assigned to you by {actor.DisplayName}", now);
+            await notifications.AddAsync(db, [assignee], actor.UserId, ticket, $"assigned:{ticket.Id}:{ticket.Version}:{assignee}",
+                Notifications.NotificationEvent.Assigned, $"Assigned to you by {actor.DisplayName}", now, ct);
         if (ticket.Status != statusBefore && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
         {
             var told = (await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct)).Append(ticket.RequesterId);
-            notifications.Add(db, told, actor.UserId, ticket, $"status:{ticket.Id}:{ticket.Version}",
-                ticket.Status == TicketStatus.Resolved ? "Resolved" : "Waiting for your answer", now);
+            await notifications.AddAsync(db, told, actor.UserId, ticket, $"status:{ticket.Id}:{ticket.Version}", Notifications.NotificationEvent.RequestUpdate,
+                ticket.Status == TicketStatus.Resolved ? "Resolved" : "Waiting for your answer", now, ct);
         }
     }
 

@@ -34,6 +34,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("admin-rule-new", ["Admin"], "Save rule"),
         ("admin-outbox", ["Admin"], "Dead letter"),
         ("notifications", Everyone, "Mark all read"),
+        ("notification-settings", Everyone, "Text message"),
         ("board", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "at risk"),
         ("wallboard", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "breached"),
     ];
@@ -72,6 +73,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "admin-rule-new" => "/admin/rules/new",
         "admin-outbox" => "/admin/outbox",
         "notifications" => "/notifications",
+        "notification-settings" => "/settings/notifications",
         "board" => "/board",
         "wallboard" => "/board?wall=true",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),

@@ -19,8 +19,8 @@ public class NotificationServiceTests : IAsyncLifetime
         {
             // The one who caused it is left out; the others get one each.
             var entity = await ctx.Tickets.FindAsync(ticket.Id);
-            _db.Get<NotificationService>().Add(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItAgent2.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id,
-                entity!, "test:1", "Escalated", _db.Clock.GetUtcNow().UtcDateTime);
+            await _db.Get<NotificationService>().AddAsync(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItAgent2.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id,
+                entity!, "test:1", NotificationEvent.Breach, "Escalated", _db.Clock.GetUtcNow().UtcDateTime);
             await ctx.SaveChangesAsync();
         }
 

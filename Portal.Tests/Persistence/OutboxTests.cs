@@ -21,6 +21,7 @@ public class OutboxTests : IAsyncLifetime
     private const string Secret = "s3cret-for-tests";
     private readonly TestSmtpServer _smtp = new();
     private readonly ConcurrentQueue<(string Body, string? Signature, string? Key)> _hooks = new();
+    private readonly ConcurrentQueue<IFormCollection> _texts = new();
     private WebApplication? _receiver;
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
@@ -40,6 +41,11 @@ public class OutboxTests : IAsyncLifetime
             return Results.Ok();
         });
         _receiver.MapPost("/broken", () => Results.StatusCode(503));
+        _receiver.MapPost("/sms", async (HttpRequest request) =>
+        {
+            _texts.Enqueue(await request.ReadFormAsync());
+            return Results.Ok();
+        });
         await _receiver.StartAsync();
 
         _db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?>
@@ -58,6 +64,9 @@ public class OutboxTests : IAsyncLifetime
             ["Notifications:Webhooks:1:Url"] = $"http://127.0.0.1:{hookPort}/hook",
             ["Notifications:Webhooks:1:Format"] = "Teams",
             ["Notifications:Webhooks:1:Departments:0"] = "HR",
+            ["Notifications:Sms:Url"] = $"http://127.0.0.1:{hookPort}/sms",
+            ["Notifications:Sms:Fields:number"] = "{to}",
+            ["Notifications:Sms:Fields:message"] = "{text}",
         });
     }
 
@@ -74,7 +83,7 @@ public class OutboxTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         await using var ctx = _db.NewContext();
         var ticket = (await ctx.Tickets.FindAsync(created.Id))!;
-        _db.Get<NotificationService>().Add(ctx, recipients, null, ticket, eventKey, what, _db.Clock.GetUtcNow().UtcDateTime);
+        await _db.Get<NotificationService>().AddAsync(ctx, recipients, null, ticket, eventKey, NotificationEvent.Breach, what, _db.Clock.GetUtcNow().UtcDateTime);
         await ctx.SaveChangesAsync();
         return ticket;
     }
@@ -99,7 +108,7 @@ public class OutboxTests : IAsyncLifetime
 
         Assert.Equal(2, result.Sent); // the email and the IT webhook
         var mail = await _smtp.WaitForAsync(TimeSpan.FromSeconds(10));
-        Assert.StartsWith($"[{created.Key}] Escalated: Level 1 of \"IT breach\"", mail.Subject);
+        Assert.StartsWith($"[{created.Key}] Breached: Level 1 of \"IT breach\"", mail.Subject);
         Assert.Equal(Org.ItAgent.Email, mail.To.Mailboxes.Single().Address);
         Assert.Contains("Laptop on fire", mail.TextBody);
         Assert.Contains($"https://desk.example.org/tickets/{created.Id}", mail.TextBody);
@@ -171,8 +180,8 @@ public class OutboxTests : IAsyncLifetime
         await using (var ctx = _db.NewContext())
         {
             var ticket = (await ctx.Tickets.FindAsync(created.Id))!;
-            _db.Get<NotificationService>().Add(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id, ticket, "test:once",
-                "Assigned to you", _db.Clock.GetUtcNow().UtcDateTime);
+            await _db.Get<NotificationService>().AddAsync(ctx, [Org.ItAgent.Id, Org.ItAgent.Id, Org.ItSupervisor.Id], Org.ItSupervisor.Id, ticket, "test:once",
+                NotificationEvent.Assigned, "Assigned to you", _db.Clock.GetUtcNow().UtcDateTime);
             await ctx.SaveChangesAsync();
         }
 
@@ -180,7 +189,8 @@ public class OutboxTests : IAsyncLifetime
         await using (var ctx = _db.NewContext())
         {
             var ticket = (await ctx.Tickets.FindAsync(created.Id))!;
-            _db.Get<NotificationService>().Add(ctx, [Org.ItAgent.Id], null, ticket, "test:once", "Assigned to you", _db.Clock.GetUtcNow().UtcDateTime);
+            await _db.Get<NotificationService>().AddAsync(ctx, [Org.ItAgent.Id], null, ticket, "test:once", NotificationEvent.Assigned, "Assigned to you",
+                _db.Clock.GetUtcNow().UtcDateTime);
             await Assert.ThrowsAsync<DbUpdateException>(() => ctx.SaveChangesAsync());
         }
 
@@ -245,7 +255,7 @@ public class OutboxTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(db, db.Org.ActorFor(db.Org.Requester));
         await using (var ctx = db.NewContext())
         {
-            db.Get<NotificationService>().Add(ctx, [], null, (await ctx.Tickets.FindAsync(created.Id))!, "test:broken", "Breached", db.Clock.GetUtcNow().UtcDateTime);
+            await db.Get<NotificationService>().AddAsync(ctx, [], null, (await ctx.Tickets.FindAsync(created.Id))!, "test:broken", NotificationEvent.Breach, "Breached", db.Clock.GetUtcNow().UtcDateTime);
             await ctx.SaveChangesAsync();
         }
 
@@ -253,6 +263,59 @@ public class OutboxTests : IAsyncLifetime
         var row = Assert.Single(await db.Get<OutboxDispatcher>().ListAsync(db.Org.ActorFor(db.Org.Admin)));
         Assert.Contains("503", row.LastError);
         Assert.Equal(OutboxStatus.Pending, row.Status);
+    }
+
+    [Fact]
+    public async Task Preferences_ChooseTheChannels_AndSmsPagesOnlyUrgentTickets()
+    {
+        await _smtp.StartAsync();
+        var preferences = _db.Get<PreferenceService>();
+        var ian = Org.ActorFor(Org.ItAgent);
+
+        // A mobile number is needed for text messages, and it must be in international form.
+        var noPhone = await Assert.ThrowsAsync<DeskValidationException>(() => preferences.SaveMineAsync(ian,
+            new PreferenceGrid(new Dictionary<NotificationEvent, NotificationChannels> { [NotificationEvent.Breach] = NotificationChannels.Sms }, null)));
+        Assert.Contains("Phone", noPhone.Errors.Keys);
+        var badPhone = await Assert.ThrowsAsync<DeskValidationException>(() => preferences.SaveMineAsync(ian,
+            new PreferenceGrid(new Dictionary<NotificationEvent, NotificationChannels>(), "0170 123")));
+        Assert.Contains("international", badPhone.Errors["Phone"]);
+
+        // Ian: breaches in-app and by text message, no email for them; replies in-app only.
+        await preferences.SaveMineAsync(ian, new PreferenceGrid(new Dictionary<NotificationEvent, NotificationChannels>
+        {
+            [NotificationEvent.Breach] = NotificationChannels.InApp | NotificationChannels.Sms,
+            [NotificationEvent.Reply] = NotificationChannels.InApp,
+        }, "+49 170 1234567"));
+        Assert.Equal("+491701234567", (await preferences.GetMineAsync(ian)).Phone);
+
+        var normal = await NotifyAsync("test:normal-breach", "Breached: first response", Org.ItAgent.Id);
+        var critical = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Core switch down") with { Priority = TicketPriority.Critical });
+        await using (var ctx = _db.NewContext())
+        {
+            var ticket = (await ctx.Tickets.FindAsync(critical.Id))!;
+            await _db.Get<NotificationService>().AddAsync(ctx, [Org.ItAgent.Id, Org.ItAgent2.Id], null, ticket, "test:critical-breach", NotificationEvent.Breach,
+                "Breached: first response", _db.Clock.GetUtcNow().UtcDateTime);
+            await ctx.SaveChangesAsync();
+        }
+
+        var outbox = await OutboxAsync();
+        Assert.DoesNotContain(outbox, m => m.Channel == OutboxChannel.Email && m.Target == Org.ItAgent.Id);
+        var sms = Assert.Single(outbox, m => m.Channel == OutboxChannel.Sms);
+        Assert.Equal((Org.ItAgent.Id, critical.Id), (sms.Target, sms.TicketId)); // the Normal ticket pages nobody
+        Assert.Contains(outbox, m => m.Channel == OutboxChannel.Email && m.Target == Org.ItAgent2.Id); // the built-in default
+
+        await Dispatcher.DispatchAsync();
+        var text = Assert.Single(_texts);
+        Assert.Equal("+491701234567", text["number"].ToString());
+        Assert.StartsWith($"[{critical.Key}] Breached", text["message"].ToString());
+        Assert.NotEqual(0, normal.Id);
+
+        // An admin's default for a role applies to those who chose nothing themselves.
+        await preferences.SaveRoleDefaultsAsync(Org.ActorFor(Org.Admin), Portal.Core.Security.DeskRole.Agent,
+            new Dictionary<NotificationEvent, NotificationChannels> { [NotificationEvent.Assigned] = NotificationChannels.InApp });
+        Assert.Equal(NotificationChannels.InApp, (await preferences.GetMineAsync(Org.ActorFor(Org.ItAgent2))).Channels[NotificationEvent.Assigned]);
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => preferences.SaveRoleDefaultsAsync(ian, Portal.Core.Security.DeskRole.Agent,
+            new Dictionary<NotificationEvent, NotificationChannels>()));
     }
 
     private sealed class RecordingChannel(OutboxChannel channel, Action<OutboxMessage> send) : INotificationChannel

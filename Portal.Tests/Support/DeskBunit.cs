@@ -14,7 +14,7 @@ namespace Portal.Tests.Support;
 /// <summary>One bUnit setup for every component test: MudBlazor, the Core services over a real SQLite file, a signed-in user.</summary>
 public static class DeskBunit
 {
-    public static BunitContext Create(TestDatabase db, DeskUser signedIn)
+    public static BunitContext Create(TestDatabase db, DeskUser signedIn, Action<IServiceCollection>? services = null)
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -27,6 +27,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.BoardService>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();
+        services?.Invoke(ctx.Services);
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized(signedIn.DisplayName);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, signedIn.Id));
