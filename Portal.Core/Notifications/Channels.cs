@@ -39,21 +39,38 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
             (address, name) = (user.Email, user.DisplayName);
         }
 
+        var values = MessageValues.Read(message.Body);
+        var templates = options.Value.Templates;
+        var subject = values.Fill(templates.EmailSubject, "Notifications:Templates:EmailSubject");
+        var text = values.Fill(templates.EmailText, "Notifications:Templates:EmailText");
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(email.From));
         mime.To.Add(new MailboxAddress(name, address));
-        mime.Subject = message.Subject;
+        mime.Subject = subject;
         // A repeat after a crash carries the same Message-Id, so mail systems (and people) can drop the duplicate.
         mime.MessageId = $"{message.IdempotencyKey}@internaldesk";
-        mime.Body = new BodyBuilder { TextBody = message.Body, HtmlBody = Html(message.Body) }.ToMessageBody();
+        mime.Body = new BodyBuilder { TextBody = text, HtmlBody = Html(text) }.ToMessageBody();
 
         using var smtp = new SmtpClient { Timeout = email.TimeoutSeconds * 1000 };
         var security = Enum.TryParse<SecureSocketOptions>(email.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTlsWhenAvailable;
-        await smtp.ConnectAsync(email.Host!, email.Port, security, ct);
-        if (!string.IsNullOrEmpty(email.UserName))
-            await smtp.AuthenticateAsync(email.UserName, email.Password ?? "", ct);
-        await smtp.SendAsync(mime, ct);
-        await smtp.DisconnectAsync(quit: true, ct);
+        try
+        {
+            await smtp.ConnectAsync(email.Host!, email.Port, security, ct);
+            if (!string.IsNullOrEmpty(email.UserName))
+                await smtp.AuthenticateAsync(email.UserName, email.Password ?? "", ct);
+            await smtp.SendAsync(mime, ct);
+            await smtp.DisconnectAsync(quit: true, ct);
+        }
+        catch (SmtpCommandException ex)
+        {
+            // Say plainly who refused what: "the mail server refused ada@example.org: 550 mailbox unavailable".
+            var who = ex.Mailbox?.Address ?? address;
+            throw new InvalidOperationException($"The mail server {email.Host}:{email.Port} refused {who}: {(int)ex.StatusCode} {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or SslHandshakeException or AuthenticationException)
+        {
+            throw new InvalidOperationException($"Could not deliver through the mail server {email.Host}:{email.Port}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The plain text as HTML: encoded, one paragraph per block, links made clickable.</summary>
@@ -91,18 +108,34 @@ public sealed class WebhookChannel(IOptions<DeliveryOptions> options, IHttpClien
     {
         var hook = options.Value.Webhooks.FirstOrDefault(h => h.Name == message.Target)
             ?? throw new InvalidOperationException($"No webhook named \"{message.Target}\" is configured any more.");
+        var body = Payload(hook, MessageValues.Read(message.Body), options.Value.Templates);
         using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
         {
-            Content = new StringContent(message.Body, Encoding.UTF8, "application/json"),
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add(IdempotencyHeader, message.IdempotencyKey);
         if (!string.IsNullOrEmpty(hook.Secret))
-            request.Headers.Add(SignatureHeader, Sign(hook.Secret, message.Body));
+            request.Headers.Add(SignatureHeader, Sign(hook.Secret, body));
         using var client = http.CreateClient(ClientName);
         client.Timeout = TimeSpan.FromSeconds(30);
         using var response = await client.SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"{hook.Url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+    }
+
+    /// <summary>Teams and Slack take a "text" message on their incoming webhooks; other systems get the whole event.</summary>
+    internal static string Payload(WebhookOptions hook, MessageValues v, TemplateOptions templates)
+    {
+        object payload = hook.Format.ToUpperInvariant() switch
+        {
+            "TEAMS" or "SLACK" => new { text = v.Fill(templates.ChatText, "Notifications:Templates:ChatText") },
+            _ => new
+            {
+                @event = v.Event, what = v.What, at = v.At,
+                ticket = new { id = v.TicketId, key = v.Key, title = v.Title, status = v.Status, priority = v.Priority, due = v.Due, link = v.Link },
+            },
+        };
+        return System.Text.Json.JsonSerializer.Serialize(payload, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
     }
 
     /// <summary>sha256=HEX(HMAC-SHA256(secret, body)), as receivers recompute it.</summary>
@@ -125,7 +158,8 @@ public sealed class SmsChannel(IOptions<DeliveryOptions> options, IHttpClientFac
             phone = await db.Users.AsNoTracking().Where(u => u.Id == message.Target && u.IsActive).Select(u => u.PhoneNumber).FirstOrDefaultAsync(ct);
         if (string.IsNullOrWhiteSpace(phone))
             throw new InvalidOperationException("The recipient has no mobile number.");
-        var text = message.Subject.Length > 300 ? message.Subject[..300] : message.Subject;
+        var filled = MessageValues.Read(message.Body).Fill(options.Value.Templates.SmsText, "Notifications:Templates:SmsText");
+        var text = filled.Length > 300 ? filled[..300] : filled;
         var fields = sms.Fields.ToDictionary(f => f.Key, f => f.Value.Replace("{to}", phone, StringComparison.Ordinal)
             .Replace("{text}", text, StringComparison.Ordinal).Replace("{from}", sms.From, StringComparison.Ordinal));
         using var request = new HttpRequestMessage(HttpMethod.Post, sms.Url) { Content = new FormUrlEncodedContent(fields) };

@@ -22,6 +22,8 @@ public sealed class DeliveryOptions
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
     public SmsOptions Sms { get; set; } = new();
+
+    public TemplateOptions Templates { get; set; } = new();
 }
 
 /// <summary>

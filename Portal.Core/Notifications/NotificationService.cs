@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Persistence;
@@ -51,7 +50,9 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
     {
         var options = delivery.Value;
         var headline = $"[{ticket.Key}] {what}";
-        var link = $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}";
+        var due = ticket.SlaDueAt is { } at ? (at < now ? $"overdue since {at:yyyy-MM-dd HH:mm} UTC" : $"due {at:yyyy-MM-dd HH:mm} UTC") : "no target running";
+        var values = new MessageValues(ticket.Key, ticket.Title, what, Display.Status(ticket.Status), ticket.Priority.ToString(), due,
+            ticket.Key.Split('-')[0], $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}", eventKey, now, ticket.Id).Write();
         var people = recipients.Where(r => r != causedBy).Distinct().ToList();
         var chosen = people.Count == 0 ? [] : await PreferenceService.ResolveAsync(db, people, ct);
         foreach (var userId in people)
@@ -60,46 +61,21 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             if (channels.HasFlag(NotificationChannels.InApp))
                 db.Notifications.Add(new Notification { UserId = userId, TicketId = ticket.Id, Text = headline, CreatedAt = now });
             if (channels.HasFlag(NotificationChannels.Email) && options.Email.Enabled)
-                db.OutboxMessages.Add(New(OutboxChannel.Email, userId, headline, EmailBody(ticket, what, link)));
+                db.OutboxMessages.Add(New(OutboxChannel.Email, userId));
             if (channels.HasFlag(NotificationChannels.Sms) && options.Sms.Enabled && ticket.Priority >= options.Sms.MinimumPriority)
-                db.OutboxMessages.Add(New(OutboxChannel.Sms, userId, headline, headline));
+                db.OutboxMessages.Add(New(OutboxChannel.Sms, userId));
         }
 
         var department = ticket.Key.Split('-')[0];
         foreach (var hook in options.Webhooks.Where(h => h.Departments.Count == 0 || h.Departments.Contains(department, StringComparer.OrdinalIgnoreCase)))
-            db.OutboxMessages.Add(New(OutboxChannel.Webhook, hook.Name, headline, WebhookBody(hook, ticket, what, link, eventKey, now)));
+            db.OutboxMessages.Add(New(OutboxChannel.Webhook, hook.Name));
 
-        OutboxMessage New(OutboxChannel channel, string target, string subject, string body) => new()
+        // The texts are made from the templates when the message is sent, so a template mistake shows on the
+        // message (and can be mended and retried) instead of failing the change that caused it.
+        OutboxMessage New(OutboxChannel channel, string target) => new()
         {
-            Channel = channel, EventKey = eventKey, Target = target, TicketId = ticket.Id, Subject = subject, Body = body,
+            Channel = channel, EventKey = eventKey, Target = target, TicketId = ticket.Id, Subject = headline, Body = values,
             IdempotencyKey = Guid.NewGuid().ToString("N"), Status = OutboxStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
-    }
-
-    private static string EmailBody(Ticket ticket, string what, string link) =>
-        $"""
-        {what}
-
-        Ticket:   {ticket.Key} {ticket.Title}
-        Status:   {ticket.Status}
-        Priority: {ticket.Priority}
-
-        Open it: {link}
-        """;
-
-    private static string WebhookBody(WebhookOptions hook, Ticket ticket, string what, string link, string eventKey, DateTime now)
-    {
-        var text = $"[{ticket.Key}] {what}: {ticket.Title} ({link})";
-        object payload = hook.Format.ToUpperInvariant() switch
-        {
-            // Both accept a plain "text" message on their incoming webhooks.
-            "TEAMS" or "SLACK" => new { text },
-            _ => new
-            {
-                @event = eventKey, what, at = now,
-                ticket = new { id = ticket.Id, key = ticket.Key, title = ticket.Title, status = ticket.Status.ToString(), priority = ticket.Priority.ToString(), link },
-            },
-        };
-        return JsonSerializer.Serialize(payload, new JsonSerializerOptions(JsonSerializerDefaults.Web));
     }
 }

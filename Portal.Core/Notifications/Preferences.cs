@@ -26,6 +26,9 @@ public enum NotificationEvent
 
     /// <summary>A rule told me of a ticket.</summary>
     Rule,
+
+    /// <summary>Someone wrote @my-name (the part of my email before the @) in a reply or note.</summary>
+    Mentioned,
 }
 
 [Flags]

@@ -270,6 +270,10 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
             : staff ? watchers.Append(ticket.RequesterId)
             : watchers.Append(ticket.AssigneeId);
         var who = actor.DisplayName;
+        var mentioned = await MentionedAsync(db, ticket.DepartmentId, body, ct);
+        await notifications.AddAsync(db, mentioned, actor.UserId, ticket, $"mention:{reply.Id}", Notifications.NotificationEvent.Mentioned,
+            $"{who} mentioned you in {(isPublic ? "a reply" : "an internal note")}", now, ct);
+        told = told.Where(u => u is null || !mentioned.Contains(u));
         await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
             !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, ct);
         await db.SaveChangesAsync(ct);
@@ -450,6 +454,22 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         return new DeskConflictException(
             $"{ticket.Key} was changed by {who} after you opened it. Nothing of yours was saved: " +
             "the current values are shown, your edits are kept beside them; review and save again.");
+    }
+
+    /// <summary>
+    /// The people of the ticket's department named in a text as @name, name being the part of their email before the
+    /// @ (so "@ivan.agent" for ivan.agent@example.org). Only staff of the department: a note never reaches anyone else.
+    /// </summary>
+    private static async Task<List<string>> MentionedAsync(DeskDbContext db, int departmentId, string text, CancellationToken ct)
+    {
+        var names = System.Text.RegularExpressions.Regex.Matches(text, @"(?<![\w.@])@([A-Za-z0-9._-]+[A-Za-z0-9])")
+            .Select(m => m.Groups[1].Value.ToUpperInvariant()).ToHashSet();
+        if (names.Count == 0)
+            return [];
+        var staff = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Departments.Any(d => d.DepartmentId == departmentId))
+            .Select(u => new { u.Id, u.NormalizedEmail }).ToListAsync(ct);
+        return staff.Where(u => u.NormalizedEmail is { } e && e.Contains('@', StringComparison.Ordinal) && names.Contains(e[..e.IndexOf('@', StringComparison.Ordinal)]))
+            .Select(u => u.Id).ToList();
     }
 
     /// <summary>

@@ -72,4 +72,24 @@ public class NotificationServiceTests : IAsyncLifetime
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = Portal.Core.Tickets.TicketStatus.Resolved });
         Assert.EndsWith("Resolved", (await notifications.ListAsync(rita))[0].Text);
     }
+
+    [Fact]
+    public async Task AMention_ReachesThatPersonOfTheDepartmentOnce_AndNobodyOutsideIt()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var notifications = _db.Get<NotificationService>();
+        var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
+        var t = await tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), created.Id, t.Version);
+
+        // Ian is the assignee and mentioned: one notification, the mention. Hal works in HR: not reachable from an IT note.
+        await tickets.ReplyAsync(Org.ActorFor(Org.ItSupervisor), created.Id, "@ian.agent and @ida.agent, see the log; cc @hal.agent. Mail me at sue@x.example",
+            isPublic: false, []);
+
+        var ian = await notifications.ListAsync(Org.ActorFor(Org.ItAgent));
+        Assert.Equal($"[{created.Key}] {Org.ItSupervisor.DisplayName} mentioned you in an internal note", Assert.Single(ian).Text);
+        Assert.Single(await notifications.ListAsync(Org.ActorFor(Org.ItAgent2)));
+        Assert.Empty(await notifications.ListAsync(Org.ActorFor(Org.HrAgent)));
+        Assert.Empty(await notifications.ListAsync(Org.ActorFor(Org.Requester)));
+    }
 }

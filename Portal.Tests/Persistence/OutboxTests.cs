@@ -318,6 +318,41 @@ public class OutboxTests : IAsyncLifetime
             new Dictionary<NotificationEvent, NotificationChannels>()));
     }
 
+    [Fact]
+    public async Task AMalformedTemplate_OrARefusedRecipient_IsAClearEntry_AndTheRestFlows()
+    {
+        await _smtp.StartAsync();
+        _smtp.Refused.Add(Org.ItAgent2.Email!);
+        await using var db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?>
+        {
+            ["Notifications:Email:Host"] = "127.0.0.1",
+            ["Notifications:Email:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Notifications:Email:Security"] = "None",
+            ["Notifications:Templates:ChatText"] = "{key} {ticket_title}",
+            ["Notifications:Webhooks:0:Name"] = "chat",
+            ["Notifications:Webhooks:0:Url"] = _receiver!.Urls.First() + "/hook",
+            ["Notifications:Webhooks:0:Format"] = "Slack",
+        });
+        var created = await TicketFactory.FileAsync(db, db.Org.ActorFor(db.Org.Requester));
+        await using (var ctx = db.NewContext())
+        {
+            await db.Get<NotificationService>().AddAsync(ctx, [db.Org.ItAgent.Id, db.Org.ItAgent2.Id], null, (await ctx.Tickets.FindAsync(created.Id))!,
+                "test:bad", NotificationEvent.Breach, "Breached", db.Clock.GetUtcNow().UtcDateTime);
+            await ctx.SaveChangesAsync();
+        }
+
+        var result = await db.Get<OutboxDispatcher>().DispatchAsync();
+
+        Assert.Equal((1, 2), (result.Sent, result.Retrying));
+        var rows = await db.Get<OutboxDispatcher>().ListAsync(db.Org.ActorFor(db.Org.Admin));
+        var chat = rows.Single(r => r.Channel == OutboxChannel.Webhook);
+        Assert.Contains("Notifications:Templates:ChatText", chat.LastError);
+        Assert.Contains("{ticket_title}", chat.LastError);
+        var refused = rows.Single(r => r.Channel == OutboxChannel.Email && r.Target == db.Org.ItAgent2.Id);
+        Assert.Contains("550", refused.LastError);
+        Assert.Equal(OutboxStatus.Sent, rows.Single(r => r.Channel == OutboxChannel.Email && r.Target == db.Org.ItAgent.Id).Status);
+    }
+
     private sealed class RecordingChannel(OutboxChannel channel, Action<OutboxMessage> send) : INotificationChannel
     {
         public OutboxChannel Channel => channel;

@@ -19,6 +19,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public int Port { get; } = FreePort();
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+    /// <summary>Addresses this server refuses (550 at RCPT TO), as a server with no such mailbox does.</summary>
+    public ConcurrentBag<string> Refused { get; } = [];
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -34,6 +37,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
             .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(Received));
+        services.Add(new Filter(Refused));
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
         // Listening once a connection succeeds.
@@ -80,6 +84,13 @@ public sealed class TestSmtpServer : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private sealed class Filter(ConcurrentBag<string> refused) : MailboxFilter
+    {
+        public override Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from,
+            CancellationToken cancellationToken) =>
+            Task.FromResult(!refused.Contains($"{to.User}@{to.Host}", StringComparer.OrdinalIgnoreCase));
     }
 
     private sealed class Store(ConcurrentQueue<MimeMessage> received) : MessageStore
