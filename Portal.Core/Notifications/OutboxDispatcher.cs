@@ -117,6 +117,17 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
             throw new DeskNotFoundException("That message is not in dead letter (it may have been retried already).");
     }
 
+    /// <summary>Puts every dead message back in line (after a mail server outage, say); returns how many.</summary>
+    public async Task<int> RetryAllDeadAsync(Actor actor, CancellationToken ct = default)
+    {
+        RequireAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Dead)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0)
+                .SetProperty(m => m.NextAttemptAt, now), ct);
+    }
+
     private static void RequireAdmin(Actor actor)
     {
         if (!actor.IsAdmin)
