@@ -52,6 +52,7 @@ public static class PortalWeb
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<Components.Layout.BellSignal>();
         services.AddSingleton<Jobs.SlaBackgroundWork>();
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();

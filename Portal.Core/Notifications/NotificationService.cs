@@ -30,6 +30,15 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             .ToListAsync(ct);
     }
 
+    /// <summary>Marks one of the actor's own notifications read (someone else's is left alone, as if it did not exist).</summary>
+    public async Task MarkReadAsync(Actor actor, long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Notifications.Where(n => n.Id == id && n.UserId == actor.UserId && n.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+    }
+
     public async Task MarkAllReadAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -113,5 +113,11 @@ public class BellTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await ivan.WaitForFunctionAsync(
             "n => { const b = document.querySelector('.mud-badge-root .mud-badge'); return b && b.offsetParent !== null && b.textContent.trim() === String(n); }",
             before + 1, new() { Timeout = 10_000 });
+
+        // Reading them on the Notifications page clears the bell.
+        await ivan.Locator("[data-testid=bell]").ClickAsync();
+        await ivan.Locator("[data-testid=mark-all-read]").ClickAsync();
+        await ivan.WaitForFunctionAsync(
+            "() => { const b = document.querySelector('.mud-badge-root .mud-badge'); return !b || b.offsetParent === null; }", null, new() { Timeout = 10_000 });
     }
 }

@@ -32,6 +32,12 @@ public class NotificationServiceTests : IAsyncLifetime
         Assert.Equal("IT-1", item.TicketKey);
         Assert.False(item.IsRead);
 
+        // Marking someone else's notification read does nothing; one's own, that one.
+        await notifications.MarkReadAsync(Org.ActorFor(Org.ItAgent2), item.Id);
+        Assert.Equal(1, await notifications.UnreadCountAsync(ian));
+        await notifications.MarkReadAsync(ian, item.Id);
+        Assert.Equal(0, await notifications.UnreadCountAsync(ian));
+
         await notifications.MarkAllReadAsync(ian);
 
         Assert.Equal(0, await notifications.UnreadCountAsync(ian));
