@@ -11,6 +11,13 @@ public sealed record EscalationActions
     public bool NotifyTeam { get; init; }
     public bool NotifyManager { get; init; }
     public bool NotifyDepartmentHead { get; init; }
+
+    /// <summary>The ticket's watchers who work in its department (escalations are internal news).</summary>
+    public bool NotifyWatchers { get; init; }
+
+    /// <summary>Rules only: the requester hears "your request was updated", nothing internal.</summary>
+    public bool NotifyRequester { get; init; }
+
     public List<string> NotifyUsers { get; init; } = [];
 
     /// <summary>Everyone of the ticket's department who holds this role (Agent, Supervisor).</summary>
@@ -30,6 +37,6 @@ public sealed record EscalationActions
 
     public string Write() => JsonSerializer.Serialize(this, Json);
 
-    public bool IsEmpty => !NotifyAssignee && !NotifyTeam && !NotifyManager && !NotifyDepartmentHead && NotifyUsers.Count == 0
+    public bool IsEmpty => !NotifyAssignee && !NotifyTeam && !NotifyManager && !NotifyDepartmentHead && !NotifyWatchers && !NotifyRequester && NotifyUsers.Count == 0
         && NotifyRole is null && AssignTeamId is null && AssignUserId is null && !RaisePriority && SetPriority is null && AddWatchers.Count == 0;
 }

@@ -229,6 +229,10 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             list.Add(manager);
         if (a.NotifyDepartmentHead && await db.Departments.Where(d => d.Id == ticket.DepartmentId).Select(d => d.HeadUserId).FirstOrDefaultAsync(ct) is { } head)
             list.Add(head);
+        if (a.NotifyWatchers)
+            list.AddRange(await db.TicketWatchers.Where(w => w.TicketId == ticket.Id
+                    && db.Users.Any(u => u.Id == w.UserId && u.IsActive && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId)))
+                .Select(w => w.UserId).ToListAsync(ct));
         if (a.NotifyRole is { } role && role != DeskRole.Requester)
             list.AddRange(await db.Users.Where(u => u.IsActive && (u.Roles & role) != 0 && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId))
                 .Select(u => u.Id).ToListAsync(ct));

@@ -180,6 +180,13 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
             done.Add("notified");
         }
 
+        if (a.Notify.NotifyRequester)
+        {
+            await notifications.AddAsync(db, [ticket.RequesterId], context.ActorId, ticket, $"rule:{rule.Id}:{ticket.Id}:{now.Ticks}:requester",
+                NotificationEvent.RequestUpdate, "Your request was updated", now, ct);
+            done.Add("told the requester");
+        }
+
         db.TicketEvents.Add(new TicketEvent
         {
             TicketId = ticket.Id, At = now, Kind = TicketEventKind.RuleApplied, Subject = rule.Name, IsPublic = false,

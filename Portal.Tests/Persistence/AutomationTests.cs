@@ -64,6 +64,29 @@ public class AutomationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Notify_StaffWatchers_AndTheRequesterWithANeutralText()
+    {
+        await Rule("Tell everyone", RuleTrigger.AgentReplied, new RuleConditions { Departments = [Org.It.Id] },
+            new RuleActions { Notify = new EscalationActions { NotifyWatchers = true, NotifyRequester = true } });
+        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItSupervisor), created.Id, Org.ItSupervisor.Id, true);
+        await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItSupervisor), created.Id, Org.Requester.Id, true);
+
+        await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "Looking at it", isPublic: false, []);
+        Assert.Empty(await NotifiedAsync(created.Id)); // a note is no agent reply: the rule did not run
+        await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "On my way", isPublic: true, []);
+
+        await using var ctx = _db.NewContext();
+        var rows = await ctx.Notifications.Where(n => n.TicketId == created.Id).ToListAsync();
+        // The staff watcher hears of the rule; the requester hears the neutral text (and of the public reply);
+        // the non-staff watcher hears of the public reply only, never of the rule.
+        Assert.Contains(rows, n => n.UserId == Org.ItSupervisor.Id && n.Text.Contains("rule Tell everyone", StringComparison.Ordinal));
+        Assert.Contains(rows, n => n.UserId == Org.OtherRequester.Id && n.Text.EndsWith("Your request was updated", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, n => n.UserId == Org.Requester.Id && n.Text.Contains("rule", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, n => n.UserId == Org.OtherRequester.Id && n.Text.Contains("rule", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Account_VipRequestGoesToTheirAccountManager()
     {
         await Rule("VIP white glove", RuleTrigger.Created, new RuleConditions { RequesterTags = ["VIP"] },

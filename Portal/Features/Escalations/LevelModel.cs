@@ -16,6 +16,7 @@ public sealed class LevelModel
     public bool NotifyTeam { get; set; }
     public bool NotifyManager { get; set; }
     public bool NotifyDepartmentHead { get; set; }
+    public bool NotifyWatchers { get; set; }
     public DeskRole? NotifyRole { get; set; }
     public IReadOnlyCollection<string> NotifyUsers { get; set; } = [];
     public int? AssignTeamId { get; set; }
@@ -28,7 +29,7 @@ public sealed class LevelModel
     {
         Metric = l.Metric, Trigger = l.Trigger, Fraction = l.Fraction, OffsetMinutes = l.OffsetMinutes,
         NotifyAssignee = l.Actions.NotifyAssignee, NotifyTeam = l.Actions.NotifyTeam, NotifyManager = l.Actions.NotifyManager,
-        NotifyDepartmentHead = l.Actions.NotifyDepartmentHead, NotifyRole = l.Actions.NotifyRole, NotifyUsers = l.Actions.NotifyUsers,
+        NotifyDepartmentHead = l.Actions.NotifyDepartmentHead, NotifyWatchers = l.Actions.NotifyWatchers, NotifyRole = l.Actions.NotifyRole, NotifyUsers = l.Actions.NotifyUsers,
         AssignTeamId = l.Actions.AssignTeamId, AssignUserId = l.Actions.AssignUserId, RaisePriority = l.Actions.RaisePriority,
         SetPriority = l.Actions.SetPriority, AddWatchers = l.Actions.AddWatchers,
     };
@@ -36,7 +37,7 @@ public sealed class LevelModel
     public LevelInput ToInput(int number) => new(number, Metric, Trigger, Fraction, OffsetMinutes, new EscalationActions
     {
         NotifyAssignee = NotifyAssignee, NotifyTeam = NotifyTeam, NotifyManager = NotifyManager, NotifyDepartmentHead = NotifyDepartmentHead,
-        NotifyRole = NotifyRole, NotifyUsers = [.. NotifyUsers], AssignTeamId = AssignTeamId, AssignUserId = AssignUserId,
+        NotifyWatchers = NotifyWatchers, NotifyRole = NotifyRole, NotifyUsers = [.. NotifyUsers], AssignTeamId = AssignTeamId, AssignUserId = AssignUserId,
         RaisePriority = RaisePriority, SetPriority = SetPriority, AddWatchers = [.. AddWatchers],
     });
 }
