@@ -115,6 +115,11 @@ public static class PortalWeb
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapGet(Components.Layout.ThemeStylesheet.Path, async (HttpContext ctx) =>
+        {
+            ctx.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(await Components.Layout.ThemeStylesheet.GetAsync(ctx.RequestServices), "text/css");
+        }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAttachmentEndpoints();
         app.MapSlaEndpoints();

@@ -149,4 +149,19 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
     }
+
+    [Fact]
+    public async Task Wallboard_TakesItsThemeFromTheStylesheet_AndCarriesNoProviders()
+    {
+        var css = await fx.Factory.ClientFor(null).GetAsync("/theme.css");
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("--mud-palette-primary: rgba(31,95,153,1)", await css.Content.ReadAsStringAsync()); // the desk's #1f5f99
+
+        var wall = await fx.Factory.ClientFor(fx.Org.ItSupervisor.Id).GetStringAsync("/board?wall=true");
+        var board = await fx.Factory.ClientFor(fx.Org.ItSupervisor.Id).GetStringAsync("/board");
+        Assert.Contains("theme.css", wall);
+        Assert.DoesNotContain("mud-popover-provider", wall);
+        Assert.Contains("mud-popover-provider", board);
+    }
 }
