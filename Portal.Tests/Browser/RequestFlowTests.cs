@@ -105,6 +105,29 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Requester_SeesThePromisedTime_InTheirOwnTimeZone()
+    {
+        var erin = await fx.SignInAsync("erin.employee@acme.example", timeZone: "America/New_York");
+        await erin.GotoAsync("/requests/new?department=1");
+        await BrowserFixture.WaitForCircuitAsync(erin);
+        await BrowserFixture.ChooseAsync(erin, "What is it about?", "Laptop problem");
+        await erin.Locator("[data-testid=title]").FillAsync("Trackpad clicks by itself");
+        await erin.Locator("[data-testid=description]").FillAsync("It opens things on its own.");
+        await erin.Locator("[data-field='Asset tag']").FillAsync("LT-1234");
+        await BrowserFixture.ChooseAsync(erin, "Operating system", "Windows 11");
+        await erin.ClickAsync("[data-testid=submit]");
+        var key = ItKey().Match(await erin.Locator("[data-testid=created]").InnerTextAsync()).Value;
+        await erin.Locator("a", new() { HasText = "Open " + key }).ClickAsync();
+
+        // The promise names New York's time (EST in November), not UTC, once the browser has filled it in.
+        var local = erin.Locator("[data-testid=promise] .local-time").First;
+        await local.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await erin.WaitForFunctionAsync("el => el.textContent.length > 0", await local.ElementHandleAsync());
+        Assert.Contains("EST", await local.InnerTextAsync());
+        Assert.DoesNotContain("UTC", await erin.Locator("[data-testid=promise]").InnerTextAsync());
+    }
+
+    [Fact]
     public async Task Admin_TestsAPolicy_SeesTheComputedTargets()
     {
         var ada = await fx.SignInAsync("ada.admin@acme.example");

@@ -28,6 +28,21 @@
     });
   }
 
-  setInterval(tick, 1000);
+  // Instants (<Time>) in the reader's own time zone. Blazor renders the span empty and may later change data-at;
+  // data-shown remembers what was filled in, so a changed instant is shown again.
+  const full = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  const compact = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  function localize() {
+    document.querySelectorAll('.local-time[data-at]').forEach(el => {
+      if (el.dataset.shown === el.dataset.at) return;
+      const at = new Date(el.dataset.at);
+      if (isNaN(at)) return;
+      el.textContent = (el.dataset.compact === 'true' ? compact : full).format(at);
+      el.dataset.shown = el.dataset.at;
+    });
+  }
+
+  setInterval(() => { tick(); localize(); }, 1000);
+  document.addEventListener('DOMContentLoaded', localize);
   document.addEventListener('DOMContentLoaded', tick);
 })();
