@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace Portal.Benchmarks;
 
@@ -62,8 +61,6 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
             });
         // The .NET client has no "blazorpack" protocol: it is MessagePack under another name.
         BlazorPackProtocol.Use(builder.Services);
-        if (Environment.GetEnvironmentVariable("HEADLESS_DEBUG") == "1")
-            builder.ConfigureLogging(l => l.AddConsole().SetMinimumLevel(LogLevel.Debug));
         var connection = builder.Build();
         var circuit = new HeadlessCircuit(connection);
         connection.On<long, byte[]>("JS.RenderBatch", async (batchId, _) =>

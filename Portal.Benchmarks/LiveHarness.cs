@@ -52,8 +52,6 @@ public static partial class LiveHarness
             ["Desk:SeedDemoDataOnFirstStart"] = "true",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (Environment.GetEnvironmentVariable("HEADLESS_DEBUG") == "1")
-            builder.Logging.AddFilter("Microsoft.AspNetCore.Components", LogLevel.Debug);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddPortalWeb();
         await using var app = builder.Build();
@@ -88,7 +86,7 @@ public static partial class LiveHarness
         for (var i = 0; i < changes; i++)
         {
             var started = DateTime.UtcNow.Ticks;
-            var (id, _, _) = await filer.FileAsync($"Hub load {i}");
+            var (id, _) = await filer.FileAsync($"Hub load {i}");
             filed[id] = started;
             await Task.Delay(500);
         }
@@ -183,9 +181,16 @@ public static partial class LiveHarness
         public async ValueTask DisposeAsync()
         {
             _process.StandardInput.Close();
-            if (!_process.WaitForExit(10_000))
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
                 _process.Kill(entireProcessTree: true);
-            await Task.CompletedTask;
+            }
+
             _process.Dispose();
         }
     }
@@ -368,12 +373,11 @@ public static partial class LiveHarness
     /// <summary>Files a Critical IT ticket (on the IT board at once: its 30-minute first response is due within the hour).</summary>
     private sealed record Filer(TicketService Tickets, Portal.Core.Security.Actor Actor, int CategoryId, Dictionary<int, string?> Fields)
     {
-        public async Task<(int Id, string Key, long StartedAt)> FileAsync(string title)
+        public async Task<(int Id, string Key)> FileAsync(string title)
         {
-            var started = Stopwatch.GetTimestamp();
             var created = await Tickets.CreateAsync(Actor, new NewTicketInput(1, CategoryId, title + " " + Guid.NewGuid().ToString("N")[..6],
                 "Load harness", Fields, [], Priority: TicketPriority.Critical));
-            return (created.Id, created.Key, started);
+            return (created.Id, created.Key);
         }
     }
 

@@ -99,6 +99,7 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
 public sealed class WebhookChannel(IOptions<DeliveryOptions> options, IHttpClientFactory http) : INotificationChannel
 {
     public const string ClientName = "webhooks";
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
     public const string SignatureHeader = "X-InternalDesk-Signature";
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -135,7 +136,7 @@ public sealed class WebhookChannel(IOptions<DeliveryOptions> options, IHttpClien
                 ticket = new { id = v.TicketId, key = v.Key, title = v.Title, status = v.Status, priority = v.Priority, due = v.Due, link = v.Link },
             },
         };
-        return System.Text.Json.JsonSerializer.Serialize(payload, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        return System.Text.Json.JsonSerializer.Serialize(payload, Json);
     }
 
     /// <summary>sha256=HEX(HMAC-SHA256(secret, body)), as receivers recompute it.</summary>
