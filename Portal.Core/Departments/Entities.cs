@@ -72,7 +72,17 @@ public enum FieldKind
     YesNo,
 }
 
-public class CustomField
+/// <summary>A custom field as the value rules see it: ticket categories and asset types both have them.</summary>
+public interface IFieldDefinition
+{
+    int Id { get; }
+    string Label { get; }
+    FieldKind Kind { get; }
+    bool Required { get; }
+    IReadOnlyList<string> OptionList { get; }
+}
+
+public class CustomField : IFieldDefinition
 {
     public int Id { get; set; }
     public int CategoryId { get; set; }

@@ -7,7 +7,10 @@ namespace Portal.Core.Persistence;
 /// <summary>Applies migrations and the reference data every install needs (ticket types, the three departments).</summary>
 public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
 {
-    public static readonly string[] DefaultTypes = ["Request", "Incident", "Security incident", "Compliance complaint", "Complaint"];
+    public static readonly string[] DefaultTypes = ["Request", "Incident", "Security incident", "Compliance complaint", "Complaint",
+        Assets.MaintenanceService.TicketTypeName];
+
+    public static readonly string[] DefaultAssetTypes = ["Laptop", "Desktop", "Phone", "Printer", "Machine", "Vehicle", "Room"];
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
@@ -24,6 +27,13 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
         {
             db.TicketTypes.AddRange(DefaultTypes.Select(n => new TicketType { Name = n }));
         }
+        else if (!await db.TicketTypes.AnyAsync(t => t.Name == Assets.MaintenanceService.TicketTypeName, ct))
+        {
+            db.TicketTypes.Add(new TicketType { Name = Assets.MaintenanceService.TicketTypeName });
+        }
+
+        if (!await db.AssetTypes.AnyAsync(ct))
+            db.AssetTypes.AddRange(DefaultAssetTypes.Select(n => new Assets.AssetType { Name = n }));
 
         if (!await db.Departments.AnyAsync(ct))
         {

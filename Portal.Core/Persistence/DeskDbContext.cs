@@ -31,6 +31,14 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
     public DbSet<Notifications.NotificationPreference> NotificationPreferences => Set<Notifications.NotificationPreference>();
     public DbSet<Routing.AutomationRuleRecord> AutomationRules => Set<Routing.AutomationRuleRecord>();
+    public DbSet<Assets.AssetType> AssetTypes => Set<Assets.AssetType>();
+    public DbSet<Assets.AssetField> AssetFields => Set<Assets.AssetField>();
+    public DbSet<Assets.Asset> Assets => Set<Assets.Asset>();
+    public DbSet<Assets.AssetFieldValue> AssetFieldValues => Set<Assets.AssetFieldValue>();
+    public DbSet<Assets.AssetChange> AssetChanges => Set<Assets.AssetChange>();
+    public DbSet<Assets.TicketAsset> TicketAssets => Set<Assets.TicketAsset>();
+    public DbSet<Assets.MaintenanceSchedule> MaintenanceSchedules => Set<Assets.MaintenanceSchedule>();
+    public DbSet<Assets.MaintenanceRun> MaintenanceRuns => Set<Assets.MaintenanceRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -43,6 +43,10 @@ public static class PortalCoreServices
         services.AddSingleton<Notifications.INotificationChannel, Notifications.WebhookChannel>();
         services.AddSingleton<Routing.AutomationService>();
         services.AddSingleton<Reporting.BoardService>();
+        services.AddOptions<Assets.AssetOptions>().Bind(configuration.GetSection(Assets.AssetOptions.Section));
+        services.AddSingleton<Assets.AssetService>();
+        services.AddSingleton<Assets.MaintenanceService>();
+        services.AddSingleton<Assets.AssetCsv>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

@@ -111,6 +111,8 @@ public enum TicketEventKind
     Reopened,
     Escalated,
     RuleApplied,
+    AssetLinked,
+    AssetUnlinked,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

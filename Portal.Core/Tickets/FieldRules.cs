@@ -16,7 +16,7 @@ public static class FieldRules
     /// Returns the values to store (normalised, empty ones dropped) for the given fields, adding an error
     /// that names the field for each value that is missing or malformed.
     /// </summary>
-    public static Dictionary<int, string> Normalise(IEnumerable<CustomField> fields,
+    public static Dictionary<int, string> Normalise(IEnumerable<IFieldDefinition> fields,
         IReadOnlyDictionary<int, string?> values, ValidationErrors errors, bool enforceRequired = true)
     {
         var result = new Dictionary<int, string>();
@@ -48,7 +48,7 @@ public static class FieldRules
         return result;
     }
 
-    private static string? NormaliseOne(CustomField field, string value) => field.Kind switch
+    private static string? NormaliseOne(IFieldDefinition field, string value) => field.Kind switch
     {
         FieldKind.Text => value,
         FieldKind.Number => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var n)
@@ -67,7 +67,7 @@ public static class FieldRules
         _ => null,
     };
 
-    private static string Explain(CustomField field, string value) => field.Kind switch
+    private static string Explain(IFieldDefinition field, string value) => field.Kind switch
     {
         FieldKind.Number => $"{field.Label} must be a number (got \"{value}\").",
         FieldKind.Date => $"{field.Label} must be a date as YYYY-MM-DD (got \"{value}\").",

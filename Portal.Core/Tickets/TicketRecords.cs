@@ -88,7 +88,8 @@ public sealed record NewTicketInput(
     IReadOnlyDictionary<int, string?> Fields,
     IReadOnlyList<NewAttachment> Attachments,
     int? TypeId = null,
-    TicketPriority Priority = TicketPriority.Normal);
+    TicketPriority Priority = TicketPriority.Normal,
+    IReadOnlyList<string>? AssetTags = null);
 
 public sealed record CreatedTicket(int Id, string Key, string DepartmentName);
 

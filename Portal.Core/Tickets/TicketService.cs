@@ -58,51 +58,30 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
         if (!Enum.IsDefined(input.Priority))
             errors.Add(nameof(input.Priority), $"Priority {input.Priority} does not exist.");
+
+        var assets = await Assets.AssetService.ResolveTagsAsync(db, input.AssetTags, errors, ct);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
         for (var attempt = 0; ; attempt++)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var dept = await db.Departments.FirstAsync(d => d.Id == department.Id, ct);
-            var number = dept.NextTicketNumber;
-            dept.NextTicketNumber++;
-            var ticket = new Ticket
-            {
-                DepartmentId = dept.Id,
-                Number = number,
-                Key = $"{dept.Code}-{number}",
-                Title = title,
-                Description = description,
-                CategoryId = category.Id,
-                TypeId = typeId!.Value,
-                Priority = input.Priority,
-                Status = TicketStatus.New,
-                RequesterId = actor.UserId,
-                CreatedAt = now,
-                UpdatedAt = now,
-                Version = 1,
-            };
-            ticket.FieldValues.AddRange(values.Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
-            var created = new TicketEvent
-            {
-                At = now, ActorId = actor.UserId, Kind = TicketEventKind.Created, IsPublic = true,
-                Body = description, NewValue = title,
-            };
-            ticket.Events.Add(created);
-            db.Tickets.Add(ticket);
             try
             {
-                await db.SaveChangesAsync(ct);
-                await automation.ApplyAsync(db, ticket, new Routing.RuleContext(new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Created },
-                    TicketStatus.New, $"{title}\n{description}", actor.UserId), now, ct);
-                AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
-                await db.SaveChangesAsync(ct);
-                await sla.ApplyAsync(db, ticket, ct);
-                await db.SaveChangesAsync(ct);
+                var ticket = await FileInTransactionAsync(db, actor.UserId, department.Id, category.Id, typeId!.Value, title, description, now,
+                    (ticket, created) =>
+                    {
+                        AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
+                        foreach (var asset in assets)
+                        {
+                            db.TicketAssets.Add(new Assets.TicketAsset { TicketId = ticket.Id, AssetId = asset.Id, LinkedAt = now });
+                            db.TicketEvents.Add(Assets.AssetService.LinkEvent(ticket.Id, actor.UserId, asset, link: true,
+                                staff: actor.CanWorkIn(department.Id), now));
+                        }
+                    }, ct, input.Priority, values);
                 await tx.CommitAsync(ct);
                 feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created"));
-                return new CreatedTicket(ticket.Id, ticket.Key, dept.Name);
+                return new CreatedTicket(ticket.Id, ticket.Key, department.Name);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
@@ -111,6 +90,40 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Adds a new ticket inside the caller's transaction: takes the department's next number, applies the rules for a new
+    /// ticket and its SLA. The caller commits (and retries on a concurrency failure: another ticket took the number).
+    /// </summary>
+    internal async Task<Ticket> FileInTransactionAsync(DeskDbContext db, string requesterId, int departmentId, int categoryId, int typeId,
+        string title, string description, DateTime now, Action<Ticket, TicketEvent>? afterInsert, CancellationToken ct,
+        TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null)
+    {
+        var dept = await db.Departments.FirstAsync(d => d.Id == departmentId, ct);
+        var number = dept.NextTicketNumber;
+        dept.NextTicketNumber++;
+        var ticket = new Ticket
+        {
+            DepartmentId = dept.Id, Number = number, Key = $"{dept.Code}-{number}", Title = title, Description = description,
+            CategoryId = categoryId, TypeId = typeId, Priority = priority, Status = TicketStatus.New, RequesterId = requesterId,
+            CreatedAt = now, UpdatedAt = now, Version = 1,
+        };
+        ticket.FieldValues.AddRange((fields ?? new Dictionary<int, string>()).Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
+        var created = new TicketEvent
+        {
+            At = now, ActorId = requesterId, Kind = TicketEventKind.Created, IsPublic = true, Body = description, NewValue = title,
+        };
+        ticket.Events.Add(created);
+        db.Tickets.Add(ticket);
+        await db.SaveChangesAsync(ct);
+        await automation.ApplyAsync(db, ticket, new Routing.RuleContext(new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Created },
+            TicketStatus.New, $"{title}\n{description}", requesterId), now, ct);
+        afterInsert?.Invoke(ticket, created);
+        await db.SaveChangesAsync(ct);
+        await sla.ApplyAsync(db, ticket, ct);
+        await db.SaveChangesAsync(ct);
+        return ticket;
     }
 
     public async Task<PagedResult<TicketSummary>> ListMyRequestsAsync(Actor actor, bool openOnly, int page, int pageSize,
