@@ -57,6 +57,7 @@ public static class PortalWeb
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();
         services.AddTransient<Jobs.OutboxDispatchJob>();
+        services.AddTransient<Jobs.MaintenanceJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -101,10 +102,12 @@ public static class PortalWeb
         var seconds = Math.Clamp(app.Configuration.GetValue("Desk:SweepSeconds", 10), 1, 3600);
         app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
         var dispatchSeconds = Math.Clamp(app.Configuration.GetValue("Notifications:DispatchSeconds", 5), 1, 3600);
+        var maintenanceMinutes = Math.Clamp(app.Configuration.GetValue("Assets:MaintenanceMinutes", 5), 1, 59);
         app.Services.UseScheduler(s =>
             {
                 s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob));
                 s.Schedule<Jobs.OutboxDispatchJob>().EverySeconds(dispatchSeconds).PreventOverlapping(nameof(Jobs.OutboxDispatchJob));
+                s.Schedule<Jobs.MaintenanceJob>().Cron($"*/{maintenanceMinutes} * * * *").PreventOverlapping(nameof(Jobs.MaintenanceJob));
             })
             .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         app.UseExceptionHandler();
@@ -122,6 +125,7 @@ public static class PortalWeb
         }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAttachmentEndpoints();
+        app.MapAssetEndpoints();
         app.MapSlaEndpoints();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -26,6 +26,62 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         return types.Select(ToView).ToList();
     }
 
+    /// <summary>Adds a type or renames / retires one; admins only.</summary>
+    public async Task<int> SaveTypeAsync(Actor actor, int? id, string? name, bool isActive, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+            throw new DeskForbiddenException("Only admins shape asset types.");
+        name = name?.Trim() ?? "";
+        var errors = new ValidationErrors();
+        errors.Required("Name", name, "Name");
+        errors.MaxLength("Name", name, 100, "Name");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (name.Length > 0 && await db.AssetTypes.AnyAsync(t => t.Name == name && t.Id != id, ct))
+            errors.Add("Name", $"There is already an asset type called {name}.");
+        errors.ThrowIfAny();
+        var type = id is { } existing
+            ? await db.AssetTypes.FirstOrDefaultAsync(t => t.Id == existing, ct) ?? throw new DeskNotFoundException($"Asset type {existing} does not exist.")
+            : db.AssetTypes.Add(new AssetType()).Entity;
+        type.Name = name;
+        type.IsActive = isActive;
+        await db.SaveChangesAsync(ct);
+        return type.Id;
+    }
+
+    /// <summary>Adds or changes a custom field of an asset type; admins only. A field is retired, never deleted, so old values stay readable.</summary>
+    public async Task<int> SaveFieldAsync(Actor actor, int typeId, FieldDefinition field, bool isActive, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+            throw new DeskForbiddenException("Only admins shape asset types.");
+        var errors = new ValidationErrors();
+        var label = field.Label?.Trim() ?? "";
+        errors.Required("Label", label, "Label");
+        errors.MaxLength("Label", label, 100, "Label");
+        if (AssetCsv.Columns.Contains(label, StringComparer.OrdinalIgnoreCase))
+            errors.Add("Label", $"{label} is already a column of every asset; pick another label.");
+        if (!Enum.IsDefined(field.Kind))
+            errors.Add("Kind", $"Kind {field.Kind} does not exist.");
+        if (field.Kind == FieldKind.Choice && field.Options.Count == 0)
+            errors.Add("Options", "A choice field needs at least one option.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.AssetTypes.AnyAsync(t => t.Id == typeId, ct))
+            throw new DeskNotFoundException($"Asset type {typeId} does not exist.");
+        if (await db.AssetFields.AnyAsync(f => f.AssetTypeId == typeId && f.Label == label && f.Id != field.Id, ct))
+            errors.Add("Label", $"This type already has a field called {label}.");
+        errors.ThrowIfAny();
+        var entity = field.Id > 0
+            ? await db.AssetFields.FirstOrDefaultAsync(f => f.Id == field.Id && f.AssetTypeId == typeId, ct)
+              ?? throw new DeskNotFoundException($"Field {field.Id} is not a field of this type.")
+            : db.AssetFields.Add(new AssetField { AssetTypeId = typeId, SortOrder = await db.AssetFields.CountAsync(f => f.AssetTypeId == typeId, ct) }).Entity;
+        entity.Label = label;
+        entity.Kind = field.Kind;
+        entity.Required = field.Required;
+        entity.Options = string.Join('\n', field.Options);
+        entity.IsActive = isActive;
+        await db.SaveChangesAsync(ct);
+        return entity.Id;
+    }
+
     internal static AssetTypeView ToView(AssetType t) => new(t.Id, t.Name, t.IsActive, t.Fields.Where(f => f.IsActive)
         .OrderBy(f => f.SortOrder).ThenBy(f => f.Id)
         .Select(f => new FieldDefinition(f.Id, f.Label, f.Kind, f.Required, true, f.OptionList, f.SortOrder)).ToList());
@@ -350,7 +406,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     internal static string SlaOutcome(IReadOnlyList<Sla.SlaTargetView> targets, DateTime now)
     {
         if (targets.Count == 0)
-            return "No SLA";
+            return "not recorded";
         var missed = targets.Where(t => t.StateAt(now) is Sla.SlaState.Missed or Sla.SlaState.Breached).Select(t => Sla.SlaMetrics.Display(t.Metric)).ToList();
         if (missed.Count > 0)
             return "Missed: " + string.Join(", ", missed);
@@ -377,6 +433,23 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         }
 
         return since is { } open ? total + (now - open) : total;
+    }
+
+    /// <summary>Active people by name or email, for assigning an asset; staff only.</summary>
+    public async Task<IReadOnlyList<PersonRef>> SearchPeopleAsync(Actor actor, string? text, CancellationToken ct = default)
+    {
+        if (!actor.IsStaff)
+            throw new DeskForbiddenException("Only agents, supervisors and admins assign assets.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Users.AsNoTracking().Where(u => u.IsActive);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var lowered = text.Trim().ToLowerInvariant();
+            var upper = text.Trim().ToUpperInvariant();
+            query = query.Where(u => u.DisplayName.ToLower().Contains(lowered) || (u.NormalizedEmail != null && u.NormalizedEmail.StartsWith(upper)));
+        }
+
+        return await query.OrderBy(u => u.DisplayName).Take(10).Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 
     /// <summary>The requester's own assets, for the request form.</summary>

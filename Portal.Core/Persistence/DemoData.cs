@@ -289,8 +289,77 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         AddEscalationPaths(db, departments, teams);
         AddRules(db, departments, teams, security, legalTeam, types, categories["IT"].First(c => c.Spec.Name == "System down").Category);
         await db.SaveChangesAsync(ct);
+        await AddAssetsAsync(db, departments, requesters, created, admin, rng, now, ct);
         await sla.RecomputeAsync(q => q, ct);
         return created.Count;
+    }
+
+    /// <summary>
+    /// Laptops for every requester (Erin's and Victor's first), printers, meeting rooms and facilities machines; the first
+    /// laptop and printer tickets are linked to them, one printer fails often, and the printers get a quarterly service.
+    /// </summary>
+    private static async Task AddAssetsAsync(DeskDbContext db, Dictionary<string, Department> departments, List<DeskUser> people,
+        List<Ticket> tickets, DeskUser admin, Random rng, DateTime now, CancellationToken ct)
+    {
+        var types = await db.AssetTypes.ToDictionaryAsync(t => t.Name, ct);
+        var assets = new List<Assets.Asset>();
+        Assets.Asset Add(string tag, string name, string type, string dept, string make, string model, string site, string building, string floor,
+            string room, DeskUser? owner, Assets.AssetStatus status, int ageDays, int warrantyDays)
+        {
+            var bought = DateOnly.FromDateTime(now.AddDays(-ageDays));
+            var a = new Assets.Asset
+            {
+                Tag = tag, TagKey = tag.ToUpperInvariant(), Name = name, TypeId = types[type].Id, DepartmentId = departments[dept].Id, Make = make,
+                Model = model, Serial = make.Length < 2 ? "" : $"{make[..2].ToUpperInvariant()}{rng.Next(100000, 999999)}", Site = site, Building = building, Floor = floor,
+                Room = room, AssignedToId = owner?.Id, Status = status, PurchaseDate = bought, WarrantyEnd = bought.AddDays(warrantyDays),
+                CreatedAt = now.AddDays(-ageDays), UpdatedAt = now.AddDays(-ageDays), Version = 1,
+            };
+            a.SearchText = string.Join(' ', a.Tag, a.Serial, a.Name, a.Make, a.Model, a.Site, a.Building, a.Room).ToLowerInvariant();
+            assets.Add(a);
+            return a;
+        }
+
+        for (var i = 0; i < people.Count; i++)
+        {
+            var (make, model) = i % 3 == 0 ? ("Lenovo", "ThinkPad T14") : i % 3 == 1 ? ("Dell", "Latitude 7440") : ("Apple", "MacBook Air 13");
+            Add($"LT-{1001 + i}", $"{make} {model}", "Laptop", "IT", make, model, "London", "Tower A", $"{2 + i % 4}", "", people[i],
+                i == 3 ? Assets.AssetStatus.InRepair : Assets.AssetStatus.InUse, 200 + rng.Next(900), 3 * 365);
+        }
+
+        for (var i = 0; i < 6; i++)
+            Add($"LT-S{101 + i}", "Spare laptop", "Laptop", "IT", "Dell", "Latitude 7440", "London", "Tower A", "B1", "Store", null, Assets.AssetStatus.InStock, 100, 3 * 365);
+        var printers = Enumerable.Range(0, 5).Select(i => Add($"PR-{201 + i}", $"Printer floor {2 + i}", "Printer", "IT", "HP", "LaserJet M507",
+            i < 3 ? "London" : "Leeds", i < 3 ? "Tower A" : "Mill House", $"{2 + i}", "Copy room", null, Assets.AssetStatus.InUse, 1000 + 30 * i, 1095 + 20 * i)).ToList();
+        foreach (var (room, floor) in new[] { ("Thames", "3"), ("Severn", "3"), ("Avon", "4"), ("Board room", "6") })
+            Add($"RM-{room[..3].ToUpperInvariant()}", $"Meeting room {room}", "Room", "FAC", "", "", "London", "Tower A", floor, room, null, Assets.AssetStatus.InUse, 2000, 0);
+        Add("MC-301", "Coffee machine kitchen 2", "Machine", "FAC", "Jura", "GIGA X8", "London", "Tower A", "2", "Kitchen 2", null, Assets.AssetStatus.InUse, 400, 730);
+        Add("MC-302", "Air handling unit roof", "Machine", "FAC", "Daikin", "AHU-D5", "London", "Tower A", "Roof", "", null, Assets.AssetStatus.InUse, 2500, 3650);
+        Add("VH-401", "Facilities van", "Vehicle", "FAC", "Ford", "Transit Custom", "Leeds", "Yard", "", "", null, Assets.AssetStatus.InUse, 800, 1095);
+        db.Assets.AddRange(assets);
+        await db.SaveChangesAsync(ct);
+        db.AssetChanges.AddRange(assets.Select(a => new Assets.AssetChange
+        {
+            AssetId = a.Id, At = a.CreatedAt, ActorId = admin.Id, Subject = "Created", NewValue = Assets.AssetDisplay.Status(a.Status),
+        }));
+
+        // Laptop and printer tickets are about an asset: the requester's own laptop, or a printer; PR-203 breaks every few weeks.
+        var laptops = assets.Where(a => a.Tag.StartsWith("LT-1", StringComparison.Ordinal)).ToDictionary(a => a.AssignedToId!);
+        foreach (var t in tickets.Where(t => t.DepartmentId == departments["IT"].Id))
+        {
+            var asset = t.Title.Contains("rinter", StringComparison.Ordinal) ? printers[t.Id % 2 == 0 ? 2 : t.Id % printers.Count]
+                : t.Title.Contains("laptop", StringComparison.OrdinalIgnoreCase) || t.Title.Contains("PDF", StringComparison.Ordinal)
+                    ? laptops.GetValueOrDefault(t.RequesterId)
+                    : null;
+            if (asset is not null)
+                db.TicketAssets.Add(new Assets.TicketAsset { TicketId = t.Id, AssetId = asset.Id, LinkedAt = t.CreatedAt });
+        }
+
+        db.MaintenanceSchedules.Add(new Assets.MaintenanceSchedule
+        {
+            AssetTypeId = types["Printer"].Id, Title = "Quarterly printer service", Every = 3, Unit = Assets.MaintenanceUnit.Months,
+            NextDueOn = DateOnly.FromDateTime(now).AddDays(12), CreatedById = admin.Id,
+        });
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Critical IT incidents on the around-the-clock policy, one in each SLA state, relative to now.</summary>
