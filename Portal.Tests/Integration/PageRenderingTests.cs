@@ -37,6 +37,13 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("notification-settings", Everyone, "Text message"),
         ("board", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "at risk"),
         ("wallboard", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "breached"),
+        ("assets", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Search tag, serial"),
+        ("asset-it", ["Admin", "ItAgent", "ItSupervisor", "Requester"], "Rita&#x27;s ThinkPad"),
+        ("asset-label", ["Admin", "ItAgent", "ItSupervisor", "Requester"], "requests/new?asset=LT-PAGE"),
+        ("asset-new", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Add asset"),
+        ("assets-import", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Import assets from CSV"),
+        ("assets-locations", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "In repair"),
+        ("admin-asset-types", ["Admin"], "Add type"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -76,6 +83,13 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "notification-settings" => "/settings/notifications",
         "board" => "/board",
         "wallboard" => "/board?wall=true",
+        "assets" => "/assets",
+        "asset-it" => $"/assets/{fx.AssetId}",
+        "asset-label" => $"/assets/{fx.AssetId}/label",
+        "asset-new" => "/assets/new",
+        "assets-import" => "/assets/import",
+        "assets-locations" => "/assets/locations",
+        "admin-asset-types" => "/admin/asset-types",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 
@@ -163,5 +177,24 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         Assert.Contains("theme.css", wall);
         Assert.DoesNotContain("mud-popover-provider", wall);
         Assert.Contains("mud-popover-provider", board);
+    }
+
+    [Fact]
+    public async Task AssetExport_GivesTheFilteredListAsCsv_ToStaffOnly()
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetAsync("/assets/export.csv?text=lt-page&sort=Name");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("attachment;", response.Content.Headers.ContentDisposition!.ToString());
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("LT-PAGE,Rita's ThinkPad,Laptop,", lines[1]);
+        Assert.Contains("rita.requester@test.example", lines[1]);
+
+        var hr = await fx.Factory.ClientFor(fx.Org.HrAgent.Id).GetStringAsync("/assets/export.csv");
+        Assert.Single(hr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var requester = await fx.Factory.ClientFor(fx.Org.Requester.Id).GetAsync("/assets/export.csv");
+        Assert.Equal(HttpStatusCode.Forbidden, requester.StatusCode);
+        Assert.DoesNotContain("   at ", await requester.Content.ReadAsStringAsync());
     }
 }

@@ -12,6 +12,9 @@ public sealed class PortalWebFixture : IAsyncLifetime
     public int HrTicketId { get; private set; }
     public int AttachmentId { get; private set; }
 
+    /// <summary>Rita's IT laptop, LT-PAGE, linked to her IT ticket.</summary>
+    public int AssetId { get; private set; }
+
     public async Task InitializeAsync()
     {
         await Factory.StartAsync();
@@ -21,6 +24,11 @@ public sealed class PortalWebFixture : IAsyncLifetime
         ItTicketId = it.Id;
         HrTicketId = (await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Otto's payslip"))).Id;
         AttachmentId = (await tickets.GetAsync(Org.ActorFor(Org.Requester), ItTicketId)).Attachments.Single().Id;
+        var assets = Factory.Services.GetService(typeof(Portal.Core.Assets.AssetService)) as Portal.Core.Assets.AssetService ?? throw new InvalidOperationException();
+        var laptopType = (await assets.ListTypesAsync()).Single(t => t.Name == "Laptop").Id;
+        AssetId = await assets.CreateAsync(Org.ActorFor(Org.ItAgent), new Portal.Core.Assets.AssetInput("LT-PAGE", "Rita's ThinkPad", laptopType,
+            Org.It.Id, AssignedToId: Org.Requester.Id, Site: "London"));
+        await assets.LinkAsync(Org.ActorFor(Org.ItAgent), ItTicketId, AssetId);
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();

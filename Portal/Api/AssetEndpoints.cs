@@ -35,6 +35,9 @@ public static class AssetEndpoints
         app.MapGet(ExportPath, async (HttpContext http, ActorService actors, AssetCsv csv, TimeProvider clock, CancellationToken ct) =>
             {
                 var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                // Refused before the response starts (the Core check inside WriteAsync would come after the headers).
+                if (!actor.IsStaff)
+                    throw new Core.Common.DeskForbiddenException("Only agents, supervisors and admins export assets.");
                 var q = http.Request.Query;
                 int? Int(string name) => int.TryParse(q[name], out var v) ? v : null;
                 var query = new AssetQuery(q["text"], Int("type"),
