@@ -25,6 +25,9 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<ActorService>());
         ctx.Services.AddSingleton(db.Get<TicketChangeFeed>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.BoardService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.AssetService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.MaintenanceService>());
+        ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();
         services?.Invoke(ctx.Services);
