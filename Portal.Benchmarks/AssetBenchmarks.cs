@@ -114,8 +114,8 @@ public class AssetBenchmarks
 
         var ticket = connection.CreateCommand();
         ticket.CommandText = """
-            INSERT INTO Tickets (DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId, CreatedAt, UpdatedAt, Version)
-            VALUES ($d, $n, $k, 'Broken', 'Benchmark ticket', $c, $type, 1, $s, $r, $created, $created, 1);
+            INSERT INTO Tickets (DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId, CreatedAt, UpdatedAt, Version, SlaPolicyVersion)
+            VALUES ($d, $n, $k, 'Broken', 'Benchmark ticket', $c, $type, 1, $s, $r, $created, $created, 1, 0);
             INSERT INTO TicketAssets (TicketId, AssetId, LinkedAt) VALUES (last_insert_rowid(), $asset, $created);
             """;
         string[] ticketNames = ["d", "n", "k", "c", "type", "s", "r", "created", "asset"];

@@ -78,8 +78,8 @@ public class QueueBenchmarks
         var cmd = connection.CreateCommand();
         cmd.CommandText = """
             INSERT INTO Tickets (DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId,
-                                 AssigneeId, CreatedAt, UpdatedAt, Version)
-            VALUES ($d, $n, $k, $t, 'Benchmark ticket', $c, $type, $p, $s, $r, $a, $created, $updated, 1)
+                                 AssigneeId, CreatedAt, UpdatedAt, Version, SlaPolicyVersion)
+            VALUES ($d, $n, $k, $t, 'Benchmark ticket', $c, $type, $p, $s, $r, $a, $created, $updated, 1, 0)
             """;
         string[] names = ["d", "n", "k", "t", "c", "type", "p", "s", "r", "a", "created", "updated"];
         var p = names.ToDictionary(n => n, n => cmd.Parameters.Add(new SqliteParameter("$" + n, null)));

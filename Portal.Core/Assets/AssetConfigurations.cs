@@ -45,6 +45,7 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         b.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(a => a.Version).IsConcurrencyToken();
         b.HasIndex(a => new { a.DepartmentId, a.TagKey });
+        b.HasIndex(a => new { a.DepartmentId, a.Status });
         b.HasIndex(a => new { a.Site, a.Building, a.Floor, a.Room });
         b.HasIndex(a => a.AssignedToId);
         b.HasIndex(a => a.WarrantyEnd);

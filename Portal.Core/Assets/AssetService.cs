@@ -100,15 +100,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     {
         var query = Visible(db, actor);
         if (!string.IsNullOrWhiteSpace(q.Text))
-        {
-            var text = q.Text.Trim();
-            var key = text.ToUpperInvariant();
-            var lowered = text.ToLowerInvariant();
-            // An exact tag or serial (a scanned label) is found through its index; other text is looked for everywhere.
-            query = query.Where(a => a.TagKey == key || a.Serial == text || a.SearchText.Contains(lowered)
-                || (a.AssignedTo != null && (a.AssignedTo.DisplayName.ToLower().Contains(lowered) || a.AssignedTo.NormalizedEmail == key)));
-        }
-
+            query = Search(db, query, q.Text.Trim());
         if (q.TypeId is { } typeId)
             query = query.Where(a => a.TypeId == typeId);
         if (q.Status is { } status)
@@ -130,13 +122,36 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
         if (q.RepeatFailuresOnly)
         {
+            // From the links' side: the tickets of the window, grouped by asset, rather than a count under every asset.
             var since = Now.AddDays(-Rules.RepeatFailureWindowDays);
             var count = Rules.RepeatFailureCount;
-            query = query.Where(a => db.TicketAssets.Count(l => l.AssetId == a.Id && l.Ticket!.CreatedAt >= since
-                && l.Ticket.Type!.Name != MaintenanceService.TicketTypeName) > count);
+            var failing = db.TicketAssets.Where(l => l.Ticket!.CreatedAt >= since && l.Ticket.Type!.Name != MaintenanceService.TicketTypeName)
+                .GroupBy(l => l.AssetId).Where(g => g.Count() > count).Select(g => g.Key);
+            query = query.Where(a => failing.Contains(a.Id));
         }
 
         return query;
+    }
+
+    /// <summary>
+    /// The search box: an exact tag or serial (a scanned label) through their indexes; the assigned person's name or
+    /// email; or any part of the asset's own text. On SQLite the text is found through the trigram index
+    /// (AssetSearch, kept by triggers), so a search does not read every asset; elsewhere, and for fewer than three
+    /// characters, with LIKE.
+    /// </summary>
+    private static IQueryable<Asset> Search(DeskDbContext db, IQueryable<Asset> query, string text)
+    {
+        var key = text.ToUpperInvariant();
+        var lowered = text.ToLowerInvariant();
+        var people = db.Users.Where(u => u.DisplayName.ToLower().Contains(lowered) || u.NormalizedEmail == key).Select(u => (string?)u.Id);
+        if (lowered.Length >= 3 && db.Database.IsSqlite())
+        {
+            var phrase = "\"" + lowered.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            var matches = db.Database.SqlQuery<int>($"SELECT rowid AS Value FROM AssetSearch WHERE AssetSearch MATCH {phrase}");
+            return query.Where(a => a.TagKey == key || a.Serial == text || matches.Contains(a.Id) || people.Contains(a.AssignedToId));
+        }
+
+        return query.Where(a => a.TagKey == key || a.Serial == text || a.SearchText.Contains(lowered) || people.Contains(a.AssignedToId));
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

@@ -196,6 +196,14 @@ public class AssetTests : IAsyncLifetime
         Assert.Equal(["LT-2"], await Tags(new AssetQuery(WarrantyWithinDays: 30)));
         Assert.Equal(["LT-OLD"], await Tags(new AssetQuery(Status: AssetStatus.Retired)));
         Assert.Equal(["LT-1001", "RM-3.14", "LT-2"], await Tags(new AssetQuery(Sort: AssetSort.Location, Descending: true)));
+        Assert.Equal(["LT-1001", "LT-2", "RM-3.14"], await Tags(new AssetQuery("3.14")));
+        Assert.Equal(["RM-3.14"], await Tags(new AssetQuery("mes")));
+
+        // The search index follows edits.
+        var room = (await Assets.QueryAsync(ItAgent, new AssetQuery("RM-3.14"))).Items.Single();
+        await Assets.UpdateAsync(ItAgent, room.Id, 1, new AssetInput("RM-3.14", "Meeting room Severn", _roomType, Org.It.Id, Site: "London", Room: "3.14"));
+        Assert.Empty(await Tags(new AssetQuery("thames")));
+        Assert.Equal(["RM-3.14"], await Tags(new AssetQuery("severn")));
         var locations = await Assets.ListLocationsAsync(ItAgent);
         Assert.Equal([("Leeds", "Tower A", 1), ("London", "", 1), ("London", "Tower A", 1)], locations.Select(l => (l.Site, l.Building, l.Assets)));
     }

@@ -190,6 +190,8 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("WarrantyEnd");
 
+                    b.HasIndex("DepartmentId", "Status");
+
                     b.HasIndex("DepartmentId", "TagKey");
 
                     b.HasIndex("Site", "Building", "Floor", "Room");
