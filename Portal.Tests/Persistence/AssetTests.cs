@@ -330,4 +330,44 @@ public class AssetTests : IAsyncLifetime
         Assert.Equal(2, await maintenance.RunDueAsync());
         Assert.Equal(0, await maintenance.RunDueAsync());
     }
+
+    [Fact]
+    public async Task AssetTypes_AdminsAddTypesAndFields_WhichAssetsThenRequireAndCsvCarries()
+    {
+        var admin = Org.ActorFor(Org.Admin);
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Assets.SaveTypeAsync(ItAgent, null, "Scanner", true));
+        var dup = await Assert.ThrowsAsync<DeskValidationException>(() => Assets.SaveTypeAsync(admin, null, "Laptop", true));
+        Assert.Contains("already an asset type", dup.Errors["Name"]);
+        var scanner = await Assets.SaveTypeAsync(admin, null, "Scanner", true);
+        var column = await Assert.ThrowsAsync<DeskValidationException>(() =>
+            Assets.SaveFieldAsync(admin, scanner, new Portal.Core.Departments.FieldDefinition(0, "Serial", Portal.Core.Departments.FieldKind.Text, false, true, [], 0), true));
+        Assert.Contains("already a column", column.Errors["Label"]);
+        var noOptions = await Assert.ThrowsAsync<DeskValidationException>(() =>
+            Assets.SaveFieldAsync(admin, scanner, new Portal.Core.Departments.FieldDefinition(0, "Dock", Portal.Core.Departments.FieldKind.Choice, false, true, [], 0), true));
+        Assert.Contains("at least one option", noOptions.Errors["Options"]);
+        var dpi = await Assets.SaveFieldAsync(admin, scanner,
+            new Portal.Core.Departments.FieldDefinition(0, "Resolution (dpi)", Portal.Core.Departments.FieldKind.Number, true, true, [], 0), true);
+
+        var missing = await Assert.ThrowsAsync<DeskValidationException>(() =>
+            Assets.CreateAsync(ItAgent, new AssetInput("SC-1", "Scanner one", scanner, Org.It.Id)));
+        Assert.Equal("Resolution (dpi) is required.", missing.Errors[$"Fields[{dpi}]"]);
+        var id = await Assets.CreateAsync(ItAgent, new AssetInput("SC-1", "Scanner one", scanner, Org.It.Id)
+        {
+            Fields = new Dictionary<int, string?> { [dpi] = "600" },
+        });
+        Assert.Equal("600", (await Assets.GetAsync(ItAgent, id)).Fields.Single().Value);
+
+        var writer = new StringWriter();
+        await _db.Get<AssetCsv>().WriteAsync(ItAgent, new AssetQuery(TypeId: scanner), writer);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",Resolution (dpi)", lines[0].TrimEnd('\r'));
+        Assert.EndsWith(",600", lines[1].TrimEnd('\r'));
+
+        var bad = "Tag,Name,Type,Department,Resolution (dpi)\nSC-2,Scanner two,Scanner,IT,lots\nSC-3,Scanner three,Scanner,IT,1200\n";
+        var plan = await _db.Get<AssetCsv>().CheckAsync(ItAgent, new MemoryStream(Encoding.UTF8.GetBytes(bad)));
+        var error = Assert.Single(plan.Errors);
+        Assert.Equal((2, "Resolution (dpi)"), (error.Line, error.Column));
+        Assert.Equal(["SC-3"], plan.Valid.Select(r => r.Input.Tag));
+    }
 }
+
