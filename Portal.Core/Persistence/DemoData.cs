@@ -301,7 +301,12 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
     private static async Task AddAssetsAsync(DeskDbContext db, Dictionary<string, Department> departments, List<DeskUser> people,
         List<Ticket> tickets, DeskUser admin, Random rng, DateTime now, CancellationToken ct)
     {
-        var types = await db.AssetTypes.ToDictionaryAsync(t => t.Name, ct);
+        var types = await db.AssetTypes.Include(t => t.Fields).ToDictionaryAsync(t => t.Name, ct);
+        var ram = new Assets.AssetField { Label = "Memory (GB)", Kind = FieldKind.Choice, Options = "8\n16\n32", SortOrder = 0 };
+        var encrypted = new Assets.AssetField { Label = "Disk encrypted", Kind = FieldKind.YesNo, Required = true, SortOrder = 1 };
+        types["Laptop"].Fields.AddRange([ram, encrypted]);
+        types["Printer"].Fields.Add(new Assets.AssetField { Label = "Colour", Kind = FieldKind.YesNo, SortOrder = 0 });
+        await db.SaveChangesAsync(ct);
         var assets = new List<Assets.Asset>();
         Assets.Asset Add(string tag, string name, string type, string dept, string make, string model, string site, string building, string floor,
             string room, DeskUser? owner, Assets.AssetStatus status, int ageDays, int warrantyDays)
@@ -315,6 +320,12 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 CreatedAt = now.AddDays(-ageDays), UpdatedAt = now.AddDays(-ageDays), Version = 1,
             };
             a.SearchText = string.Join(' ', a.Tag, a.Serial, a.Name, a.Make, a.Model, a.Site, a.Building, a.Room).ToLowerInvariant();
+            if (type == "Laptop")
+            {
+                a.FieldValues.Add(new Assets.AssetFieldValue { FieldId = ram.Id, Value = rng.Next(3) == 0 ? "32" : "16" });
+                a.FieldValues.Add(new Assets.AssetFieldValue { FieldId = encrypted.Id, Value = "Yes" });
+            }
+
             assets.Add(a);
             return a;
         }
