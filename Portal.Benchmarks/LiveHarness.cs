@@ -125,6 +125,10 @@ public static partial class LiveHarness
         }
 
         await Task.Delay(3000);
+        // Measured again once the changes are shown and acknowledged: the boards' steady state, less sensitive to how far
+        // the client process had got with its first renders three seconds after starting.
+        var settled = ManagedBytes();
+        Console.WriteLine($"after the changes, settled: server managed memory {(settled - before) / 1024.0 / count:F0} KB per circuit above the start");
         var latencies = new List<double>();
         foreach (var line in await clients.DumpAsync())
         {

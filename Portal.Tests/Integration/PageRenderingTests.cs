@@ -165,7 +165,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
     }
 
     [Fact]
-    public async Task Wallboard_TakesItsThemeFromTheStylesheet_AndCarriesNoProviders()
+    public async Task Boards_TakeTheirThemeFromTheStylesheet_AndCarryNoProviders()
     {
         var css = await fx.Factory.ClientFor(null).GetAsync("/theme.css");
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
@@ -176,7 +176,13 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         var board = await fx.Factory.ClientFor(fx.Org.ItSupervisor.Id).GetStringAsync("/board");
         Assert.Contains("theme.css", wall);
         Assert.DoesNotContain("mud-popover-provider", wall);
-        Assert.Contains("mud-popover-provider", board);
+        Assert.DoesNotContain("mud-popover-provider", board);
+        Assert.Contains("theme.css", board);
+        // The lean layout still gives the board the app's menu and bar.
+        Assert.Contains("href=\"/assets\"", board);
+        Assert.Contains("data-testid=\"signed-in-as\"", board);
+        var queue = await fx.Factory.ClientFor(fx.Org.ItSupervisor.Id).GetStringAsync($"/queues/{fx.Org.It.Id}");
+        Assert.Contains("mud-popover-provider", queue);
     }
 
     [Fact]
