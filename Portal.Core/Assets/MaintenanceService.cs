@@ -154,7 +154,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
             db.MaintenanceRuns.Add(new MaintenanceRun { ScheduleId = schedule.Id, AssetId = asset.Id, DueOn = dueOn, TicketId = ticket.Id, CreatedAt = now });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created"));
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created") { Notified = db.NotifiedUsers });
             return true;
         }
         catch (DbUpdateException)

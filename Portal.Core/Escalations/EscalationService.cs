@@ -129,7 +129,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         foreach (var ticket in changed)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated"));
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated") { Notified = db.NotifiedUsers });
         return (fired, late, moved);
     }
 
@@ -175,7 +175,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         if (fired > 0)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated"));
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated") { Notified = db.NotifiedUsers });
         return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
     }
 

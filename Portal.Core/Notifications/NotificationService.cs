@@ -68,7 +68,10 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
         {
             var channels = chosen.GetValueOrDefault((userId, kind), PreferenceService.BuiltInDefault);
             if (channels.HasFlag(NotificationChannels.InApp))
+            {
                 db.Notifications.Add(new Notification { UserId = userId, TicketId = ticket.Id, Text = headline, CreatedAt = now });
+                db.NotifiedUsers.Add(userId);
+            }
             if (channels.HasFlag(NotificationChannels.Email) && options.Email.Enabled)
                 db.OutboxMessages.Add(New(OutboxChannel.Email, userId));
             if (channels.HasFlag(NotificationChannels.Sms) && options.Sms.Enabled && ticket.Priority >= options.Sms.MinimumPriority)

@@ -40,6 +40,12 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Assets.MaintenanceSchedule> MaintenanceSchedules => Set<Assets.MaintenanceSchedule>();
     public DbSet<Assets.MaintenanceRun> MaintenanceRuns => Set<Assets.MaintenanceRun>();
 
+    /// <summary>
+    /// Who got an in-app notification in this unit of work; published with the change after commit, so that open pages
+    /// of everyone else need not count their unread notifications again. Not stored.
+    /// </summary>
+    public HashSet<string> NotifiedUsers { get; } = [];
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

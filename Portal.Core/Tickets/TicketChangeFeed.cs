@@ -1,7 +1,11 @@
 namespace Portal.Core.Tickets;
 
 /// <summary>A committed change to a ticket: which one, in which department, and what kind of change.</summary>
-public sealed record TicketChanged(int TicketId, int DepartmentId, string What);
+public sealed record TicketChanged(int TicketId, int DepartmentId, string What)
+{
+    /// <summary>Who got an in-app notification with this change; null when the publisher does not say (count again).</summary>
+    public IReadOnlySet<string>? Notified { get; init; }
+}
 
 /// <summary>
 /// In-process fan-out of committed ticket changes to whoever listens (open pages). Publishing happens after the

@@ -80,7 +80,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
                         }
                     }, ct, input.Priority, values);
                 await tx.CommitAsync(ct);
-                feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created"));
+                feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created") { Notified = db.NotifiedUsers });
                 return new CreatedTicket(ticket.Id, ticket.Key, department.Name);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
@@ -293,7 +293,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         await sla.ApplyAsync(db, ticket, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, isPublic ? "reply" : "note"));
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, isPublic ? "reply" : "note") { Notified = db.NotifiedUsers });
     }
 
     /// <summary>
@@ -453,7 +453,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         }
 
         await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated"));
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated") { Notified = db.NotifiedUsers });
         return ticket.Version;
     }
 
@@ -538,7 +538,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         });
         ticket.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "watchers"));
+        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "watchers") { Notified = db.NotifiedUsers });
     }
 
     public sealed record AttachmentFile(string FileName, string ContentType, byte[] Data);

@@ -46,6 +46,25 @@ public class NotificationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishedChanges_SayWhomTheyNotified_SoOtherPagesNeedNotCountAgain()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var changes = new List<Portal.Core.Tickets.TicketChanged>();
+        _db.Get<Portal.Core.Tickets.TicketChangeFeed>().Changed += changes.Add;
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
+        var t = await tickets.GetAsync(sue, created.Id);
+        await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
+        await tickets.ReplyAsync(sue, created.Id, "Checking", isPublic: false, []);
+
+        Assert.Equal(3, changes.Count);
+        Assert.All(changes, c => Assert.NotNull(c.Notified));
+        Assert.Equal([Org.ItAgent2.Id], changes[1].Notified!);
+        Assert.Equal([Org.ItAgent2.Id], changes[2].Notified!);
+        Assert.DoesNotContain(Org.Requester.Id, changes[2].Notified!);
+    }
+
+    [Fact]
     public async Task Assignment_RepliesAndResolution_TellTheRightPeople()
     {
         var tickets = _db.Get<Portal.Core.Tickets.TicketService>();

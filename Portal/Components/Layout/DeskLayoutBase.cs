@@ -61,7 +61,15 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
 
     private void OnRecount() => OnTicketChanged(null);
 
-    private void OnTicketChanged(TicketChanged? change) => _ = InvokeAsync(async () =>
+    private void OnTicketChanged(TicketChanged? change)
+    {
+        // A change that says whom it notified, and not this person, leaves their count as it is.
+        if (change?.Notified is { } notified && Actor is { } actor && !notified.Contains(actor.UserId))
+            return;
+        _ = InvokeAsync(CountAgainAsync);
+    }
+
+    private async Task CountAgainAsync()
     {
         if (_counting)
         {
@@ -88,7 +96,7 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
         {
             _counting = false;
         }
-    });
+    }
 
     public void Dispose()
     {

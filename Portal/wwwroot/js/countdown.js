@@ -1,6 +1,7 @@
 // Ticks SLA countdowns in the browser, once a second, from the due instant the server rendered: the server only
 // sends changes (a new due instant, a pause, a breach), never a render per second. Each countdown is a
-// <span class="sla-live" data-due="…" data-rendered="…" data-prefix="…"> that the server leaves empty; the
+// <span class="sla-live" data-due="…" data-rendered="…" data-prefix="…"> that the server leaves empty (data-rendered may
+// sit on an enclosing element instead, as on the breach board, whose rows then stay the same between renders); the
 // server's own text next to it shows until the first tick (and without JavaScript).
 (() => {
   const skew = new WeakMap();
@@ -18,7 +19,7 @@
     const browserNow = Date.now();
     document.querySelectorAll('.sla-live[data-due]').forEach(el => {
       // The server's clock is the truth: correct for the difference seen when the element was rendered.
-      if (!skew.has(el)) skew.set(el, Date.parse(el.dataset.rendered) - browserNow);
+      if (!skew.has(el)) skew.set(el, Date.parse(el.dataset.rendered ?? el.closest('[data-rendered]')?.dataset.rendered) - browserNow);
       const now = browserNow + skew.get(el);
       const left = Date.parse(el.dataset.due) - now;
       const text = (el.dataset.prefix || '') + (left >= 0 ? `${span(left)} left` : `${span(left)} late`);
