@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Persistence;
@@ -12,12 +13,32 @@ public sealed record NotificationView(long Id, int? TicketId, string? TicketKey,
 /// A person's in-app notifications (only their own, newest first), and the writing of every notification: in-app,
 /// plus an email per recipient and a message per matching webhook into the outbox, in the caller's transaction.
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<DeliveryOptions> delivery)
+public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<DeliveryOptions> delivery,
+    TicketChangeFeed feed)
 {
+    private readonly ConcurrentDictionary<string, (long Generation, long Reads, Task<int> Count)> _shared = new();
+    private long _reads;
+
     public async Task<int> UnreadCountAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Notifications.CountAsync(n => n.UserId == actor.UserId && n.ReadAt == null, ct);
+    }
+
+    /// <summary>
+    /// The unread count for the bell, shared by all of a person's open pages: notifications are only written by
+    /// changes that are published, and only read through this service, so a count taken since the last published
+    /// change and the last "mark read" is still right, and one query serves every screen the person has open.
+    /// </summary>
+    public Task<int> UnreadCountSharedAsync(Actor actor)
+    {
+        var generation = feed.Generation;
+        var reads = Interlocked.Read(ref _reads);
+        if (_shared.TryGetValue(actor.UserId, out var entry) && entry.Generation == generation && entry.Reads == reads && !entry.Count.IsFaulted)
+            return entry.Count;
+        var count = UnreadCountAsync(actor);
+        _shared[actor.UserId] = (generation, reads, count);
+        return count;
     }
 
     public async Task<IReadOnlyList<NotificationView>> ListAsync(Actor actor, int take = 100, CancellationToken ct = default)
@@ -37,6 +58,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Notifications.Where(n => n.Id == id && n.UserId == actor.UserId && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+        Interlocked.Increment(ref _reads);
     }
 
     public async Task MarkAllReadAsync(Actor actor, CancellationToken ct = default)
@@ -45,6 +67,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Notifications.Where(n => n.UserId == actor.UserId && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+        Interlocked.Increment(ref _reads);
     }
 
     /// <summary>

@@ -65,6 +65,25 @@ public class NotificationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SharedUnreadCount_FollowsPublishedChangesAndMarkRead()
+    {
+        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var notifications = _db.Get<NotificationService>();
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        var ida = Org.ActorFor(Org.ItAgent2);
+        var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
+        Assert.Equal(0, await notifications.UnreadCountSharedAsync(ida));
+
+        var t = await tickets.GetAsync(sue, created.Id);
+        await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
+        Assert.Equal(1, await notifications.UnreadCountSharedAsync(ida));
+        Assert.Same(notifications.UnreadCountSharedAsync(ida), notifications.UnreadCountSharedAsync(ida));
+
+        await notifications.MarkAllReadAsync(ida);
+        Assert.Equal(0, await notifications.UnreadCountSharedAsync(ida));
+    }
+
+    [Fact]
     public async Task Assignment_RepliesAndResolution_TellTheRightPeople()
     {
         var tickets = _db.Get<Portal.Core.Tickets.TicketService>();

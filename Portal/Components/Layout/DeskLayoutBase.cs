@@ -39,7 +39,7 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
         {
             Actor = await CurrentActor.GetAsync();
             Departments = await Catalog.ListWorkDepartmentsAsync(Actor);
-            Unread = await Notifications.UnreadCountAsync(Actor);
+            Unread = await Notifications.UnreadCountSharedAsync(Actor);
             Away = Actor.IsStaff && await Actors.IsAwayAsync(Actor);
             if (RendererInfo.IsInteractive && CountsLive)
             {
@@ -83,7 +83,7 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
             do
             {
                 _countAgain = false;
-                var unread = await Notifications.UnreadCountAsync(Actor!);
+                var unread = await Notifications.UnreadCountSharedAsync(Actor!);
                 if (unread != Unread)
                 {
                     Unread = unread;
