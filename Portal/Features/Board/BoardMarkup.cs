@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Components;
@@ -23,17 +24,33 @@ public static class EventHandlers
 
 /// <summary>
 /// The board's rows as HTML strings. A row written as markup is one render-tree frame instead of some forty, which is
-/// most of what each open board keeps in server memory; every value is HTML-encoded.
+/// most of what each open board keeps in server memory; every value is HTML-encoded. Boards of the same departments
+/// share one reading (BoardService.GetSharedAsync), so the strings are made once per reading and shared by every open
+/// board that shows it, and let go with the reading.
 /// </summary>
 public static class BoardMarkup
 {
+    private static readonly ConditionalWeakTable<BoardTicket, string>[] Rows = [new(), new()];
+    private static readonly ConditionalWeakTable<IReadOnlyList<BoardCount>, string>[] Panels = [new(), new()];
+    private static readonly ConditionalWeakTable<IReadOnlyList<AgentLoad>, string> Loads = new();
+
     private static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+
+    public static MarkupString TicketRow(BoardTicket t, DateTime at, bool wall) =>
+        new(Rows[wall ? 1 : 0].GetValue(t, row => BuildTicketRow(row, at, wall)));
+
+    /// <summary>An empty list may be one shared instance for every panel, so only lists with rows are remembered.</summary>
+    public static MarkupString Panel(string title, IReadOnlyList<BoardCount> counts, int rows, bool wall) =>
+        new(counts.Count == 0 ? BuildPanel(title, counts, rows) : Panels[wall ? 1 : 0].GetValue(counts, c => BuildPanel(title, c, rows)));
+
+    public static MarkupString Workload(IReadOnlyList<AgentLoad> agents) =>
+        new(agents.Count == 0 ? BuildWorkload(agents) : Loads.GetValue(agents, BuildWorkload));
 
     /// <summary>
     /// One ticket row. It does not carry the render instant (the table does), so a row whose ticket did not change is
     /// the same string as before, and a change elsewhere on the board sends nothing for it.
     /// </summary>
-    public static MarkupString TicketRow(BoardTicket t, DateTime at, bool wall)
+    private static string BuildTicketRow(BoardTicket t, DateTime at, bool wall)
     {
         var html = new StringBuilder(640);
         html.Append("<tr><td><a href=\"/tickets/").Append(t.Id).Append("\"><b>").Append(E(t.Key)).Append("</b> ").Append(E(t.Title)).Append("</a>");
@@ -50,10 +67,10 @@ public static class BoardMarkup
                 .Append("\" data-testid=\"board-reassign\" data-board-action=\"reassign\" data-ticket=\"").Append(t.Id).Append("\">Reassign</button>");
         }
 
-        return new MarkupString(html.Append("</td></tr>").ToString());
+        return html.Append("</td></tr>").ToString();
     }
 
-    public static MarkupString Panel(string title, IReadOnlyList<BoardCount> counts, int rows)
+    private static string BuildPanel(string title, IReadOnlyList<BoardCount> counts, int rows)
     {
         var html = new StringBuilder(1024);
         html.Append("<div class=\"mud-paper mud-elevation-1 pa-3\"><div class=\"d-flex align-center\"><b>").Append(E(title))
@@ -68,10 +85,10 @@ public static class BoardMarkup
 
         if (counts.Count == 0)
             html.Append("<span class=\"muted\">Nothing at risk.</span>");
-        return new MarkupString(html.Append("</div>").ToString());
+        return html.Append("</div>").ToString();
     }
 
-    public static MarkupString Workload(IReadOnlyList<AgentLoad> agents)
+    private static string BuildWorkload(IReadOnlyList<AgentLoad> agents)
     {
         var html = new StringBuilder(2048);
         html.Append("<table class=\"board-table mud-elevation-1\" data-testid=\"workload\"><thead><tr><th>Agent</th><th>Teams</th><th>Open</th>")
@@ -84,6 +101,6 @@ public static class BoardMarkup
                 .Append("</td><td>").Append(a.Away ? "Away" : "Available").Append("</td></tr>");
         }
 
-        return new MarkupString(html.Append("</tbody></table>").ToString());
+        return html.Append("</tbody></table>").ToString();
     }
 }
