@@ -33,6 +33,10 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
         hr.On<TicketChangedMessage>("ticketChanged", m => { if (m.DepartmentId == fx.Org.It.Id) hrGot.TrySetResult(m); });
         await it.StartAsync();
         await hr.StartAsync();
+        // A first call returns only after the server has run OnConnectedAsync (which joins the department groups);
+        // the handshake alone can come back before that, and a change in between would be missed.
+        await it.InvokeAsync("Follow", fx.ItTicketId);
+        await hr.InvokeAsync("Follow", fx.HrTicketId);
 
         var created = await Tickets.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Hub test"));
 
