@@ -22,8 +22,7 @@ public class AssetBenchmarks
     public const int AssetCount = 100_000;
     public const int LinkedTickets = 30_000;
 
-    private string _directory = "";
-    private ServiceProvider _services = default!;
+    private BenchDatabase _bench = default!;
     private AssetService _assets = default!;
     private Actor _agent = default!;
 
@@ -32,19 +31,9 @@ public class AssetBenchmarks
 
     private async Task SetupAsync()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "internaldesk-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPortalCore(config, _directory);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<DatabaseSetup>().MigrateAsync();
-        await SeedAsync(_services.GetRequiredService<IDbContextFactory<DeskDbContext>>());
-        _assets = _services.GetRequiredService<AssetService>();
+        _bench = await BenchDatabase.CreateAsync();
+        await SeedAsync(_bench.Get<IDbContextFactory<DeskDbContext>>());
+        _assets = _bench.Get<AssetService>();
     }
 
     private async Task SeedAsync(IDbContextFactory<DeskDbContext> factory)
@@ -168,10 +157,5 @@ public class AssetBenchmarks
     public Task<PagedResult<AssetSummary>> DeepPage() => _assets.QueryAsync(_agent, new AssetQuery(Page: 400));
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _services.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, true);
-    }
+    public void Cleanup() => _bench.Dispose();
 }

@@ -20,8 +20,7 @@ public class QueueBenchmarks
 {
     public const int TicketCount = 100_000;
 
-    private string _directory = "";
-    private ServiceProvider _services = default!;
+    private BenchDatabase _bench = default!;
     private QueueService _queue = default!;
     private Actor _agent = default!;
     private int _itId;
@@ -32,19 +31,9 @@ public class QueueBenchmarks
 
     private async Task SetupAsync()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "internaldesk-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPortalCore(config, _directory);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<DatabaseSetup>().MigrateAsync();
-        await SeedAsync(_services.GetRequiredService<IDbContextFactory<DeskDbContext>>());
-        _queue = _services.GetRequiredService<QueueService>();
+        _bench = await BenchDatabase.CreateAsync();
+        await SeedAsync(_bench.Get<IDbContextFactory<DeskDbContext>>());
+        _queue = _bench.Get<QueueService>();
     }
 
     private async Task SeedAsync(IDbContextFactory<DeskDbContext> factory)
@@ -146,10 +135,5 @@ public class QueueBenchmarks
     public Task<PagedResult<TicketSummary>> DeepPage() => _queue.QueryAsync(_agent, new QueueQuery(_itId, Page: 200));
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _services.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, true);
-    }
+    public void Cleanup() => _bench.Dispose();
 }

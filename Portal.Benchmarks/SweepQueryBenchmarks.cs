@@ -17,8 +17,7 @@ public class SweepQueryBenchmarks
 {
     public const int TicketCount = 1_000_000;
 
-    private string _directory = "";
-    private ServiceProvider _services = default!;
+    private BenchDatabase _bench = default!;
     private SlaService _sla = default!;
     private DateTime _now;
 
@@ -27,21 +26,11 @@ public class SweepQueryBenchmarks
 
     private async Task SetupAsync()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "internaldesk-sweep", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPortalCore(config, _directory);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<DatabaseSetup>().MigrateAsync();
-        _sla = _services.GetRequiredService<SlaService>();
+        _bench = await BenchDatabase.CreateAsync("internaldesk-sweep");
+        _sla = _bench.Get<SlaService>();
         _now = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
 
-        await using var db = await _services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync();
+        await using var db = await _bench.Get<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync();
         var requester = new DeskUser { UserName = "r@bench.example", Email = "r@bench.example", DisplayName = "R" };
         db.Users.Add(requester);
         var category = new Portal.Core.Departments.Category { DepartmentId = 1, Name = "General" };
@@ -84,10 +73,5 @@ public class SweepQueryBenchmarks
     public Task<IReadOnlyList<int>> DueBatch() => _sla.DueForChangeAsync(_now, 500);
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _services.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, true);
-    }
+    public void Cleanup() => _bench.Dispose();
 }
