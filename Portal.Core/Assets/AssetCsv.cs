@@ -27,7 +27,7 @@ public sealed record ImportResult(int Imported, IReadOnlyList<ImportError> Error
 /// CSV import and export of assets with the same columns both ways (export, edit, import into another install).
 /// An import is checked whole first (the preview); then each valid row is added, an invalid row never half-added.
 /// </summary>
-public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, AssetService assets)
 {
     public static readonly string[] Columns =
         ["Tag", "Name", "Type", "Serial", "Make", "Model", "Site", "Building", "Floor", "Room", "Department", "AssignedTo", "Status",
@@ -220,7 +220,6 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
     /// <summary>Writes every asset the query matches (all pages), with the import's columns and one column per custom field.</summary>
     public async Task WriteAsync(Actor actor, AssetQuery query, TextWriter writer, CancellationToken ct = default)
     {
-        var assets = new AssetService(dbFactory, clock, new TicketChangeFeed(), Microsoft.Extensions.Options.Options.Create(new AssetOptions()));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var filtered = assets.Filter(db, actor, query);
         var ids = await AssetService.Sort(filtered, query.Sort, query.Descending).Select(a => a.Id).ToListAsync(ct);
