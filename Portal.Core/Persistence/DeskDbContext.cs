@@ -39,12 +39,19 @@ public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUs
     public DbSet<Assets.TicketAsset> TicketAssets => Set<Assets.TicketAsset>();
     public DbSet<Assets.MaintenanceSchedule> MaintenanceSchedules => Set<Assets.MaintenanceSchedule>();
     public DbSet<Assets.MaintenanceRun> MaintenanceRuns => Set<Assets.MaintenanceRun>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     /// <summary>
     /// Who got an in-app notification in this unit of work; published with the change after commit, so that open pages
     /// of everyone else need not count their unread notifications again. Not stored.
     /// </summary>
     public HashSet<string> NotifiedUsers { get; } = [];
+
+    /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
+    internal List<TicketEvent> PendingTicketEvents { get; } = [];
+
+    /// <summary>Audit entries for actions that are not ticket events; written, in order, with the next save.</summary>
+    public List<Audit.AuditEntry> AuditQueue { get; } = [];
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -47,6 +47,7 @@ public static class PortalCoreServices
         services.AddSingleton<Assets.AssetService>();
         services.AddSingleton<Assets.MaintenanceService>();
         services.AddSingleton<Assets.AssetCsv>();
+        services.AddSingleton<Audit.AuditService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 
@@ -76,5 +77,5 @@ public static class PortalCoreServices
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas());
+            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail());
 }

@@ -24,6 +24,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditVerify_SaysTheChainHolds_ThenNamesATamperedEntry()
+    {
+        Assert.Equal(0, (await Run("seed", "--demo")).Code);
+        var holds = await Run("audit", "verify");
+        Assert.Equal(0, holds.Code);
+        Assert.Matches(@"audit verify: [\d,]+ entries verified in [\d.]+ s \([\d,]+ per second\); the chain holds\.", holds.Out.Trim());
+
+        await using (var connection = new SqliteConnection(_settings["ConnectionStrings:Desk"]))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER AuditEntries_NoUpdate; UPDATE AuditEntries SET ActorId = NULL WHERE Id = 42";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var broken = await Run("audit", "verify");
+        Assert.Equal(1, broken.Code);
+        Assert.StartsWith("audit verify: FAILED at entry 42: entry 42 was changed after it was written", broken.Err.Trim());
+        Assert.Contains("41 entries before it verified", broken.Err);
+    }
+
+    [Fact]
     public async Task Migrate_CreatesTheDatabase_ThenSaysItIsUpToDate()
     {
         var first = await Run("migrate");

@@ -12,7 +12,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class CliRunner
 {
-    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "help", "--help"];
 
     public const string Usage = """
         InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
@@ -23,6 +23,7 @@ public static class CliRunner
                                        create a local user (the password may come from DESK_PASSWORD instead)
           users list                   list every user with roles and departments
           sla simulate FILE            compute a scenario's SLA (FILE or - for standard input) and print the result
+          audit verify                 walk the audit trail's hash chain; exit 0 when it holds, 1 naming the first bad entry
           help                         show this text
 
         With no command the web app starts. Configuration (appsettings.json, environment variables such as
@@ -80,6 +81,16 @@ public static class CliRunner
                     return await AddUserAsync(services, rest, output, error);
                 case ["users", "list"]:
                     return await ListUsersAsync(services, output);
+                case ["audit", "verify"]:
+                    var result = await services.GetRequiredService<Core.Audit.AuditService>().VerifyAsync();
+                    if (!result.Holds)
+                    {
+                        await error.WriteLineAsync($"audit verify: FAILED at entry {result.FirstBadId}: {result.Problem} ({result.Checked:N0} entries before it verified)");
+                        return 1;
+                    }
+
+                    await output.WriteLineAsync($"audit verify: {result.Checked:N0} entries verified in {result.Took.TotalSeconds:F2} s ({result.PerSecond:N0} per second); the chain holds.");
+                    return 0;
                 default:
                     await error.WriteLineAsync($"Unknown command: {string.Join(' ', args)}\n\n{Usage}");
                     return 2;

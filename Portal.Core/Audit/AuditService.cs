@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Persistence;
+
+namespace Portal.Core.Audit;
+
+/// <summary>Reads and verifies the audit trail.</summary>
+public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    /// <summary>
+    /// Walks the whole chain in sequence order, straight from a data reader (no tracking, no per-row objects beyond
+    /// one reused entry), and names the first entry that was changed, removed, inserted or moved.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "Id", "At", "ActorKind", "ActorId", "Action", "EntityType", "EntityId", "TicketId", "Before", "After", "Source", "PrevHash", "Hash"
+            FROM "AuditEntries" ORDER BY "Id"
+            """;
+        var watch = Stopwatch.StartNew();
+        var walker = new AuditChainWalker();
+        var entry = new AuditEntry();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                entry.Id = reader.GetInt64(0);
+                entry.At = DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                entry.ActorKind = Enum.TryParse<AuditActorKind>(reader.GetString(2), out var kind) ? kind : (AuditActorKind)(-1);
+                entry.ActorId = reader.IsDBNull(3) ? null : reader.GetString(3);
+                entry.Action = reader.GetString(4);
+                entry.EntityType = reader.GetString(5);
+                entry.EntityId = reader.GetString(6);
+                entry.TicketId = reader.IsDBNull(7) ? null : reader.GetInt32(7);
+                entry.Before = reader.IsDBNull(8) ? null : reader.GetString(8);
+                entry.After = reader.IsDBNull(9) ? null : reader.GetString(9);
+                entry.Source = reader.IsDBNull(10) ? null : reader.GetString(10);
+                entry.PrevHash = reader.GetString(11);
+                entry.Hash = reader.GetString(12);
+                if (!walker.Next(entry))
+                    break;
+            }
+        }
+
+        return new AuditVerification(walker.Checked, walker.FirstBadId, walker.Problem, watch.Elapsed);
+    }
+}

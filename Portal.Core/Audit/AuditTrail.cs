@@ -1,0 +1,138 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Portal.Core.Persistence;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Audit;
+
+/// <summary>
+/// Writes the audit trail with the changes themselves: every ticket event a unit of work adds (created, reply, note,
+/// each field, assignment and status change, watchers, escalations, rule actions, asset links) becomes an audit
+/// entry, chained to the last one and inserted on the same connection and transaction right after the change is
+/// saved, so both commit or neither does. Other actions add their entries through <see cref="DeskDbContext.AuditQueue"/>.
+/// </summary>
+internal sealed class AuditTrail : SaveChangesInterceptor
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        WriteAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+        CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(eventData.Context, cancellationToken);
+        return result;
+    }
+
+    private static void Collect(DbContext? context)
+    {
+        if (context is not DeskDbContext db)
+            return;
+        foreach (var entry in db.ChangeTracker.Entries<TicketEvent>().Where(e => e.State == EntityState.Added))
+            db.PendingTicketEvents.Add(entry.Entity);
+    }
+
+    private static async Task WriteAsync(DbContext? context, CancellationToken ct)
+    {
+        if (context is not DeskDbContext db || (db.PendingTicketEvents.Count == 0 && db.AuditQueue.Count == 0))
+            return;
+        var entries = db.PendingTicketEvents.Select(FromTicketEvent).Concat(db.AuditQueue).ToList();
+        db.PendingTicketEvents.Clear();
+        db.AuditQueue.Clear();
+        await AppendAsync(db, entries, ct);
+    }
+
+    internal static AuditEntry FromTicketEvent(TicketEvent e) => new()
+    {
+        At = e.At,
+        ActorKind = e.ActorId is null ? AuditActorKind.System : AuditActorKind.User,
+        ActorId = e.ActorId,
+        Action = "ticket." + e.Kind.ToString().ToLowerInvariant(),
+        EntityType = "ticket",
+        EntityId = e.TicketId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TicketId = e.TicketId,
+        Before = e.OldValue is null ? null : JsonSerializer.Serialize(new Dictionary<string, string?> { [e.Subject ?? "value"] = e.OldValue }, Json),
+        After = e.NewValue is null && e.Body is null ? null : JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            [e.Subject ?? (e.Body is null ? "value" : "text")] = e.NewValue ?? e.Body,
+        }, Json),
+        Source = e.IsPublic ? "public" : "internal",
+    };
+
+    /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>
+    internal static async Task AppendAsync(DeskDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (connection.State != System.Data.ConnectionState.Open)
+            await db.Database.OpenConnectionAsync(ct);
+        long lastId = 0;
+        var prev = AuditChain.Genesis;
+        await using (var head = connection.CreateCommand())
+        {
+            head.Transaction = transaction;
+            head.CommandText = """SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1""";
+            await using var reader = await head.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+                (lastId, prev) = (reader.GetInt64(0), reader.GetString(1));
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO "AuditEntries" ("Id", "At", "ActorKind", "ActorId", "Action", "EntityType", "EntityId", "TicketId", "Before", "After", "Source", "PrevHash", "Hash")
+            VALUES (@id, @at, @kind, @actor, @action, @type, @entity, @ticket, @before, @after, @source, @prev, @hash)
+            """;
+        string[] names = ["id", "at", "kind", "actor", "action", "type", "entity", "ticket", "before", "after", "source", "prev", "hash"];
+        var p = names.ToDictionary(n => n, n =>
+        {
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = "@" + n;
+            insert.Parameters.Add(parameter);
+            return parameter;
+        });
+        foreach (var e in entries)
+        {
+            e.Id = ++lastId;
+            e.At = DateTime.SpecifyKind(e.At, DateTimeKind.Utc);
+            AuditChain.Seal(e, prev);
+            prev = e.Hash;
+            Set(p["id"], e.Id);
+            Set(p["at"], e.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
+            Set(p["kind"], e.ActorKind.ToString());
+            Set(p["actor"], e.ActorId);
+            Set(p["action"], e.Action);
+            Set(p["type"], e.EntityType);
+            Set(p["entity"], e.EntityId);
+            Set(p["ticket"], e.TicketId);
+            Set(p["before"], e.Before);
+            Set(p["after"], e.After);
+            Set(p["source"], e.Source);
+            Set(p["prev"], e.PrevHash);
+            Set(p["hash"], e.Hash);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static void Set(DbParameter parameter, object? value) => parameter.Value = value ?? DBNull.Value;
+}

@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+/// <summary>The audit trail: written with each ticket change, chained, refused changes by the database, verified.</summary>
+public class AuditTrailTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private TestOrg Org => _db.Org;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var tickets = _db.Get<TicketService>();
+        var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        await tickets.ReplyAsync(sue, created.Id, "Looking at it", isPublic: true, []);
+        await tickets.ReplyAsync(sue, created.Id, "Disk is failing", isPublic: false, []);
+        var t = await tickets.GetAsync(sue, created.Id);
+        await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with
+        {
+            AssigneeId = Org.ItAgent.Id, Priority = TicketPriority.High,
+        });
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<List<AuditEntry>> EntriesAsync()
+    {
+        await using var ctx = _db.NewContext();
+        return await ctx.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+    }
+
+    /// <summary>Runs SQL on the database file directly, as someone with access to the file (not the app) would.</summary>
+    private async Task TamperAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DROP TRIGGER IF EXISTS AuditEntries_NoUpdate; DROP TRIGGER IF EXISTS AuditEntries_NoDelete; " + sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task EveryTicketAction_WritesAChainedEntry_WithWhoWhatAndValues()
+    {
+        var entries = await EntriesAsync();
+        var actions = entries.Select(e => e.Action).ToList();
+        Assert.Equal("ticket.created", actions[0]);
+        Assert.Contains("ticket.reply", actions);
+        Assert.Contains("ticket.internalnote", actions);
+        Assert.Contains("ticket.assigneechanged", actions);
+        Assert.Contains("ticket.prioritychanged", actions);
+        Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.Id));
+        Assert.Equal(AuditChain.Genesis, entries[0].PrevHash);
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PrevHash));
+        var priority = entries.Single(e => e.Action == "ticket.prioritychanged");
+        Assert.Equal((Org.ItSupervisor.Id, AuditActorKind.User), (priority.ActorId, priority.ActorKind));
+        Assert.Contains("Normal", priority.Before);
+        Assert.Contains("High", priority.After);
+        Assert.NotNull(priority.TicketId);
+
+        var result = await _db.Get<AuditService>().VerifyAsync();
+        Assert.True(result.Holds, result.Problem);
+        Assert.Equal(entries.Count, result.Checked);
+    }
+
+    [Fact]
+    public async Task TheDatabase_RefusesToChangeOrRemoveAnEntry()
+    {
+        await using var ctx = _db.NewContext();
+        var update = await Assert.ThrowsAsync<SqliteException>(() => ctx.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Action = 'x' WHERE Id = 1"));
+        Assert.Contains("audit entries cannot be changed", update.Message);
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => ctx.Database.ExecuteSqlRawAsync("DELETE FROM AuditEntries WHERE Id = 2"));
+        Assert.Contains("audit entries cannot be removed", delete.Message);
+    }
+
+    [Fact]
+    public async Task AnEditedEntry_IsNamed()
+    {
+        await TamperAsync("UPDATE AuditEntries SET After = '{\"Priority\":\"Low\"}' WHERE Action = 'ticket.prioritychanged'");
+        var id = (await EntriesAsync()).Single(e => e.Action == "ticket.prioritychanged").Id;
+        var result = await _db.Get<AuditService>().VerifyAsync();
+        Assert.Equal(id, result.FirstBadId);
+        Assert.Contains("was changed", result.Problem);
+    }
+
+    [Fact]
+    public async Task ARemovedEntry_IsNamed()
+    {
+        await TamperAsync("DELETE FROM AuditEntries WHERE Id = 3");
+        var result = await _db.Get<AuditService>().VerifyAsync();
+        Assert.Equal(3, result.FirstBadId);
+        Assert.Contains("missing", result.Problem);
+    }
+
+    [Fact]
+    public async Task AnInsertedEntry_IsNamed()
+    {
+        // Shift the later entries up by one and put a forged entry in the gap (its hash computed the proper way).
+        var entries = await EntriesAsync();
+        var forged = new AuditEntry
+        {
+            Id = 3, At = entries[2].At, ActorKind = AuditActorKind.User, ActorId = Org.Admin.Id, Action = "ticket.reply", EntityType = "ticket",
+            EntityId = entries[2].EntityId, TicketId = entries[2].TicketId, After = "{\"text\":\"forged\"}",
+        };
+        AuditChain.Seal(forged, entries[1].Hash);
+        await TamperAsync($"""
+            UPDATE AuditEntries SET Id = -Id WHERE Id >= 3;
+            UPDATE AuditEntries SET Id = -Id + 1 WHERE Id < 0;
+            INSERT INTO AuditEntries (Id, At, ActorKind, ActorId, Action, EntityType, EntityId, TicketId, Before, After, Source, PrevHash, Hash)
+            VALUES (3, '{forged.At:yyyy-MM-dd HH:mm:ss.FFFFFFF}', 'User', '{forged.ActorId}', 'ticket.reply', 'ticket', '{forged.EntityId}', {forged.TicketId},
+                    NULL, '{forged.After}', NULL, '{forged.PrevHash}', '{forged.Hash}');
+            """);
+        var result = await _db.Get<AuditService>().VerifyAsync();
+        Assert.Equal(4, result.FirstBadId);
+        Assert.Contains("does not follow", result.Problem);
+    }
+
+    [Fact]
+    public async Task ReorderedEntries_AreNamed()
+    {
+        await TamperAsync("""
+            UPDATE AuditEntries SET Id = -1 WHERE Id = 2;
+            UPDATE AuditEntries SET Id = 2 WHERE Id = 3;
+            UPDATE AuditEntries SET Id = 3 WHERE Id = -1;
+            """);
+        var result = await _db.Get<AuditService>().VerifyAsync();
+        Assert.Equal(2, result.FirstBadId);
+        Assert.False(result.Holds);
+    }
+}
