@@ -41,6 +41,11 @@ counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -
 passed=$(counter passed)
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
 skipped=$(counter notExecuted)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The run itself failed (a crashed test host, say) although no test reported a failure: count it as one.
+  echo "The test run ended abnormally; see the output above."
+  failed=1
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 exit 0

@@ -54,10 +54,12 @@ public static class PortalWeb
         services.AddScoped<CurrentActor>();
         services.AddScoped<Components.Layout.BellSignal>();
         services.AddSingleton<Jobs.SlaBackgroundWork>();
+        services.AddHostedService<Jobs.SchedulerDrain>();
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();
         services.AddTransient<Jobs.OutboxDispatchJob>();
         services.AddTransient<Jobs.MaintenanceJob>();
+        services.AddTransient<Jobs.AuditCheckpointJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -103,13 +105,20 @@ public static class PortalWeb
         app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
         var dispatchSeconds = Math.Clamp(app.Configuration.GetValue("Notifications:DispatchSeconds", 5), 1, 3600);
         var maintenanceMinutes = Math.Clamp(app.Configuration.GetValue("Assets:MaintenanceMinutes", 5), 1, 59);
-        app.Services.UseScheduler(s =>
-            {
-                s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob));
-                s.Schedule<Jobs.OutboxDispatchJob>().EverySeconds(dispatchSeconds).PreventOverlapping(nameof(Jobs.OutboxDispatchJob));
-                s.Schedule<Jobs.MaintenanceJob>().Cron($"*/{maintenanceMinutes} * * * *").PreventOverlapping(nameof(Jobs.MaintenanceJob));
-            })
-            .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
+        var checkpointMinutes = Math.Clamp(app.Configuration.GetValue("Audit:CheckpointMinutes", 15), 1, 59);
+        // Desk:ScheduledJobs=false leaves the jobs out (tests that do not need them); the sweep can still be run by hand.
+        if (app.Configuration.GetValue("Desk:ScheduledJobs", true))
+        {
+            app.Services.UseScheduler(s =>
+                {
+                    s.Schedule<Jobs.EscalationSweepJob>().EverySeconds(seconds).PreventOverlapping(nameof(Jobs.EscalationSweepJob));
+                    s.Schedule<Jobs.OutboxDispatchJob>().EverySeconds(dispatchSeconds).PreventOverlapping(nameof(Jobs.OutboxDispatchJob));
+                    s.Schedule<Jobs.MaintenanceJob>().Cron($"*/{maintenanceMinutes} * * * *").PreventOverlapping(nameof(Jobs.MaintenanceJob));
+                    s.Schedule<Jobs.AuditCheckpointJob>().Cron($"*/{checkpointMinutes} * * * *").PreventOverlapping(nameof(Jobs.AuditCheckpointJob));
+                })
+                .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
+        }
+
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();

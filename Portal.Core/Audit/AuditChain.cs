@@ -70,6 +70,9 @@ public static class AuditChain
 /// <summary>The first entry that does not verify, and why; null problem means the chain holds.</summary>
 public sealed record AuditVerification(long Checked, long? FirstBadId, string? Problem, TimeSpan Took)
 {
+    /// <summary>How many checkpoints were checked; null when no checkpoint key is configured.</summary>
+    public int? Checkpoints { get; init; }
+
     public bool Holds => Problem is null;
     public double PerSecond => Took.TotalSeconds <= 0 ? Checked : Checked / Took.TotalSeconds;
 }

@@ -6,7 +6,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Audit;
 
 /// <summary>Reads and verifies the audit trail.</summary>
-public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints)
 {
     /// <summary>
     /// Walks the whole chain in sequence order, straight from a data reader (no tracking, no per-row objects beyond
@@ -23,6 +23,8 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory)
             FROM "AuditEntries" ORDER BY "Id"
             """;
         var watch = Stopwatch.StartNew();
+        var marks = checkpoints.Configured ? checkpoints.Read().Select(c => c.Sequence).ToHashSet() : [];
+        var atMarks = new Dictionary<long, string>();
         var walker = new AuditChainWalker();
         var entry = new AuditEntry();
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -44,9 +46,14 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory)
                 entry.Hash = reader.GetString(12);
                 if (!walker.Next(entry))
                     break;
+                if (marks.Contains(entry.Id))
+                    atMarks[entry.Id] = entry.Hash;
             }
         }
 
-        return new AuditVerification(walker.Checked, walker.FirstBadId, walker.Problem, watch.Elapsed);
+        if (walker.Problem is not null || !checkpoints.Configured)
+            return new AuditVerification(walker.Checked, walker.FirstBadId, walker.Problem, watch.Elapsed);
+        var problem = checkpoints.Check(atMarks, walker.HeadId);
+        return new AuditVerification(walker.Checked, problem is null ? null : walker.HeadId, problem, watch.Elapsed) { Checkpoints = marks.Count };
     }
 }

@@ -47,6 +47,9 @@ public static class PortalCoreServices
         services.AddSingleton<Assets.AssetService>();
         services.AddSingleton<Assets.MaintenanceService>();
         services.AddSingleton<Assets.AssetCsv>();
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.Section));
+        services.AddSingleton(sp => new Audit.AuditCheckpoints(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>(), contentRoot));
         services.AddSingleton<Audit.AuditService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();

@@ -19,6 +19,7 @@ public class BrowserFixture : IAsyncLifetime
         {
             ["Desk:SeedDemoDataOnFirstStart"] = "true",
             ["Desk:SweepSeconds"] = sweepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Desk:ScheduledJobs"] = "true",
         };
 
         protected override void ConfigureServices(IServiceCollection services) => configure?.Invoke(services);

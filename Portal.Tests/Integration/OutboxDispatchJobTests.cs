@@ -12,6 +12,7 @@ public class OutboxDispatchJobTests
     {
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
+            ["Desk:ScheduledJobs"] = "true",
             ["Notifications:DispatchSeconds"] = "1",
             ["Notifications:Email:Host"] = "127.0.0.1",
             ["Notifications:Email:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

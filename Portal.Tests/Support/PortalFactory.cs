@@ -37,6 +37,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(_directory);
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_directory, "desk.db")}");
+        // Scheduled jobs only where a test needs them running by themselves (its Settings turn them on).
+        builder.UseSetting("Desk:ScheduledJobs", "false");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

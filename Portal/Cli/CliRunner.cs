@@ -89,7 +89,8 @@ public static class CliRunner
                         return 1;
                     }
 
-                    await output.WriteLineAsync($"audit verify: {result.Checked:N0} entries verified in {result.Took.TotalSeconds:F2} s ({result.PerSecond:N0} per second); the chain holds.");
+                    await output.WriteLineAsync($"audit verify: {result.Checked:N0} entries verified in {result.Took.TotalSeconds:F2} s ({result.PerSecond:N0} per second); the chain holds"
+                        + (result.Checkpoints is { } marks ? $", and so do its {marks} checkpoints." : "; no checkpoint key is configured (Audit:CheckpointKey), so a rewrite of the whole chain would not show."));
                     return 0;
                 default:
                     await error.WriteLineAsync($"Unknown command: {string.Join(' ', args)}\n\n{Usage}");
