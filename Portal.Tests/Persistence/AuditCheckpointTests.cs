@@ -28,20 +28,7 @@ public class AuditCheckpointTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<List<AuditEntry>> EntriesAsync()
-    {
-        await using var ctx = _db.NewContext();
-        return await ctx.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
-    }
 
-    private async Task SqlAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_db.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TRIGGER IF EXISTS AuditEntries_NoUpdate; DROP TRIGGER IF EXISTS AuditEntries_NoDelete; " + sql;
-        await command.ExecuteNonQueryAsync();
-    }
 
     [Fact]
     public async Task TheChainAndItsCheckpoint_Verify()
@@ -58,7 +45,7 @@ public class AuditCheckpointTests : IAsyncLifetime
     public async Task RewritingTheWholeChain_IsCaughtByTheCheckpoint()
     {
         // Someone with the database file changes the first entry and recomputes every hash after it.
-        var entries = await EntriesAsync();
+        var entries = await AuditFile.EntriesAsync(_db);
         entries[0].ActorId = _db.Org.Admin.Id;
         var prev = AuditChain.Genesis;
         var sql = new System.Text.StringBuilder();
@@ -69,7 +56,7 @@ public class AuditCheckpointTests : IAsyncLifetime
             sql.Append($"UPDATE AuditEntries SET ActorId = '{e.ActorId}', PrevHash = '{e.PrevHash}', Hash = '{e.Hash}' WHERE Id = {e.Id};");
         }
 
-        await SqlAsync(sql.ToString());
+        await AuditFile.TamperAsync(_db, sql.ToString());
         var result = await _db.Get<AuditService>().VerifyAsync();
         Assert.False(result.Holds);
         Assert.Contains("does not match the checkpoint", result.Problem);
@@ -78,8 +65,8 @@ public class AuditCheckpointTests : IAsyncLifetime
     [Fact]
     public async Task CuttingOffTheEnd_IsCaught()
     {
-        var last = (await EntriesAsync()).Last().Id;
-        await SqlAsync($"DELETE FROM AuditEntries WHERE Id = {last}");
+        var last = (await AuditFile.EntriesAsync(_db)).Last().Id;
+        await AuditFile.TamperAsync(_db, $"DELETE FROM AuditEntries WHERE Id = {last}");
         var result = await _db.Get<AuditService>().VerifyAsync();
         Assert.Contains($"entries after {last - 1} were removed", result.Problem);
     }

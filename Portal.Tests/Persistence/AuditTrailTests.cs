@@ -29,26 +29,12 @@ public class AuditTrailTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private async Task<List<AuditEntry>> EntriesAsync()
-    {
-        await using var ctx = _db.NewContext();
-        return await ctx.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
-    }
 
-    /// <summary>Runs SQL on the database file directly, as someone with access to the file (not the app) would.</summary>
-    private async Task TamperAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_db.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TRIGGER IF EXISTS AuditEntries_NoUpdate; DROP TRIGGER IF EXISTS AuditEntries_NoDelete; " + sql;
-        await command.ExecuteNonQueryAsync();
-    }
 
     [Fact]
     public async Task EveryTicketAction_WritesAChainedEntry_WithWhoWhatAndValues()
     {
-        var entries = await EntriesAsync();
+        var entries = await AuditFile.EntriesAsync(_db);
         var actions = entries.Select(e => e.Action).ToList();
         Assert.Equal("ticket.created", actions[0]);
         Assert.Contains("ticket.reply", actions);
@@ -82,8 +68,8 @@ public class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task AnEditedEntry_IsNamed()
     {
-        await TamperAsync("UPDATE AuditEntries SET After = '{\"Priority\":\"Low\"}' WHERE Action = 'ticket.prioritychanged'");
-        var id = (await EntriesAsync()).Single(e => e.Action == "ticket.prioritychanged").Id;
+        await AuditFile.TamperAsync(_db, "UPDATE AuditEntries SET After = '{\"Priority\":\"Low\"}' WHERE Action = 'ticket.prioritychanged'");
+        var id = (await AuditFile.EntriesAsync(_db)).Single(e => e.Action == "ticket.prioritychanged").Id;
         var result = await _db.Get<AuditService>().VerifyAsync();
         Assert.Equal(id, result.FirstBadId);
         Assert.Contains("was changed", result.Problem);
@@ -92,7 +78,7 @@ public class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task ARemovedEntry_IsNamed()
     {
-        await TamperAsync("DELETE FROM AuditEntries WHERE Id = 3");
+        await AuditFile.TamperAsync(_db, "DELETE FROM AuditEntries WHERE Id = 3");
         var result = await _db.Get<AuditService>().VerifyAsync();
         Assert.Equal(3, result.FirstBadId);
         Assert.Contains("missing", result.Problem);
@@ -102,14 +88,14 @@ public class AuditTrailTests : IAsyncLifetime
     public async Task AnInsertedEntry_IsNamed()
     {
         // Shift the later entries up by one and put a forged entry in the gap (its hash computed the proper way).
-        var entries = await EntriesAsync();
+        var entries = await AuditFile.EntriesAsync(_db);
         var forged = new AuditEntry
         {
             Id = 3, At = entries[2].At, ActorKind = AuditActorKind.User, ActorId = Org.Admin.Id, Action = "ticket.reply", EntityType = "ticket",
             EntityId = entries[2].EntityId, TicketId = entries[2].TicketId, After = "{\"text\":\"forged\"}",
         };
         AuditChain.Seal(forged, entries[1].Hash);
-        await TamperAsync($"""
+        await AuditFile.TamperAsync(_db, $"""
             UPDATE AuditEntries SET Id = -Id WHERE Id >= 3;
             UPDATE AuditEntries SET Id = -Id + 1 WHERE Id < 0;
             INSERT INTO AuditEntries (Id, At, ActorKind, ActorId, Action, EntityType, EntityId, TicketId, Before, After, Source, PrevHash, Hash)
@@ -124,7 +110,7 @@ public class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task ReorderedEntries_AreNamed()
     {
-        await TamperAsync("""
+        await AuditFile.TamperAsync(_db, """
             UPDATE AuditEntries SET Id = -1 WHERE Id = 2;
             UPDATE AuditEntries SET Id = 2 WHERE Id = 3;
             UPDATE AuditEntries SET Id = 3 WHERE Id = -1;
