@@ -8,6 +8,15 @@ namespace Portal.Core.Audit;
 /// <summary>Reads and verifies the audit trail.</summary>
 public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints)
 {
+    /// <summary>Appends one entry for an action that is not a ticket change (a sign-in, say), in its own transaction.</summary>
+    public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AuditTrail.AppendAsync(db, [entry], ct);
+        await tx.CommitAsync(ct);
+    }
+
     /// <summary>
     /// Walks the whole chain in sequence order, straight from a data reader (no tracking, no per-row objects beyond
     /// one reused entry), and names the first entry that was changed, removed, inserted or moved.

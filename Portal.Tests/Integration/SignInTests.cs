@@ -82,6 +82,25 @@ public partial class SignInTests(PortalWebFixture fx) : IClassFixture<PortalWebF
     }
 
     [Fact]
+    public async Task SignInAttempts_AreAudited_WithoutThePassword()
+    {
+        var email = fx.Org.OtherRequester.Email!;
+        await PostLoginAsync(Anonymous(), email, "not-the-password-7788");
+        await PostLoginAsync(Anonymous(), email, TestOrg.Password);
+        await PostLoginAsync(Anonymous(), "nobody@test.example", "whatever-7788");
+
+        var factory = (Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>)
+            fx.Factory.Services.GetService(typeof(Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>))!;
+        await using var db = await factory.CreateDbContextAsync();
+        var entries = db.AuditEntries.Where(e => e.Action.StartsWith("signin.")).OrderBy(e => e.Id).ToList();
+        var mine = entries.Where(e => e.EntityId == email.ToLowerInvariant()).Select(e => (e.Action, e.ActorId)).ToList();
+        Assert.Equal([("signin.failed", fx.Org.OtherRequester.Id), ("signin.succeeded", fx.Org.OtherRequester.Id)], mine.TakeLast(2));
+        Assert.Contains(entries, e => e.Action == "signin.failed" && e.EntityId == "nobody@test.example" && e.ActorId == null);
+        Assert.DoesNotContain(db.AuditEntries.ToList(), e => (e.Before + e.After + e.EntityId).Contains("7788", StringComparison.Ordinal));
+        Assert.True((await ((Portal.Core.Audit.AuditService)fx.Factory.Services.GetService(typeof(Portal.Core.Audit.AuditService))!).VerifyAsync()).Holds);
+    }
+
+    [Fact]
     public async Task SignIn_DeactivatedAccount_IsRefused()
     {
         var client = Anonymous();

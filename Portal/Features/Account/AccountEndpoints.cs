@@ -11,7 +11,8 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/signin", async (HttpContext http, SignInManager<DeskUser> signIn, UserManager<DeskUser> users) =>
+        app.MapPost("/account/signin", async (HttpContext http, SignInManager<DeskUser> signIn, UserManager<DeskUser> users,
+            Core.Audit.AuditService audit, TimeProvider clock) =>
         {
             if (!FormIsGenuine(http))
                 return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("The sign-in form had expired. Please sign in again."));
@@ -28,15 +29,34 @@ public static class AccountEndpoints
             if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
                 return Results.Redirect(Back("Enter your email and your password."));
             var user = await users.FindByEmailAsync(email.Trim());
+            // Every attempt is audited, with the email as typed and where it came from; never the password.
+            Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
+            {
+                At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = user?.Id, Action = action,
+                EntityType = "user", EntityId = email.Trim().ToLowerInvariant(), Source = http.Connection.RemoteIpAddress?.ToString() ?? "local",
+            });
             if (user is { IsActive: false })
+            {
+                await Audit("signin.deactivated");
                 return Results.Redirect(Back("This account has been deactivated. Ask an admin if you need it again."));
+            }
+
             var result = user is null
                 ? Microsoft.AspNetCore.Identity.SignInResult.Failed
                 : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
             if (result.IsLockedOut)
+            {
+                await Audit("signin.locked");
                 return Results.Redirect(Back("Too many failed attempts: this account is locked for 15 minutes."));
+            }
+
             if (!result.Succeeded)
+            {
+                await Audit("signin.failed");
                 return Results.Redirect(Back("That email and password do not match an account."));
+            }
+
+            await Audit("signin.succeeded");
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
