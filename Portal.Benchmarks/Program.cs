@@ -6,13 +6,19 @@ public static class Program
 {
     /// <summary>
     /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
-    /// -- sweep [tickets], -- live [hubClients] [circuits] [browserPages] [changes] [path].
+    /// -- sweep [tickets], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries].
     /// </summary>
     public static void Main(string[] args)
     {
         if (args is ["sweep", ..])
         {
             SweepHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["audit", ..])
+        {
+            AuditHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
             return;
         }
 
