@@ -18,19 +18,6 @@ internal sealed class AuditTrail : SaveChangesInterceptor
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         WriteAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
@@ -44,19 +31,31 @@ internal sealed class AuditTrail : SaveChangesInterceptor
         return result;
     }
 
-    private static void Collect(DbContext? context)
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (context is not DeskDbContext db)
-            return;
-        foreach (var entry in db.ChangeTracker.Entries<TicketEvent>().Where(e => e.State == EntityState.Added))
-            db.PendingTicketEvents.Add(entry.Entity);
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A save that failed wrote nothing; its events are not audited (a retry tracks them anew).</summary>
+    private static void Forget(DbContext? context)
+    {
+        if (context is DeskDbContext db)
+        {
+            db.PendingTicketEvents.Clear();
+            db.AuditQueue.Clear();
+        }
     }
 
     private static async Task WriteAsync(DbContext? context, CancellationToken ct)
     {
         if (context is not DeskDbContext db || (db.PendingTicketEvents.Count == 0 && db.AuditQueue.Count == 0))
             return;
-        var entries = db.PendingTicketEvents.Select(FromTicketEvent).Concat(db.AuditQueue).ToList();
+        // Only events this save actually wrote: tracked and saved (an event dropped from tracking, as by a retry's Clear, is not).
+        var saved = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged).ToList();
+        var entries = saved.Select(FromTicketEvent).Concat(db.AuditQueue).ToList();
         db.PendingTicketEvents.Clear();
         db.AuditQueue.Clear();
         await AppendAsync(db, entries, ct);

@@ -6,8 +6,20 @@ using Portal.Core.Users;
 
 namespace Portal.Core.Persistence;
 
-public class DeskDbContext(DbContextOptions<DeskDbContext> options) : IdentityUserContext<DeskUser>(options)
+public class DeskDbContext : IdentityUserContext<DeskUser>
 {
+    public DeskDbContext(DbContextOptions<DeskDbContext> options)
+        : base(options)
+    {
+        // Ticket events are noted as they start being tracked (no extra change detection at save time): the audit
+        // trail writes an entry for each one its save wrote (Audit.AuditTrail).
+        ChangeTracker.Tracked += (_, e) =>
+        {
+            if (e.Entry.Entity is TicketEvent ticketEvent && e.Entry.State == EntityState.Added)
+                PendingTicketEvents.Add(ticketEvent);
+        };
+    }
+
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<DepartmentMember> DepartmentMembers => Set<DepartmentMember>();

@@ -56,6 +56,19 @@ public class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentFilings_RetriedForTheirNumbers_AreAuditedOnceEach()
+    {
+        var tickets = _db.Get<TicketService>();
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, $"Parallel {i}")))));
+        var entries = await AuditFile.EntriesAsync(_db);
+        var filed = entries.Where(e => e.Action == "ticket.created").Select(e => e.TicketId).ToList();
+        Assert.Equal(filed.Count, filed.Distinct().Count());
+        Assert.All(created, c => Assert.Contains(c.Id, filed));
+        Assert.True((await _db.Get<AuditService>().VerifyAsync()).Holds);
+    }
+
+    [Fact]
     public async Task TheDatabase_RefusesToChangeOrRemoveAnEntry()
     {
         await using var ctx = _db.NewContext();
