@@ -8,6 +8,19 @@ namespace Portal.Core.Audit;
 /// <summary>Reads and verifies the audit trail.</summary>
 public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints)
 {
+    /// <summary>The check an admin runs from the portal: the same walk as <c>audit verify</c>.</summary>
+    public Task<AuditVerification> VerifyAsync(Security.Actor actor, CancellationToken ct = default) =>
+        actor.IsAdmin ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins verify the audit trail.");
+
+    /// <summary>The latest entries, newest first, for the admin page; admins only.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+            throw new Common.DeskForbiddenException("Only admins read the audit trail.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+    }
+
     /// <summary>Appends one entry for an action that is not a ticket change (a sign-in, say), in its own transaction.</summary>
     public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
     {

@@ -44,6 +44,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("assets-import", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Import assets from CSV"),
         ("assets-locations", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "In repair"),
         ("admin-asset-types", ["Admin"], "Add type"),
+        ("admin-audit", ["Admin"], "Verify the audit trail"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -90,6 +91,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "assets-import" => "/assets/import",
         "assets-locations" => "/assets/locations",
         "admin-asset-types" => "/admin/asset-types",
+        "admin-audit" => "/admin/audit",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

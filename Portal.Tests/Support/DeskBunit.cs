@@ -27,6 +27,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.BoardService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.AssetService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.MaintenanceService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Audit.AuditService>());
         ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();

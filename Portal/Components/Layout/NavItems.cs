@@ -37,6 +37,7 @@ public static class NavItems
             items.Add(new("/admin/escalations", "Escalations", Icons.Material.Filled.TrendingUp));
             items.Add(new("/admin/rules", "Automation rules", Icons.Material.Filled.AutoFixHigh));
             items.Add(new("/admin/outbox", "Outbox", Icons.Material.Filled.Outbox));
+            items.Add(new("/admin/audit", "Audit trail", Icons.Material.Filled.VerifiedUser));
         }
 
         return items;

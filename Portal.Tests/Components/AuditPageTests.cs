@@ -1,0 +1,42 @@
+using Bunit;
+using Portal.Features.Audit;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Components;
+
+public class AuditPageTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await TicketFactory.FileAsync(_db, _db.Org.ActorFor(_db.Org.Requester));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Admin_VerifiesTheTrail_FromThePage_AndSeesWhenItBreaks()
+    {
+        await using var ctx = DeskBunit.Create(_db, _db.Org.Admin);
+        var cut = ctx.Render<AuditPage>();
+        cut.WaitForAssertion(() => Assert.Contains("ticket.created", cut.Find("[data-testid=audit-entries]").TextContent));
+        cut.Find("[data-testid=verify-audit]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("The chain holds", cut.Find("[data-testid=audit-result]").TextContent));
+
+        await AuditFile.TamperAsync(_db, "UPDATE AuditEntries SET Action = 'ticket.reply' WHERE Id = 1");
+        cut.Find("[data-testid=verify-audit]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Entry 1 does not verify", cut.Find("[data-testid=audit-result]").TextContent));
+    }
+
+    [Fact]
+    public async Task OthersAreRefused_EvenCallingTheServiceDirectly()
+    {
+        await using var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor);
+        var cut = ctx.Render<AuditPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Only admins read the audit trail", cut.Markup));
+        await Assert.ThrowsAsync<Portal.Core.Common.DeskForbiddenException>(() =>
+            _db.Get<Portal.Core.Audit.AuditService>().VerifyAsync(_db.Org.ActorFor(_db.Org.ItSupervisor)));
+    }
+}
