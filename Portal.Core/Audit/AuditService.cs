@@ -5,6 +5,9 @@ using Portal.Core.Persistence;
 
 namespace Portal.Core.Audit;
 
+/// <summary>An entry as the admin page shows it: with the name of the person who acted, when it was a person.</summary>
+public sealed record AuditRow(AuditEntry Entry, string? ActorName);
+
 /// <summary>Reads and verifies the audit trail.</summary>
 public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints)
 {
@@ -12,13 +15,15 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     public Task<AuditVerification> VerifyAsync(Security.Actor actor, CancellationToken ct = default) =>
         actor.IsAdmin ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins verify the audit trail.");
 
-    /// <summary>The latest entries, newest first, for the admin page; admins only.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default)
+    /// <summary>The latest entries, newest first, with the acting person's name, for the admin page; admins only.</summary>
+    public async Task<IReadOnlyList<AuditRow>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default)
     {
         if (!actor.IsAdmin)
             throw new Common.DeskForbiddenException("Only admins read the audit trail.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, 500))
+            .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault()))
+            .ToListAsync(ct);
     }
 
     /// <summary>Appends one entry for an action that is not a ticket change (a sign-in, say), in its own transaction.</summary>

@@ -22,6 +22,7 @@ public class AuditPageTests : IAsyncLifetime
         await using var ctx = DeskBunit.Create(_db, _db.Org.Admin);
         var cut = ctx.Render<AuditPage>();
         cut.WaitForAssertion(() => Assert.Contains("ticket.created", cut.Find("[data-testid=audit-entries]").TextContent));
+        Assert.Contains("Rita Requester", cut.Find("[data-testid=audit-entries]").TextContent);
         cut.Find("[data-testid=verify-audit]").Click();
         cut.WaitForAssertion(() => Assert.Contains("The chain holds", cut.Find("[data-testid=audit-result]").TextContent));
 
