@@ -83,11 +83,6 @@ public sealed record AssetDetails(int Id, string Tag, string Serial, string Name
 {
     public string Location => AssetDisplay.Location(Site, Building, Floor, Room);
 
-    public AssetInput ToInput() => new(Tag, Name, TypeId, DepartmentId, Status, Serial, Make, Model, Site, Building, Floor, Room,
-        AssignedTo?.Id, PurchaseDate, WarrantyEnd, Notes)
-    {
-        Fields = Fields.ToDictionary(f => f.FieldId, f => f.Value),
-    };
 }
 
 /// <summary>An asset as a ticket shows it, with how many open tickets it already has.</summary>

@@ -44,6 +44,7 @@ internal static class AssetRules
         return clean with { Fields = values };
     }
 
-    public static string SearchText(CleanAsset a) =>
+    /// <summary>What the search box looks through (besides the assigned person): kept in Assets.SearchText.</summary>
+    public static string SearchText(Asset a) =>
         string.Join(' ', a.Tag, a.Serial, a.Name, a.Make, a.Model, a.Site, a.Building, a.Room).ToLowerInvariant();
 }

@@ -362,7 +362,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         asset.PurchaseDate = input.PurchaseDate;
         asset.WarrantyEnd = input.WarrantyEnd;
         asset.Notes = clean.Notes;
-        asset.SearchText = AssetRules.SearchText(clean);
+        asset.SearchText = AssetRules.SearchText(asset);
         asset.UpdatedAt = now;
     }
 

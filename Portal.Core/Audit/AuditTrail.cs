@@ -12,7 +12,7 @@ namespace Portal.Core.Audit;
 /// Writes the audit trail with the changes themselves: every ticket event a unit of work adds (created, reply, note,
 /// each field, assignment and status change, watchers, escalations, rule actions, asset links) becomes an audit
 /// entry, chained to the last one and inserted on the same connection and transaction right after the change is
-/// saved, so both commit or neither does. Other actions add their entries through <see cref="DeskDbContext.AuditQueue"/>.
+/// saved, so both commit or neither does. Other actions record theirs through <see cref="AuditService.RecordAsync"/>.
 /// </summary>
 internal sealed class AuditTrail : SaveChangesInterceptor
 {
@@ -43,22 +43,18 @@ internal sealed class AuditTrail : SaveChangesInterceptor
     private static void Forget(DbContext? context)
     {
         if (context is DeskDbContext db)
-        {
             db.PendingTicketEvents.Clear();
-            db.AuditQueue.Clear();
-        }
     }
 
     private static async Task WriteAsync(DbContext? context, CancellationToken ct)
     {
-        if (context is not DeskDbContext db || (db.PendingTicketEvents.Count == 0 && db.AuditQueue.Count == 0))
+        if (context is not DeskDbContext db || db.PendingTicketEvents.Count == 0)
             return;
         // Only events this save actually wrote: tracked and saved (an event dropped from tracking, as by a retry's Clear, is not).
-        var saved = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged).ToList();
-        var entries = saved.Select(FromTicketEvent).Concat(db.AuditQueue).ToList();
+        var entries = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged).Select(FromTicketEvent).ToList();
         db.PendingTicketEvents.Clear();
-        db.AuditQueue.Clear();
-        await AppendAsync(db, entries, ct);
+        if (entries.Count > 0)
+            await AppendAsync(db, entries, ct);
     }
 
     internal static AuditEntry FromTicketEvent(TicketEvent e) => new()

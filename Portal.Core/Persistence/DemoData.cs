@@ -319,7 +319,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 Room = room, AssignedToId = owner?.Id, Status = status, PurchaseDate = bought, WarrantyEnd = bought.AddDays(warrantyDays),
                 CreatedAt = now.AddDays(-ageDays), UpdatedAt = now.AddDays(-ageDays), Version = 1,
             };
-            a.SearchText = string.Join(' ', a.Tag, a.Serial, a.Name, a.Make, a.Model, a.Site, a.Building, a.Room).ToLowerInvariant();
+            a.SearchText = Assets.AssetRules.SearchText(a);
             if (type == "Laptop")
             {
                 a.FieldValues.Add(new Assets.AssetFieldValue { FieldId = ram.Id, Value = rng.Next(3) == 0 ? "32" : "16" });

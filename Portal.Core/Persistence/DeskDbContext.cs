@@ -62,9 +62,6 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];
 
-    /// <summary>Audit entries for actions that are not ticket events; written, in order, with the next save.</summary>
-    public List<Audit.AuditEntry> AuditQueue { get; } = [];
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
