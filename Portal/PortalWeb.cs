@@ -51,7 +51,9 @@ public static class PortalWeb
 
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<AccessLog>();
         services.AddScoped<Components.Layout.BellSignal>();
         services.AddSingleton<Jobs.SlaBackgroundWork>();
         services.AddHostedService<Jobs.SchedulerDrain>();

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -46,7 +47,7 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
     {
         if (!actor.IsStaff)
             throw new DeskForbiddenException("Only agents, supervisors and admins import assets.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var types = await db.AssetTypes.AsNoTracking().Include(t => t.Fields).Where(t => t.IsActive).ToListAsync(ct);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var existing = (await db.Assets.AsNoTracking().Select(a => a.TagKey).ToListAsync(ct)).ToHashSet();
@@ -160,13 +161,13 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
     {
         if (!actor.IsStaff)
             throw new DeskForbiddenException("Only agents, supervisors and admins import assets.");
-        await using var db0 = await dbFactory.CreateDbContextAsync(ct);
+        await using var db0 = await dbFactory.CreateForAsync(actor, ct);
         var types = await db0.AssetTypes.AsNoTracking().Include(t => t.Fields).ToDictionaryAsync(t => t.Id, ct);
         var errors = new List<ImportError>();
         var done = 0;
         foreach (var batch in plan.Valid.Chunk(BatchSize))
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var db = await dbFactory.CreateForAsync(actor, ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var keys = batch.Select(r => (r.Input.Tag ?? "").Trim().ToUpperInvariant()).ToList();
             var taken = (await db.Assets.Where(a => keys.Contains(a.TagKey)).Select(a => a.TagKey).ToListAsync(ct)).ToHashSet();
@@ -220,7 +221,7 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
     /// <summary>Writes every asset the query matches (all pages), with the import's columns and one column per custom field.</summary>
     public async Task WriteAsync(Actor actor, AssetQuery query, TextWriter writer, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var filtered = assets.Filter(db, actor, query);
         var ids = await AssetService.Sort(filtered, query.Sort, query.Descending).Select(a => a.Id).ToListAsync(ct);
         var fieldLabels = await db.AssetFields.AsNoTracking().Where(f => f.IsActive).OrderBy(f => f.Label)

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Common;
@@ -35,7 +36,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         var errors = new ValidationErrors();
         errors.Required("Name", name, "Name");
         errors.MaxLength("Name", name, 100, "Name");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (name.Length > 0 && await db.AssetTypes.AnyAsync(t => t.Name == name && t.Id != id, ct))
             errors.Add("Name", $"There is already an asset type called {name}.");
         errors.ThrowIfAny();
@@ -63,7 +64,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             errors.Add("Kind", $"Kind {field.Kind} does not exist.");
         if (field.Kind == FieldKind.Choice && field.Options.Count == 0)
             errors.Add("Options", "A choice field needs at least one option.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (!await db.AssetTypes.AnyAsync(t => t.Id == typeId, ct))
             throw new DeskNotFoundException($"Asset type {typeId} does not exist.");
         if (await db.AssetFields.AnyAsync(f => f.AssetTypeId == typeId && f.Label == label && f.Id != field.Id, ct))
@@ -159,7 +160,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
     public async Task<PagedResult<AssetSummary>> QueryAsync(Actor actor, AssetQuery q, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = Filter(db, actor, q);
         var page = Math.Max(1, q.Page);
         var pageSize = Math.Clamp(q.PageSize, 1, MaxPageSize);
@@ -212,7 +213,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// <summary>Sites and buildings with how many assets (not retired) each holds, for the facilities view.</summary>
     public async Task<IReadOnlyList<LocationCount>> ListLocationsAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await Visible(db, actor).Where(a => a.Status != AssetStatus.Retired)
             .GroupBy(a => new { a.Site, a.Building })
             .Select(g => new { g.Key.Site, g.Key.Building, Assets = g.Count(), InRepair = g.Count(a => a.Status == AssetStatus.InRepair) })
@@ -223,7 +224,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
     public async Task<AssetDetails> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var a = await db.Assets.AsNoTracking().Include(x => x.Type).Include(x => x.Department).Include(x => x.AssignedTo)
             .Include(x => x.FieldValues).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
         var canEdit = a is not null && actor.CanWorkIn(a.DepartmentId);
@@ -241,7 +242,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
     public async Task<int> CreateAsync(Actor actor, AssetInput input, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var errors = new ValidationErrors();
         var clean = await CheckAsync(db, actor, input, null, errors, ct);
         errors.ThrowIfAny();
@@ -262,7 +263,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// <summary>Saves an edit; a conflict, changing nothing, when someone else saved since <paramref name="expectedVersion"/>.</summary>
     public async Task<int> UpdateAsync(Actor actor, int id, int expectedVersion, AssetInput input, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var asset = await db.Assets.Include(a => a.FieldValues).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (asset is null || !actor.CanWorkIn(asset.DepartmentId))
             throw new DeskNotFoundException($"Asset {id} does not exist or you may not change it.");
@@ -389,7 +390,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// </summary>
     public async Task<AssetHistory> HistoryAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (asset is null || !actor.CanWorkIn(asset.DepartmentId))
             throw new DeskNotFoundException($"Asset {id} does not exist or you may not see its history.");
@@ -455,7 +456,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     {
         if (!actor.IsStaff)
             throw new DeskForbiddenException("Only agents, supervisors and admins assign assets.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.Users.AsNoTracking().Where(u => u.IsActive);
         if (!string.IsNullOrWhiteSpace(text))
         {
@@ -470,7 +471,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// <summary>The requester's own assets, for the request form.</summary>
     public async Task<IReadOnlyList<AssetRef>> ListMineAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await RefRows(db, db.Assets.AsNoTracking().Where(a => a.AssignedToId == actor.UserId && a.Status != AssetStatus.Retired)
             .OrderBy(a => a.TagKey)).ToListAsync(ct);
         return rows.Select(r => r.ToRef()).ToList();
@@ -483,7 +484,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         var key = tag?.Trim().ToUpperInvariant();
         if (string.IsNullOrEmpty(key))
             return null;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return (await RefRows(db, db.Assets.AsNoTracking().Where(a => a.TagKey == key)).FirstOrDefaultAsync(ct))?.ToRef();
     }
 
@@ -503,7 +504,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// <summary>The assets a ticket is about, each with how many open tickets it has; for anyone who may see the ticket.</summary>
     public async Task<IReadOnlyList<AssetRef>> ListForTicketAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await VisibleTicketAsync(db, actor, ticketId, ct);
         var linked = db.TicketAssets.Where(l => l.TicketId == ticketId).Select(l => l.AssetId);
         var rows = await RefRows(db, db.Assets.AsNoTracking().Where(a => linked.Contains(a.Id)).OrderBy(a => a.TagKey)).ToListAsync(ct);
@@ -528,7 +529,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
     private async Task ChangeLinkAsync(Actor actor, int ticketId, int assetId, bool link, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await VisibleTicketAsync(db, actor, ticketId, ct);
         if (!actor.CanWorkIn(ticket.DepartmentId))

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Departments;
@@ -26,7 +27,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
 
     public async Task<IReadOnlyList<MaintenanceView>> ListForAssetAsync(Actor actor, int assetId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct);
         if (asset is null || !actor.CanWorkIn(asset.DepartmentId))
             throw new DeskNotFoundException($"Asset {assetId} does not exist or you may not see it.");
@@ -40,7 +41,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
 
     public async Task<int> AddAsync(Actor actor, int assetId, MaintenanceInput input, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct);
         if (asset is null || !actor.CanWorkIn(asset.DepartmentId))
             throw new DeskNotFoundException($"Asset {assetId} does not exist or you may not change it.");
@@ -69,7 +70,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
 
     public async Task SetActiveAsync(Actor actor, int scheduleId, bool active, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var schedule = await db.MaintenanceSchedules.Include(s => s.Asset).FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
         var allowed = schedule is not null && (schedule.Asset is { } a ? actor.CanWorkIn(a.DepartmentId) : actor.IsAdmin);
         if (!allowed)
@@ -121,6 +122,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
     private async Task<bool> FileOnceAsync(MaintenanceSchedule schedule, int assetId, DateOnly dueOn, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Acting = AuditActing.Job("maintenance");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.MaintenanceRuns.AnyAsync(r => r.ScheduleId == schedule.Id && r.AssetId == assetId && r.DueOn == dueOn, ct))
             return false;

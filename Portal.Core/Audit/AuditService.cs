@@ -9,8 +9,25 @@ namespace Portal.Core.Audit;
 public sealed record AuditRow(AuditEntry Entry, string? ActorName);
 
 /// <summary>Reads and verifies the audit trail.</summary>
-public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints)
+public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints, TimeProvider clock)
 {
+    /// <summary>
+    /// Records a refusal: who (a user id, or null when nobody was signed in), what they tried to open or do, why it was
+    /// refused, and where from. Nothing changed, so it has a transaction of its own.
+    /// </summary>
+    public Task RecordDeniedAsync(string? userId, string what, string reason, string? source, CancellationToken ct = default) =>
+        RecordAsync(new AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime,
+            ActorKind = userId is null ? AuditActorKind.Api : AuditActorKind.User,
+            ActorId = userId,
+            Action = "access.denied",
+            EntityType = "page",
+            EntityId = what.Length > 400 ? what[..400] : what,
+            After = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["Reason"] = reason }, AuditJson.Options),
+            Source = source,
+        }, ct);
+
     /// <summary>The check an admin runs from the portal: the same walk as <c>audit verify</c>.</summary>
     public Task<AuditVerification> VerifyAsync(Security.Actor actor, CancellationToken ct = default) =>
         actor.IsAdmin ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins verify the audit trail.");

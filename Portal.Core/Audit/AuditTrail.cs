@@ -14,9 +14,28 @@ namespace Portal.Core.Audit;
 /// entry, chained to the last one and inserted on the same connection and transaction right after the change is
 /// saved, so both commit or neither does. Other actions record theirs through <see cref="AuditService.RecordAsync"/>.
 /// </summary>
-internal sealed class AuditTrail : SaveChangesInterceptor
+internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Capture(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Capture(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>Notes the audited records' changes before the save, while their old values are still known.</summary>
+    private static void Capture(DbContext? context)
+    {
+        if (context is DeskDbContext { TracksAuditedRecords: true } db)
+            db.PendingChanges.AddRange(EntityAudit.Capture(db.ChangeTracker.Entries()));
+    }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
@@ -43,35 +62,46 @@ internal sealed class AuditTrail : SaveChangesInterceptor
     private static void Forget(DbContext? context)
     {
         if (context is DeskDbContext db)
+        {
             db.PendingTicketEvents.Clear();
+            db.PendingChanges.Clear();
+        }
     }
 
-    private static async Task WriteAsync(DbContext? context, CancellationToken ct)
+    private async Task WriteAsync(DbContext? context, CancellationToken ct)
     {
-        if (context is not DeskDbContext db || db.PendingTicketEvents.Count == 0)
+        if (context is not DeskDbContext db || (db.PendingTicketEvents.Count == 0 && db.PendingChanges.Count == 0))
             return;
         // Only events this save actually wrote: tracked and saved (an event dropped from tracking, as by a retry's Clear, is not).
-        var entries = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged).Select(FromTicketEvent).ToList();
+        var entries = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged)
+            .Select(e => FromTicketEvent(e, db.Acting)).ToList();
         db.PendingTicketEvents.Clear();
+        if (db.PendingChanges.Count > 0)
+        {
+            var at = entries.Count > 0 ? entries[^1].At : clock.GetUtcNow().UtcDateTime;
+            entries.AddRange(db.PendingChanges.Select(c => EntityAudit.ToEntry(c, db.Acting, at)));
+            db.PendingChanges.Clear();
+        }
         if (entries.Count > 0)
             await AppendAsync(db, entries, ct);
     }
 
-    internal static AuditEntry FromTicketEvent(TicketEvent e) => new()
+    /// <summary>A ticket event as an entry: the person who acted, or else whatever the unit of work acts for (a sweep, a job).</summary>
+    internal static AuditEntry FromTicketEvent(TicketEvent e, AuditActing? acting) => new()
     {
         At = e.At,
-        ActorKind = e.ActorId is null ? AuditActorKind.System : AuditActorKind.User,
-        ActorId = e.ActorId,
+        ActorKind = e.ActorId is not null ? AuditActorKind.User : acting is { Kind: not AuditActorKind.User } ? acting.Kind : AuditActorKind.System,
+        ActorId = e.ActorId ?? (acting is { Kind: not AuditActorKind.User } ? acting.Id : null),
         Action = "ticket." + e.Kind.ToString().ToLowerInvariant(),
         EntityType = "ticket",
         EntityId = e.TicketId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         TicketId = e.TicketId,
-        Before = e.OldValue is null ? null : JsonSerializer.Serialize(new Dictionary<string, string?> { [e.Subject ?? "value"] = e.OldValue }, Json),
+        Before = e.OldValue is null ? null : JsonSerializer.Serialize(new Dictionary<string, string?> { [e.Subject ?? "value"] = e.OldValue }, AuditJson.Options),
         After = e.NewValue is null && e.Body is null ? null : JsonSerializer.Serialize(new Dictionary<string, string?>
         {
             [e.Subject ?? (e.Body is null ? "value" : "text")] = e.NewValue ?? e.Body,
-        }, Json),
-        Source = e.IsPublic ? "public" : "internal",
+        }, AuditJson.Options),
+        Source = acting?.Source ?? (e.IsPublic ? "public" : "internal"),
     };
 
     /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Persistence;
@@ -39,7 +40,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     /// <summary>The fields the actor fills in for a category: agent-only fields only for its department's staff.</summary>
     public async Task<IReadOnlyList<FieldDefinition>> ListFieldsAsync(Actor actor, int categoryId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var departmentId = await db.Categories.Where(c => c.Id == categoryId).Select(c => (int?)c.DepartmentId)
             .FirstOrDefaultAsync(ct) ?? throw new DeskNotFoundException($"Category {categoryId} does not exist.");
         var staff = actor.CanWorkIn(departmentId);
@@ -61,7 +62,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<NamedOption>> ListTeamsAsync(Actor actor, int departmentId, CancellationToken ct = default)
     {
         EnsureStaff(actor, departmentId);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Teams.AsNoTracking().Where(t => t.DepartmentId == departmentId).OrderBy(t => t.Name)
             .Select(t => new NamedOption(t.Id, t.Name)).ToListAsync(ct);
     }
@@ -70,7 +71,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<PersonRef>> ListAssigneesAsync(Actor actor, int departmentId, CancellationToken ct = default)
     {
         EnsureStaff(actor, departmentId);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking()
             .Where(u => u.IsActive && (u.Roles & (DeskRole.Agent | DeskRole.Supervisor)) != 0
                 && u.Departments.Any(m => m.DepartmentId == departmentId))
@@ -84,7 +85,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
         if (!actor.IsStaff)
             throw new DeskForbiddenException("Only staff can look people up.");
         text = text.Trim().ToLowerInvariant();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking()
             .Where(u => u.IsActive && (text == "" || u.DisplayName.ToLower().Contains(text) || u.NormalizedEmail!.ToLower().Contains(text)))
             .OrderBy(u => u.DisplayName).Take(20)
@@ -95,7 +96,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<PersonRef>> ListPeopleAsync(Actor actor, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
             .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
@@ -38,7 +39,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
     public async Task<IReadOnlyList<DepartmentRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await Rows(db.Departments.AsNoTracking().OrderBy(d => d.Name)).ToListAsync(ct);
     }
 
@@ -49,7 +50,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
     public async Task<DepartmentAdminView> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var row = await Rows(db.Departments.AsNoTracking().Where(d => d.Id == id)).FirstOrDefaultAsync(ct)
             ?? throw new DeskNotFoundException($"Department {id} does not exist.");
         var categories = await db.Categories.AsNoTracking().Where(c => c.DepartmentId == id).Include(c => c.Fields)
@@ -78,7 +79,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         errors.Required(nameof(input.Name), name, "Name");
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
         errors.MaxLength(nameof(input.Description), input.Description, 1000, "Description");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (await db.Departments.AnyAsync(d => d.Code == code && d.Id != input.Id, ct))
             errors.Add(nameof(input.Code), $"Another department already uses the code {code}.");
         if (await db.Departments.AnyAsync(d => d.Name == name && d.Id != input.Id, ct))
@@ -119,7 +120,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         errors.Required(nameof(input.Name), name, "Name");
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
         errors.MaxLength(nameof(input.Description), input.Description, 1000, "Description");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (!await db.Departments.AnyAsync(d => d.Id == input.DepartmentId, ct))
             errors.Add(nameof(input.DepartmentId), $"Department {input.DepartmentId} does not exist.");
         if (await db.Categories.AnyAsync(c => c.DepartmentId == input.DepartmentId && c.Name == name && c.Id != input.Id, ct))
@@ -160,7 +161,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         if (input.Kind == FieldKind.Choice && options.Length == 0)
             errors.Add(nameof(input.Options), "A choice field needs at least one option (one per line).");
         errors.MaxLength(nameof(input.Options), options, 4000, "Options");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (!await db.Categories.AnyAsync(c => c.Id == input.CategoryId, ct))
             errors.Add(nameof(input.CategoryId), $"Category {input.CategoryId} does not exist.");
         errors.ThrowIfAny();
@@ -198,7 +199,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         var name = input.Name?.Trim() ?? "";
         errors.Required(nameof(input.Name), name, "Name");
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (!await db.Departments.AnyAsync(d => d.Id == input.DepartmentId, ct))
             errors.Add(nameof(input.DepartmentId), $"Department {input.DepartmentId} does not exist.");
         if (await db.Teams.AnyAsync(t => t.DepartmentId == input.DepartmentId && t.Name == name && t.Id != input.Id, ct))
@@ -226,7 +227,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
     public async Task<IReadOnlyList<(int Id, string Name, bool IsActive)>> ListTypesAsync(Actor actor, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await db.TicketTypes.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct);
         return rows.Select(t => (t.Id, t.Name, t.IsActive)).ToList();
     }
@@ -238,7 +239,7 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         var errors = new ValidationErrors();
         errors.Required("TypeName", name, "Type name");
         errors.MaxLength("TypeName", name, 100, "Type name");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (await db.TicketTypes.AnyAsync(t => t.Name == name && t.Id != id, ct))
             errors.Add("TypeName", $"A type called {name} already exists.");
         errors.ThrowIfAny();

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Departments;
@@ -24,7 +25,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
     public async Task<IReadOnlyList<PathRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var paths = await db.EscalationPaths.AsNoTracking().Include(p => p.Levels).OrderBy(p => p.Name).ToListAsync(ct);
         var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
         var policies = await db.SlaPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
@@ -40,7 +41,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
     public async Task<PathInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var p = await db.EscalationPaths.AsNoTracking().Include(x => x.Levels).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Escalation path {id} does not exist.");
         return new PathInput(p.Id, p.Name, p.IsActive, p.DepartmentId, p.SlaPolicyId, p.Levels.OrderBy(l => l.Level)
@@ -57,7 +58,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
         if (input.Levels.Count == 0)
             errors.Add(nameof(input.Levels), "A path needs at least one level.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (input.DepartmentId is { } dept && !await db.Departments.AnyAsync(d => d.Id == dept, ct))
             errors.Add(nameof(input.DepartmentId), $"Department {dept} does not exist.");
         if (input.SlaPolicyId is { } policy && !await db.SlaPolicies.AnyAsync(p => p.Id == policy, ct))
@@ -129,7 +130,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
     public async Task<IReadOnlyList<DryRunMatch>> DryRunAsync(Actor actor, int pathId, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var path = await db.EscalationPaths.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pathId, ct)
             ?? throw new DeskNotFoundException($"Escalation path {pathId} does not exist.");
         var query = db.Tickets.Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed);

@@ -72,6 +72,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     private async Task<(int Fired, int Late, bool? Moved)> FireBatchAsync(List<int> ids, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Acting = Audit.AuditActing.Sweep;
 
         // Thousands of tracked rows: look for changes once, at the save, not at every query.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -118,7 +119,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         try
         {
-            await BulkWriter.FlushAsync(db, ct); // detects the batch's changes once
+            await BulkWriter.FlushAsync(db, nowDate, ct); // detects the batch's changes once
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -137,6 +138,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     public async Task<(int Fired, int Late, bool Moved)> FireDueAsync(int ticketId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Acting = Audit.AuditActing.Sweep;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null)

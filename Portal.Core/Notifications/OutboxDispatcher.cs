@@ -56,8 +56,14 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
                     ?? throw new InvalidOperationException($"No {message.Channel} channel is set up.");
                 await channel.SendAsync(message, ct);
                 var at = clock.GetUtcNow().UtcDateTime;
-                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
-                    .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+                await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
+                {
+                    await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
+                        .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+                    await Audit.AuditTrail.AppendAsync(db, [Audited(message, "notification.sent", at, null)], CancellationToken.None);
+                    await tx.CommitAsync(CancellationToken.None);
+                }
+
                 sent++;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -65,9 +71,16 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
                 var error = Describe(ex);
                 var giveUp = message.Attempts >= Math.Max(1, options.Value.MaxAttempts);
                 var next = now + Backoff(message.Attempts);
-                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
-                    .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
+                await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
+                {
+                    await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                        .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
+                        .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
+                    if (giveUp)
+                        await Audit.AuditTrail.AppendAsync(db, [Audited(message, "notification.failed", clock.GetUtcNow().UtcDateTime, error)], CancellationToken.None);
+                    await tx.CommitAsync(CancellationToken.None);
+                }
+
                 if (giveUp)
                 {
                     dead++;
@@ -81,6 +94,24 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
 
         return new DispatchResult(sent, retrying, dead);
     }
+
+    /// <summary>A delivery (or a message given up on) as the audit trail records it: channel, recipient and subject, never the body.</summary>
+    private static Audit.AuditEntry Audited(OutboxMessage message, string action, DateTime at, string? error) => new()
+    {
+        At = at,
+        ActorKind = Audit.AuditActorKind.Job,
+        ActorId = "outbox",
+        Action = action,
+        EntityType = "outbox-message",
+        EntityId = message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TicketId = message.TicketId,
+        After = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["Channel"] = message.Channel.ToString(), ["Target"] = message.Target, ["Subject"] = message.Subject, ["Event"] = message.EventKey,
+            ["Attempts"] = message.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Error"] = error,
+        }, Audit.AuditJson.Options),
+        Source = "scheduler",
+    };
 
     /// <summary>After the first failure the first retry delay, then twice as long each time, at most an hour.</summary>
     public TimeSpan Backoff(int attempts)

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
@@ -65,7 +66,7 @@ public sealed partial class PreferenceService(IDbContextFactory<DeskDbContext> d
 
     public async Task<PreferenceGrid> GetMineAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var resolved = await ResolveAsync(db, [actor.UserId], ct);
         var phone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.PhoneNumber).FirstOrDefaultAsync(ct);
         return new PreferenceGrid(Enum.GetValues<NotificationEvent>().ToDictionary(e => e, e => resolved[(actor.UserId, e)]), phone);
@@ -81,7 +82,7 @@ public sealed partial class PreferenceService(IDbContextFactory<DeskDbContext> d
             errors.Add("Phone", "A mobile number is needed for text messages.");
         errors.ThrowIfAny();
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var user = await db.Users.FirstAsync(u => u.Id == actor.UserId, ct);
         user.PhoneNumber = phone;
         await db.NotificationPreferences.Where(p => p.UserId == actor.UserId).ExecuteDeleteAsync(ct);
@@ -93,7 +94,7 @@ public sealed partial class PreferenceService(IDbContextFactory<DeskDbContext> d
     public async Task<IReadOnlyDictionary<NotificationEvent, NotificationChannels>> GetRoleDefaultsAsync(Actor actor, DeskRole role, CancellationToken ct = default)
     {
         RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await db.NotificationPreferences.AsNoTracking().Where(p => p.UserId == null && p.Role == role).ToListAsync(ct);
         return Enum.GetValues<NotificationEvent>().ToDictionary(e => e, e => rows.FirstOrDefault(r => r.Event == e)?.Channels ?? BuiltInDefault);
     }
@@ -102,7 +103,7 @@ public sealed partial class PreferenceService(IDbContextFactory<DeskDbContext> d
         CancellationToken ct = default)
     {
         RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await db.NotificationPreferences.Where(p => p.UserId == null && p.Role == role).ExecuteDeleteAsync(ct);
         db.NotificationPreferences.AddRange(channels.Select(c => new NotificationPreference { Role = role, Event = c.Key, Channels = c.Value }));
         await db.SaveChangesAsync(ct);

@@ -15,7 +15,7 @@ namespace Portal.Core.Persistence;
 /// </summary>
 internal static class BulkWriter
 {
-    public static async Task FlushAsync(DeskDbContext db, CancellationToken ct)
+    public static async Task FlushAsync(DeskDbContext db, DateTime now, CancellationToken ct)
     {
         db.ChangeTracker.DetectChanges();
         var connection = db.Database.GetDbConnection();
@@ -46,6 +46,12 @@ internal static class BulkWriter
             {
                 s.TicketId, s.Metric.ToString(), s.State.ToString(), s.TargetSeconds, s.ElapsedSeconds, s.DueAt, s.StoppedAt, s.BreachedAt, s.Warning,
             }), ct);
+
+        // The trail, on the batch's transaction: every event (escalations fired, their actions) and every changed SLA promise.
+        var audit = events.Select(e => Audit.AuditTrail.FromTicketEvent(e.Entity, db.Acting)).ToList();
+        audit.AddRange(Audit.EntityAudit.Capture(states).Select(c => Audit.EntityAudit.ToEntry(c, db.Acting, now)));
+        if (audit.Count > 0)
+            await Audit.AuditTrail.AppendAsync(db, audit, ct);
 
         foreach (var entry in firings.Cast<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>().Concat(events).Concat(states))
             entry.State = EntityState.Detached;

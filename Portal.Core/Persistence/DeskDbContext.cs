@@ -15,8 +15,13 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
         // trail writes an entry for each one its save wrote (Audit.AuditTrail).
         ChangeTracker.Tracked += (_, e) =>
         {
-            if (e.Entry.Entity is TicketEvent ticketEvent && e.Entry.State == EntityState.Added)
-                PendingTicketEvents.Add(ticketEvent);
+            if (e.Entry.Entity is TicketEvent ticketEvent)
+            {
+                if (e.Entry.State == EntityState.Added)
+                    PendingTicketEvents.Add(ticketEvent);
+            }
+            else if (!TracksAuditedRecords && Audit.EntityAudit.IsAudited(e.Entry.Metadata.ClrType))
+                TracksAuditedRecords = true;
         };
     }
 
@@ -58,6 +63,17 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     /// of everyone else need not count their unread notifications again. Not stored.
     /// </summary>
     public HashSet<string> NotifiedUsers { get; } = [];
+
+    /// <summary>Who this unit of work acts for, as the audit trail names it; null for the desk itself.</summary>
+    public Audit.AuditActing? Acting { get; set; }
+
+    /// <summary>A record the audit trail follows (configuration, people, assets ...) has been tracked, so saves look for its changes.</summary>
+    internal bool TracksAuditedRecords { get; private set; }
+
+    /// <summary>Changes to such records seen at the start of a save, written to the trail once it succeeded.</summary>
+    internal List<Audit.EntityAudit.Pending> PendingChanges { get; } = [];
+
+    public DbSet<Complaints.Complaint> Complaints => Set<Complaints.Complaint>();
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

@@ -18,7 +18,7 @@ public static class PortalCoreServices
         string contentRoot)
     {
         var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionName), contentRoot);
-        services.AddDbContextFactory<DeskDbContext>(o => ConfigureSqlite(o, connectionString));
+        services.AddDbContextFactory<DeskDbContext>((sp, o) => ConfigureSqlite(o, connectionString, sp.GetService<TimeProvider>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActorService>();
         services.AddSingleton<TicketChangeFeed>();
@@ -78,7 +78,7 @@ public static class PortalCoreServices
         return builder.ToString();
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail());
+            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail(clock ?? TimeProvider.System));
 }

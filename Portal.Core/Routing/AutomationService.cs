@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
@@ -199,7 +200,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
     public async Task<IReadOnlyList<RuleRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.AutomationRules.AsNoTracking().OrderBy(r => r.Order).ThenBy(r => r.Id)
             .Select(r => new RuleRow(r.Id, r.Name, r.Order, r.IsActive, r.Trigger, r.StopProcessing)).ToListAsync(ct);
     }
@@ -207,7 +208,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
     public async Task<RuleInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var r = await db.AutomationRules.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Rule {id} does not exist.");
         return new RuleInput(r.Id, r.Name, r.Order, r.IsActive, r.Trigger, Read<RuleConditions>(r.Conditions), Read<RuleActions>(r.Actions), r.StopProcessing);
@@ -228,7 +229,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
             errors.Add(nameof(input.Actions), "The rule does nothing; choose at least one action.");
         if (a.EscalateToLevel is < 1)
             errors.Add(nameof(input.Actions), "An escalation level starts at 1.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (await db.AutomationRules.AnyAsync(r => r.Name == name && r.Id != input.Id, ct))
             errors.Add(nameof(input.Name), $"A rule called {name} already exists.");
         if (a.AssignTeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct))
@@ -261,7 +262,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
     public async Task<IReadOnlyList<TicketSummary>> DryRunAsync(Actor actor, int id, CancellationToken ct = default)
     {
         var rule = await GetAsync(actor, id, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var tickets = await db.Tickets.AsNoTracking().Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed)
             .OrderBy(t => t.Id).Take(2000).ToListAsync(ct);
         var matching = new List<int>();

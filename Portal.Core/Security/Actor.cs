@@ -15,4 +15,7 @@ public sealed record Actor(string UserId, string DisplayName, DeskRole Roles, IR
         IsAdmin || ((IsAgent || IsSupervisor) && DepartmentIds.Contains(departmentId));
 
     public bool IsStaff => IsAdmin || IsAgent || IsSupervisor;
+
+    /// <summary>Where the person acts from (an IP address), for the audit trail; null when unknown.</summary>
+    public string? Source { get; init; }
 }

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     public async Task<(IReadOnlyList<CalendarRow> Calendars, IReadOnlyList<PolicyRow> Policies)> ListAsync(Actor actor, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var calendars = (await db.SlaCalendars.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct)).Select(c =>
         {
             var def = SlaCatalog.ParseCalendar(c.Definition);
@@ -47,7 +48,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     public async Task<CalendarInput> GetCalendarAsync(Actor actor, int id, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var c = await db.SlaCalendars.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Calendar {id} does not exist.");
         var def = SlaCatalog.ParseCalendar(c.Definition);
@@ -110,7 +111,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
         errors.ThrowIfAny();
         var json = CalendarJson(input);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (await db.SlaCalendars.AnyAsync(c => c.Name == name && c.Id != input.Id, ct))
             throw new DeskValidationException(nameof(input.Name), $"A calendar called {name} already exists.");
         SlaCalendarRecord record;
@@ -141,7 +142,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     public async Task<PolicyInput> GetPolicyAsync(Actor actor, int id, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var p = await db.SlaPolicies.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Policy {id} does not exist.");
         var targets = new Dictionary<string, IReadOnlyDictionary<SlaMetric, string>>();
@@ -217,7 +218,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         errors.MaxLength(nameof(input.Name), name, 100, "Name");
         errors.ThrowIfAny();
         var (targets, pauseOn, warnAt) = PolicyJson(input);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         if (!await db.SlaCalendars.AnyAsync(c => c.Id == input.CalendarId, ct))
             throw new DeskValidationException(nameof(input.CalendarId), "Choose the calendar this policy counts time in.");
         if (await db.SlaPolicies.AnyAsync(p => p.Name == name && p.Id != input.Id, ct))
@@ -268,7 +269,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     {
         DepartmentAdminService.EnsureAdmin(actor);
         var (targets, pauseOn, warnAt) = PolicyJson(input);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var calendar = await db.SlaCalendars.AsNoTracking().Where(c => c.Id == input.CalendarId).Select(c => c.Definition).FirstOrDefaultAsync(ct)
             ?? throw new DeskValidationException(nameof(input.CalendarId), "Choose a calendar first.");
         var scenario = $$"""{"calendar":{{calendar}},"targets":{{targets}},"pauseOn":{{pauseOn}},"warnAt":{{warnAt}},"events":{{eventsJson}},"at":{{JsonSerializer.Serialize(at?.Trim() ?? "")}}}""";

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Departments;
@@ -14,7 +15,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
     public async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var errors = new ValidationErrors();
         var title = input.Title?.Trim() ?? "";
         var description = input.Description?.Trim() ?? "";
@@ -129,7 +130,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
     public async Task<PagedResult<TicketSummary>> ListMyRequestsAsync(Actor actor, bool openOnly, int page, int pageSize,
         CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.Tickets.AsNoTracking().Where(t => t.RequesterId == actor.UserId);
         if (openOnly)
             query = query.Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed);
@@ -156,7 +157,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
     /// <summary>The ticket as the actor may see it; not found when the actor may not see it at all.</summary>
     public async Task<TicketDetails> GetAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var t = await db.Tickets.AsNoTracking()
             .Include(x => x.Department).Include(x => x.Category).Include(x => x.Type)
             .Include(x => x.Requester).Include(x => x.Assignee).Include(x => x.Team)
@@ -227,7 +228,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         errors.MaxLength("Body", body, TicketLimits.TextMax, "Message");
         AttachmentRules.Check(attachments, errors);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         var staff = ticket is not null && actor.CanWorkIn(ticket.DepartmentId);
@@ -303,7 +304,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
     public async Task<int> UpdateAsync(Actor actor, int ticketId, int expectedVersion, TicketEdit edit,
         CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.Include(t => t.FieldValues).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
@@ -447,7 +448,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         catch (DbUpdateConcurrencyException)
         {
             await tx.RollbackAsync(ct);
-            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            await using var fresh = await dbFactory.CreateForAsync(actor, ct);
             var current = await fresh.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticketId, ct);
             throw await ConflictAsync(fresh, current, ct);
         }
@@ -516,7 +517,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
     public async Task SetWatcherAsync(Actor actor, int ticketId, string userId, bool watch, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
@@ -545,7 +546,7 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 
     public async Task<AttachmentFile> GetAttachmentAsync(Actor actor, int attachmentId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var a = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(x => x.Id == attachmentId, ct)
             ?? throw new DeskNotFoundException($"Attachment {attachmentId} does not exist or you may not see it.");
         var details = await GetAsync(actor, a.TicketId, ct);

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
@@ -11,13 +12,13 @@ public sealed class ActorService(IDbContextFactory<DeskDbContext> dbFactory)
     {
         if (!actor.IsStaff)
             throw new Common.DeskForbiddenException("Only agents and supervisors can be away; requesters are never assigned work.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await db.Users.Where(u => u.Id == actor.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsAway, away), ct);
     }
 
     public async Task<bool> IsAwayAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.IsAway).FirstOrDefaultAsync(ct);
     }
 

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
@@ -61,7 +62,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     public async Task<UserInput> GetAsync(Actor actor, string id, CancellationToken ct = default)
     {
         DepartmentAdminService.EnsureAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var u = await db.Users.AsNoTracking().Include(x => x.Departments).Include(x => x.Teams)
             .FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new DeskNotFoundException($"User {id} does not exist.");
         return new UserInput(u.Id, u.Email ?? "", u.DisplayName, null, u.Roles,

@@ -35,7 +35,7 @@ public sealed class CliTests : IDisposable
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER AuditEntries_NoUpdate; UPDATE AuditEntries SET ActorId = NULL WHERE Id = 42";
+            command.CommandText = "DROP TRIGGER AuditEntries_NoUpdate; UPDATE AuditEntries SET Action = Action || '!' WHERE Id = 42";
             await command.ExecuteNonQueryAsync();
         }
 

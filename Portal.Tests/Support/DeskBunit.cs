@@ -30,6 +30,8 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Audit.AuditService>());
         ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
+        ctx.Services.AddHttpContextAccessor();
+        ctx.Services.AddScoped<AccessLog>();
         ctx.Services.AddScoped<Portal.Realtime.CircuitStatus>();
         services?.Invoke(ctx.Services);
         var auth = ctx.AddAuthorization();

@@ -5,10 +5,13 @@ using Portal.Core.Common;
 namespace Portal.Api;
 
 /// <summary>Turns the Core's refusals into problem-details answers; anything else is a plain 500 without a stack trace.</summary>
-internal sealed class DeskExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class DeskExceptionHandler(IProblemDetailsService problems, Core.Audit.AuditService audit, ILogger<DeskExceptionHandler> log)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (exception is DeskForbiddenException)
+            await RecordRefusalAsync(context, exception);
         var (status, title) = exception switch
         {
             DeskValidationException => (StatusCodes.Status400BadRequest, "The input was not accepted."),
@@ -31,5 +34,19 @@ internal sealed class DeskExceptionHandler(IProblemDetailsService problems) : IE
         if (exception is DeskValidationException validation)
             details.Extensions["errors"] = validation.Errors;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    /// <summary>A refused request goes on the audit trail with the address asked for; failing to record it does not hide the 403.</summary>
+    private async Task RecordRefusalAsync(HttpContext context, Exception refusal)
+    {
+        try
+        {
+            await audit.RecordDeniedAsync(context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value,
+                context.Request.Path + context.Request.QueryString, refusal.Message, context.Connection.RemoteIpAddress?.ToString() ?? "local");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning(ex, "Could not record a refused request on the audit trail");
+        }
     }
 }
