@@ -137,6 +137,7 @@ public static class PortalWeb
         app.MapAccountEndpoints();
         app.MapAttachmentEndpoints();
         app.MapAssetEndpoints();
+        app.MapAuditEndpoints();
         app.MapSlaEndpoints();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -25,7 +25,7 @@ public static class AuditChain
         }
 
         Field(id.ToString(CultureInfo.InvariantCulture));
-        Field(DateTime.SpecifyKind(at, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture));
+        Field(Instant(at));
         Field(actorKind.ToString());
         Field(actorId);
         Field(action);
@@ -38,6 +38,10 @@ public static class AuditChain
         Field(prevHash);
         return text.ToString();
     }
+
+    /// <summary>An entry's time as hashed (and exported): UTC with seven fraction digits, e.g. 2026-11-28T09:15:02.1234567Z.</summary>
+    public static string Instant(DateTime at) =>
+        DateTime.SpecifyKind(at, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
     public static string Canonical(AuditEntry e) =>
         Canonical(e.Id, e.At, e.ActorKind, e.ActorId, e.Action, e.EntityType, e.EntityId, e.TicketId, e.Before, e.After, e.Source, e.PrevHash);

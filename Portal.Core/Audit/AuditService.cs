@@ -5,8 +5,11 @@ using Portal.Core.Persistence;
 
 namespace Portal.Core.Audit;
 
+/// <summary>What an admin or auditor looks for; every part optional.</summary>
+public sealed record AuditQuery(string? Ticket = null, string? User = null, string? Action = null, DateOnly? From = null, DateOnly? To = null);
+
 /// <summary>An entry as the admin page shows it: with the name of the person who acted, when it was a person.</summary>
-public sealed record AuditRow(AuditEntry Entry, string? ActorName);
+public sealed record AuditRow(AuditEntry Entry, string? ActorName, string? TicketKey = null);
 
 /// <summary>Reads and verifies the audit trail.</summary>
 public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints, TimeProvider clock)
@@ -23,24 +26,110 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
             ActorId = userId,
             Action = "access.denied",
             EntityType = "page",
-            EntityId = what.Length > 400 ? what[..400] : what,
+            EntityId = what.Length > 100 ? what[..100] : what,
             After = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["Reason"] = reason }, AuditJson.Options),
             Source = source,
         }, ct);
 
     /// <summary>The check an admin runs from the portal: the same walk as <c>audit verify</c>.</summary>
     public Task<AuditVerification> VerifyAsync(Security.Actor actor, CancellationToken ct = default) =>
-        actor.IsAdmin ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins verify the audit trail.");
+        actor.CanReadAudit ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins and auditors verify the audit trail.");
 
-    /// <summary>The latest entries, newest first, with the acting person's name, for the admin page; admins only.</summary>
-    public async Task<IReadOnlyList<AuditRow>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default)
+    /// <summary>The latest entries, newest first, with the acting person's name; admins and auditors.</summary>
+    public async Task<IReadOnlyList<AuditRow>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default) =>
+        (await SearchAsync(actor, new AuditQuery(), 1, take, ct)).Items;
+
+    /// <summary>
+    /// Entries matching the query, newest first, a page at a time; admins and auditors only. A ticket is named by its
+    /// key (IT-1042) or id; a person by part of their name or email (as actor, or as the record changed); an action by
+    /// its start ("ticket.", "signin.", "sla-policy"); dates are whole UTC days, both ends included.
+    /// </summary>
+    public async Task<Tickets.PagedResult<AuditRow>> SearchAsync(Security.Actor actor, AuditQuery query, int page = 1, int pageSize = 50,
+        CancellationToken ct = default)
     {
-        if (!actor.IsAdmin)
-            throw new Common.DeskForbiddenException("Only admins read the audit trail.");
+        EnsureReader(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(Math.Clamp(take, 1, 500))
-            .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault()))
+        var entries = await FilterAsync(db, query, ct);
+        var total = await entries.CountAsync(ct);
+        pageSize = Math.Clamp(pageSize, 1, 500);
+        var items = await entries.OrderByDescending(e => e.Id).Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize)
+            .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Key).FirstOrDefault()))
             .ToListAsync(ct);
+        return new Tickets.PagedResult<AuditRow>(items, total, Math.Max(page, 1), pageSize);
+    }
+
+    /// <summary>Everything that happened to one ticket, oldest first: its audit timeline. Admins and auditors.</summary>
+    public async Task<IReadOnlyList<AuditRow>> TimelineAsync(Security.Actor actor, int ticketId, CancellationToken ct = default)
+    {
+        EnsureReader(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AuditEntries.AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id)
+            .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Key).FirstOrDefault()))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Every matching entry, oldest first, for an export: streamed, so a large export does not sit in memory.</summary>
+    public async IAsyncEnumerable<AuditRow> ExportAsync(Security.Actor actor, AuditQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        EnsureReader(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entries = await FilterAsync(db, query, ct);
+        await foreach (var row in entries.OrderBy(e => e.Id)
+            .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Key).FirstOrDefault()))
+            .AsAsyncEnumerable().WithCancellation(ct))
+            yield return row;
+    }
+
+    private static void EnsureReader(Security.Actor actor)
+    {
+        if (!actor.CanReadAudit)
+            throw new Common.DeskForbiddenException("Only admins and auditors read the audit trail.");
+    }
+
+    private static async Task<IQueryable<AuditEntry>> FilterAsync(DeskDbContext db, AuditQuery query, CancellationToken ct)
+    {
+        var entries = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Ticket))
+        {
+            var text = query.Ticket.Trim();
+            var ticketId = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? id
+                : await db.Tickets.Where(t => t.Key == text.ToUpperInvariant()).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct) ?? -1;
+            entries = entries.Where(e => e.TicketId == ticketId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.User))
+        {
+            var text = query.User.Trim().ToLowerInvariant();
+            var ids = await db.Users.Where(u => u.Id == query.User.Trim() || u.DisplayName.ToLower().Contains(text) || u.Email!.ToLower().Contains(text))
+                .Select(u => u.Id).Take(50).ToListAsync(ct);
+            entries = entries.Where(e => (e.ActorId != null && ids.Contains(e.ActorId))
+                || (e.EntityType == "user" && (ids.Contains(e.EntityId) || e.EntityId.Contains(text))));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            var action = query.Action.Trim().ToLowerInvariant();
+            entries = entries.Where(e => e.Action.StartsWith(action));
+        }
+
+        if (query.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            entries = entries.Where(e => e.At >= start);
+        }
+
+        if (query.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            entries = entries.Where(e => e.At < end);
+        }
+
+        return entries;
     }
 
     /// <summary>Appends one entry for an action that is not a ticket change (a sign-in, say), in its own transaction.</summary>

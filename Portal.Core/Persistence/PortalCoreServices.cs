@@ -51,6 +51,7 @@ public static class PortalCoreServices
         services.AddSingleton(sp => new Audit.AuditCheckpoints(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>(), contentRoot));
         services.AddSingleton<Audit.AuditService>();
+        services.AddSingleton<Audit.AuditExport>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

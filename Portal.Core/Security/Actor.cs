@@ -9,6 +9,10 @@ public sealed record Actor(string UserId, string DisplayName, DeskRole Roles, IR
     public bool IsAdmin => Roles.HasFlag(DeskRole.Admin);
     public bool IsAgent => Roles.HasFlag(DeskRole.Agent);
     public bool IsSupervisor => Roles.HasFlag(DeskRole.Supervisor);
+    public bool IsAuditor => Roles.HasFlag(DeskRole.Auditor);
+
+    /// <summary>May read the audit trail: admins and auditors.</summary>
+    public bool CanReadAudit => IsAdmin || IsAuditor;
 
     /// <summary>Works a department's queue: an admin anywhere, agents and supervisors in their departments.</summary>
     public bool CanWorkIn(int departmentId) =>

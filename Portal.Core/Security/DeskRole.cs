@@ -8,4 +8,7 @@ public enum DeskRole
     Agent = 1,
     Supervisor = 2,
     Admin = 4,
+
+    /// <summary>Reads the audit trail and the complaint register; changes nothing.</summary>
+    Auditor = 8,
 }

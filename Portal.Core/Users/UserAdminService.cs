@@ -86,7 +86,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         errors.MaxLength(nameof(input.DisplayName), name, 200, "Name");
         if (creating && string.IsNullOrEmpty(input.Password))
             errors.Add(nameof(input.Password), "A new local account needs a password.");
-        if ((int)input.Roles is < 0 or > 7)
+        if ((int)input.Roles is < 0 or > 15)
             errors.Add(nameof(input.Roles), "Unknown role.");
         var tags = string.Join(",", (input.Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase));

@@ -37,8 +37,16 @@ public static class NavItems
             items.Add(new("/admin/escalations", "Escalations", Icons.Material.Filled.TrendingUp));
             items.Add(new("/admin/rules", "Automation rules", Icons.Material.Filled.AutoFixHigh));
             items.Add(new("/admin/outbox", "Outbox", Icons.Material.Filled.Outbox));
-            items.Add(new("/admin/audit", "Audit trail", Icons.Material.Filled.VerifiedUser));
         }
+
+        if (actor?.CanReadAudit == true)
+        {
+            items.Add(new(null, "Compliance"));
+            items.Add(new("/admin/audit", "Audit trail", Icons.Material.Filled.VerifiedUser));
+            items.Add(new("/complaints", "Complaint register", Icons.Material.Filled.Gavel));
+        }
+        else if (actor?.IsStaff == true)
+            items.Add(new("/complaints", "Complaint register", Icons.Material.Filled.Gavel));
 
         return items;
     }
