@@ -138,6 +138,7 @@ public static class PortalWeb
         app.MapAttachmentEndpoints();
         app.MapAssetEndpoints();
         app.MapAuditEndpoints();
+        app.MapComplaintEndpoints();
         app.MapSlaEndpoints();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -57,7 +57,43 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
         }
 
         await db.SaveChangesAsync(ct);
+        await EnsureComplaintPolicyAsync(db, ct);
     }
+
+    /// <summary>
+    /// The complaint policy regulators expect, made when no policy applies to the Complaint type: acknowledge within two
+    /// business days (16 hours of an 8-hour day) and give the final response within eight weeks (40 business days,
+    /// 320 hours), Monday to Friday 09:00-17:00, every priority alike, never paused. Admins change it like any policy.
+    /// </summary>
+    private static async Task EnsureComplaintPolicyAsync(DeskDbContext db, CancellationToken ct)
+    {
+        var typeId = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        if (typeId is null)
+            return;
+        var conditions = await db.SlaPolicies.Select(p => p.Conditions).ToListAsync(ct);
+        if (conditions.Any(c => Sla.SlaCatalog.ParseConditions(c).Types.Contains(typeId.Value)))
+            return;
+        var calendar = await db.SlaCalendars.FirstOrDefaultAsync(c => c.Name == ComplaintCalendarName, ct) ?? new Sla.SlaCalendarRecord
+        {
+            Name = ComplaintCalendarName,
+            Definition = """{"timeZone":"UTC","week":{"Mon":["09:00-17:00"],"Tue":["09:00-17:00"],"Wed":["09:00-17:00"],"Thu":["09:00-17:00"],"Fri":["09:00-17:00"]}}""",
+        };
+        db.SlaPolicies.Add(new Sla.SlaPolicyRecord
+        {
+            Name = Complaints.ComplaintService.PolicyName, Order = 5, Calendar = calendar,
+            Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Types = [typeId.Value] }),
+            Targets = ComplaintTargets, PauseOn = "[]", WarnAt = "[0.5,0.75,0.9]",
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public const string ComplaintCalendarName = "Complaint handling (Mon-Fri 09:00-17:00 UTC)";
+
+    /// <summary>Acknowledgement (first response) in 2 business days, final response (resolution) in 8 weeks, for every priority.</summary>
+    public const string ComplaintTargets = """
+        {"Low":{"firstResponse":"PT16H","resolution":"PT320H"},"Normal":{"firstResponse":"PT16H","resolution":"PT320H"},
+         "High":{"firstResponse":"PT16H","resolution":"PT320H"},"Critical":{"firstResponse":"PT16H","resolution":"PT320H"}}
+        """;
 
     /// <summary>The default policy of a fresh install, until admins shape their own.</summary>
     public const string StandardTargets = """

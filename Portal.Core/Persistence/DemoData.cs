@@ -24,6 +24,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         new($"felix.agent@{Domain}", "Felix Agent", "Facilities agent"),
         new($"erin.employee@{Domain}", "Erin Employee", "Employee (requester)"),
         new($"victor.vip@{Domain}", "Victor Vip", "Employee tagged VIP"),
+        new($"audrey.auditor@{Domain}", "Audrey Auditor", "Auditor: reads the audit trail and the complaint register"),
     ];
 
     private static readonly string[] FirstNames =
@@ -165,6 +166,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         foreach (var (p, i) in people.Where(p => p.Roles == DeskRole.Requester && !managers.Contains(p)).Select((p, i) => (p, i)))
             p.Manager = managers[i % managers.Length];
         db.Users.AddRange(people);
+        db.Users.Add(NewUser(Accounts[7].Email, Accounts[7].Name, DeskRole.Auditor));
 
         var teams = new Dictionary<string, List<Team>>
         {
@@ -290,8 +292,63 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         AddRules(db, departments, teams, security, legalTeam, types, categories["IT"].First(c => c.Spec.Name == "System down").Category);
         await db.SaveChangesAsync(ct);
         await AddAssetsAsync(db, departments, requesters, created, admin, rng, now, ct);
+        await AddComplaintsAsync(db, departments, created, types[Complaints.ComplaintService.TypeName].Id, ct);
         await sla.RecomputeAsync(q => q, ct);
         return created.Count;
+    }
+
+    private static readonly (string Code, string Title, string Complainant, Complaints.ComplaintChannel Channel, Complaints.ComplaintSubject About,
+        string Detail, Complaints.ComplaintSeverity Severity, bool Regulatory, Complaints.ComplaintOutcome? Outcome)[] DemoComplaints =
+    [
+        ("HR", "Payslip error not corrected for three months", "Marta Olsen", Complaints.ComplaintChannel.Email, Complaints.ComplaintSubject.Service,
+            "Payroll", Complaints.ComplaintSeverity.High, true, Complaints.ComplaintOutcome.PartlyUpheld),
+        ("IT", "Rude answer from the service desk on the phone", "Jonas Berg", Complaints.ComplaintChannel.Phone, Complaints.ComplaintSubject.Person,
+            "Service Desk", Complaints.ComplaintSeverity.Medium, false, Complaints.ComplaintOutcome.Upheld),
+        ("IT", "Replacement laptop promised but never delivered", "Tom Becker", Complaints.ComplaintChannel.Portal, Complaints.ComplaintSubject.Product,
+            "Laptop refresh", Complaints.ComplaintSeverity.Medium, false, Complaints.ComplaintOutcome.NotUpheld),
+        ("FAC", "Accessible entrance door broken for two weeks", "Priya Nair", Complaints.ComplaintChannel.InPerson, Complaints.ComplaintSubject.Service,
+            "Building B entrance", Complaints.ComplaintSeverity.Critical, true, null),
+        ("HR", "Leave request ignored before the holidays", "Lena Vogel", Complaints.ComplaintChannel.Letter, Complaints.ComplaintSubject.Service,
+            "Leave approvals", Complaints.ComplaintSeverity.Low, false, null),
+    ];
+
+    /// <summary>A few formal complaints (closed ones with their outcome, open ones still running) among the generated tickets.</summary>
+    private static async Task AddComplaintsAsync(DeskDbContext db, Dictionary<string, Department> departments, List<Ticket> created, int typeId,
+        CancellationToken ct)
+    {
+        var used = new HashSet<int>();
+        foreach (var c in DemoComplaints)
+        {
+            var department = departments[c.Code];
+            var category = await db.Categories.FirstOrDefaultAsync(x => x.DepartmentId == department.Id && x.Name == Complaints.ComplaintService.CategoryName, ct);
+            if (category is null)
+            {
+                category = new Category { DepartmentId = department.Id, Name = Complaints.ComplaintService.CategoryName, Description = "Formal complaints, logged through the complaint form." };
+                db.Categories.Add(category);
+                await db.SaveChangesAsync(ct);
+            }
+
+            var closed = c.Outcome is not null;
+            var ticket = created.Where(t => t.DepartmentId == department.Id && !used.Contains(t.Id) && t.AssigneeId != null
+                    && (t.Status is TicketStatus.Resolved or TicketStatus.Closed) == closed)
+                .OrderByDescending(t => t.CreatedAt).First();
+            used.Add(ticket.Id);
+            ticket.Title = c.Title;
+            ticket.Description = $"{c.Title}. Logged on behalf of {c.Complainant}.";
+            ticket.TypeId = typeId;
+            ticket.CategoryId = category.Id;
+            db.TicketFieldValues.RemoveRange(db.TicketFieldValues.Where(v => v.TicketId == ticket.Id));
+            db.Complaints.Add(new Complaints.Complaint
+            {
+                TicketId = ticket.Id, Complainant = c.Complainant, Channel = c.Channel, About = c.About, AboutDetail = c.Detail, Severity = c.Severity,
+                Regulatory = c.Regulatory, ReceivedAt = ticket.CreatedAt.AddHours(-3), Outcome = c.Outcome, Version = 1,
+                RootCause = closed ? "A manual step was missed when the usual handler was away." : null,
+                Redress = closed ? "Apology sent; the error was corrected the same week." : null,
+                LessonsLearned = closed ? "The step now has a named deputy and a checklist." : null,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

@@ -52,6 +52,7 @@ public static class PortalCoreServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>(), contentRoot));
         services.AddSingleton<Audit.AuditService>();
         services.AddSingleton<Audit.AuditExport>();
+        services.AddSingleton<Complaints.ComplaintService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

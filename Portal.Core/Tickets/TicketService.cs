@@ -13,7 +13,12 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
 {
     public const string DefaultTypeName = "Request";
 
-    public async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default)
+    public Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default) =>
+        CreateAsync(actor, input, null, ct);
+
+    /// <summary>Files a request; <paramref name="alsoAdd"/> adds rows of its own (a complaint's record) in the same transaction.</summary>
+    internal async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, Action<DeskDbContext, Ticket>? alsoAdd,
+        CancellationToken ct)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var errors = new ValidationErrors();
@@ -79,6 +84,8 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
                             db.TicketEvents.Add(Assets.AssetService.LinkEvent(ticket.Id, actor.UserId, asset, link: true,
                                 staff: actor.CanWorkIn(department.Id), now));
                         }
+
+                        alsoAdd?.Invoke(db, ticket);
                     }, ct, input.Priority, values);
                 await tx.CommitAsync(ct);
                 feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created") { Notified = db.NotifiedUsers });
@@ -350,6 +357,9 @@ public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, Ti
         foreach (var field in fields.Where(f => f.Required && !values.ContainsKey(f.Id)
                      && ticket.FieldValues.Any(v => v.FieldId == f.Id)))
             errors.Add(FieldRules.ErrorKey(field.Id), $"{field.Label} is required.");
+        if (edit.Status != ticket.Status && edit.Status is TicketStatus.Resolved or TicketStatus.Closed
+            && await Complaints.ComplaintService.MissingBeforeCloseAsync(db, ticket, ct) is { } missing)
+            errors.Add(nameof(edit.Status), missing);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
