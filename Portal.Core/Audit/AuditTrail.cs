@@ -87,11 +87,22 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
     }
 
     /// <summary>A ticket event as an entry: the person who acted, or else whatever the unit of work acts for (a sweep, a job).</summary>
-    internal static AuditEntry FromTicketEvent(TicketEvent e, AuditActing? acting) => new()
+    internal static AuditEntry FromTicketEvent(TicketEvent e, AuditActing? acting)
+    {
+        var entry = FromTicketEvent(e);
+        if (e.ActorId is null && e.Kind == TicketEventKind.RuleApplied)
+            (entry.ActorKind, entry.ActorId) = (AuditActorKind.Rule, e.Subject);
+        else if (e.ActorId is null && acting is { Kind: not AuditActorKind.User })
+            (entry.ActorKind, entry.ActorId) = (acting.Kind, acting.Id);
+        entry.Source = acting?.Source ?? entry.Source;
+        return entry;
+    }
+
+    private static AuditEntry FromTicketEvent(TicketEvent e) => new()
     {
         At = e.At,
-        ActorKind = e.ActorId is not null ? AuditActorKind.User : acting is { Kind: not AuditActorKind.User } ? acting.Kind : AuditActorKind.System,
-        ActorId = e.ActorId ?? (acting is { Kind: not AuditActorKind.User } ? acting.Id : null),
+        ActorKind = e.ActorId is not null ? AuditActorKind.User : AuditActorKind.System,
+        ActorId = e.ActorId,
         Action = "ticket." + e.Kind.ToString().ToLowerInvariant(),
         EntityType = "ticket",
         EntityId = e.TicketId.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -101,7 +112,7 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
         {
             [e.Subject ?? (e.Body is null ? "value" : "text")] = e.NewValue ?? e.Body,
         }, AuditJson.Options),
-        Source = acting?.Source ?? (e.IsPublic ? "public" : "internal"),
+        Source = e.IsPublic ? "public" : "internal",
     };
 
     /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>

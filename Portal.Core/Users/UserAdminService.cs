@@ -101,6 +101,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DeskDbContext>();
+        db.Acting = AuditActing.Of(actor);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DeskUser>>();
         var departmentIds = input.DepartmentIds.Distinct().ToList();
         var known = await db.Departments.Where(d => departmentIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);

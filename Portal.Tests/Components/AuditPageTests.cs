@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Audit;
 using Portal.Tests.Support;
 
@@ -35,8 +36,13 @@ public class AuditPageTests : IAsyncLifetime
     public async Task OthersAreRefused_EvenCallingTheServiceDirectly()
     {
         await using var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor);
+        ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/admin/audit");
         var cut = ctx.Render<AuditPage>();
-        cut.WaitForAssertion(() => Assert.Contains("Only admins read the audit trail", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("Only admins and auditors read the audit trail", cut.Markup));
+        // The refusal itself is on the trail: who, what page, why.
+        var denied = (await AuditFile.EntriesAsync(_db)).Last(e => e.Action == "access.denied");
+        Assert.Equal((_db.Org.ItSupervisor.Id, "/admin/audit"), (denied.ActorId, denied.EntityId));
+        Assert.Contains("Only admins and auditors", denied.After);
         await Assert.ThrowsAsync<Portal.Core.Common.DeskForbiddenException>(() =>
             _db.Get<Portal.Core.Audit.AuditService>().VerifyAsync(_db.Org.ActorFor(_db.Org.ItSupervisor)));
     }

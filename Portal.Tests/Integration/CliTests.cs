@@ -64,7 +64,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("306 tickets", first.Out);
         var list = await Run("users", "list");
         Assert.Contains("ada.admin@acme.example", list.Out);
-        Assert.Contains("40 user(s)", list.Out);
+        Assert.Contains("41 user(s)", list.Out);
+        Assert.Contains("audrey.auditor@acme.example", list.Out);
         var second = await Run("seed", "--demo");
         Assert.Equal(1, second.Code);
         Assert.Contains("already has users or tickets", second.Err);

@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -121,6 +122,17 @@ public class OutboxTests : IAsyncLifetime
         Assert.Equal(WebhookChannel.Sign(Secret, body), signature);
         Assert.Contains($"\"key\":\"{created.Key}\"", body);
         Assert.Equal((await OutboxAsync()).Single(m => m.Channel == OutboxChannel.Webhook).IdempotencyKey, key);
+
+        // On the trail: the sweep's escalation and each delivery, by the outbox job, with channel and recipient (never the body).
+        var trail = await AuditFile.EntriesAsync(_db);
+        var escalated = trail.Single(e => e.Action == "ticket.escalated" && e.TicketId == created.Id);
+        Assert.Equal((AuditActorKind.Sweep, "escalation-sweep"), (escalated.ActorKind, escalated.ActorId));
+        var sent = trail.Where(e => e.Action == "notification.sent" && e.EntityType == "outbox-message").ToList();
+        Assert.Equal(2, sent.Count);
+        Assert.All(sent, e => Assert.Equal((AuditActorKind.Job, "outbox", created.Id), (e.ActorKind, e.ActorId!, e.TicketId!.Value)));
+        Assert.Contains(sent, e => e.After!.Contains("\"Channel\":\"Email\"") && e.After.Contains(Org.ItAgent.Id));
+        Assert.DoesNotContain(sent, e => e.After!.Contains("Laptop on fire"));
+        Assert.True((await _db.Get<AuditService>().VerifyAsync()).Holds);
     }
 
     [Fact]
@@ -160,6 +172,8 @@ public class OutboxTests : IAsyncLifetime
         Assert.Equal(3, dead.Attempts);
         // The webhook message of the same event went out meanwhile.
         Assert.Equal(OutboxStatus.Sent, (await OutboxAsync()).Single(m => m.Channel == OutboxChannel.Webhook).Status);
+        var failed = Assert.Single(await AuditFile.EntriesAsync(_db), e => e.Action == "notification.failed");
+        Assert.Contains("Email", failed.After);
 
         var listed = Assert.Single(await Dispatcher.ListAsync(Org.ActorFor(Org.Admin), OutboxStatus.Dead));
         Assert.Equal("Ian Agent", listed.TargetName);
