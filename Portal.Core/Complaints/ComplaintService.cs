@@ -215,11 +215,11 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = Filter(db, actor, query);
+        var complaints = Filter(db, actor, query);
         pageSize = Math.Clamp(pageSize, 1, 500);
-        var total = await rows.CountAsync(ct);
-        var items = await rows.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.TicketId)
-            .Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var total = await complaints.CountAsync(ct);
+        var items = await Rows(db, complaints.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.TicketId)
+            .Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
         return new PagedResult<ComplaintRow>(items, total, Math.Max(page, 1), pageSize);
     }
 
@@ -239,8 +239,8 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
             csv.WriteField(column);
         await csv.NextRecordAsync();
         var count = 0;
-        await foreach (var r in Filter(db, actor, query).OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.TicketId).AsAsyncEnumerable()
-                           .WithCancellation(ct))
+        await foreach (var r in Rows(db, Filter(db, actor, query).OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.TicketId))
+                           .AsAsyncEnumerable().WithCancellation(ct))
         {
             foreach (var value in new[]
                      {
@@ -258,7 +258,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         return count;
     }
 
-    private static IQueryable<ComplaintRow> Filter(DeskDbContext db, Actor actor, ComplaintQuery q)
+    private static IQueryable<Complaint> Filter(DeskDbContext db, Actor actor, ComplaintQuery q)
     {
         if (!(actor.IsStaff || actor.CanReadAudit))
             throw new DeskForbiddenException("The complaint register is for agents, supervisors, admins and auditors.");
@@ -303,7 +303,11 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
                 || c.AboutDetail.ToLower().Contains(text) || c.Ticket.Title.ToLower().Contains(text));
         }
 
-        return complaints.Select(c => new ComplaintRow(c.TicketId, c.Ticket.Key, c.Ticket.Title, c.Ticket.Department!.Name, c.Ticket.Status,
+        return complaints;
+    }
+
+    private static IQueryable<ComplaintRow> Rows(DeskDbContext db, IQueryable<Complaint> complaints) =>
+        complaints.Select(c => new ComplaintRow(c.TicketId, c.Ticket.Key, c.Ticket.Title, c.Ticket.Department!.Name, c.Ticket.Status,
             c.Complainant, c.Channel, c.About, c.AboutDetail, c.Severity, c.Regulatory, c.ReceivedAt, c.Ticket.CreatedAt,
             db.TicketSlaStates.Where(s => s.TicketId == c.TicketId && s.Metric == SlaMetric.FirstResponse).Select(s => s.StoppedAt).FirstOrDefault(),
             db.TicketSlaStates.Where(s => s.TicketId == c.TicketId && s.Metric == SlaMetric.FirstResponse).Select(s => s.DueAt).FirstOrDefault(),
@@ -312,7 +316,6 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
             db.TicketSlaStates.Where(s => s.TicketId == c.TicketId && s.Metric == SlaMetric.Resolution).Select(s => s.DueAt).FirstOrDefault(),
             db.TicketSlaStates.Where(s => s.TicketId == c.TicketId && s.Metric == SlaMetric.Resolution).Select(s => (SlaState?)s.State).FirstOrDefault(),
             c.Outcome, c.Redress));
-    }
 
     /// <summary>The Complaint type and a department's "Complaints" category, made when first needed.</summary>
     private static async Task<(int TypeId, int CategoryId)> EnsureTypeAndCategoryAsync(DeskDbContext db, int departmentId, CancellationToken ct)
