@@ -33,6 +33,24 @@ public class AuditPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheFilters_NarrowTheList_AndTheExportLinksCarryThem()
+    {
+        var second = await TicketFactory.FileAsync(_db, _db.Org.ActorFor(_db.Org.OtherRequester), TicketFactory.Payroll(_db.Org, "Second one"));
+        await using var ctx = DeskBunit.Create(_db, _db.Org.Admin);
+        var cut = ctx.Render<AuditPage>();
+        cut.WaitForAssertion(() => Assert.Contains("ticket.created", cut.Find("[data-testid=audit-entries]").TextContent));
+        cut.Type("Ticket", second.Key);
+        cut.Find("[data-testid=audit-filters]").Submit();
+        cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid=audit-entries] tbody tr"), row => Assert.Contains(second.Key, row.TextContent)));
+        Assert.Contains($"ticket={second.Key}", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
+        Assert.Contains($"ticket={second.Key}", cut.Find("[data-testid=export-json]").GetAttribute("href"));
+
+        cut.Type("Ticket", "NOPE-1");
+        cut.Find("[data-testid=audit-filters]").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("No entries match.", cut.Find("[data-testid=audit-entries]").TextContent));
+    }
+
+    [Fact]
     public async Task OthersAreRefused_EvenCallingTheServiceDirectly()
     {
         await using var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor);

@@ -45,6 +45,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("assets-locations", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "In repair"),
         ("admin-asset-types", ["Admin"], "Add type"),
         ("admin-audit", ["Admin"], "Verify the audit trail"),
+        ("audit-ticket-it", ["Admin"], "Audit timeline of"),
+        ("complaints", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Complaint register</h4>"),
+        ("complaint-new", Everyone, "Log the complaint"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -92,6 +95,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "assets-locations" => "/assets/locations",
         "admin-asset-types" => "/admin/asset-types",
         "admin-audit" => "/admin/audit",
+        "audit-ticket-it" => $"/audit/tickets/{fx.ItTicketId}",
+        "complaints" => "/complaints",
+        "complaint-new" => "/complaints/new",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 
@@ -204,5 +210,36 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         var requester = await fx.Factory.ClientFor(fx.Org.Requester.Id).GetAsync("/assets/export.csv");
         Assert.Equal(HttpStatusCode.Forbidden, requester.StatusCode);
         Assert.DoesNotContain("   at ", await requester.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AuditExports_CarryTheHashes_ForAdmins_AndARefusalIsItselfAudited()
+    {
+        var admin = fx.Factory.ClientFor(fx.Org.Admin.Id);
+        var csv = await admin.GetAsync($"/admin/audit/export.csv?ticket={fx.ItTicketId}");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Id,At,ActorKind,ActorId,Action,EntityType,EntityId,TicketId,Before,After,Source,PrevHash,Hash", lines[0]);
+        Assert.Contains(lines, l => l.Contains("ticket.created"));
+        var json = await admin.GetAsync("/admin/audit/export.json?action=ticket.created");
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
+        using var doc = System.Text.Json.JsonDocument.Parse(await json.Content.ReadAsStringAsync());
+        Assert.All(doc.RootElement.EnumerateArray(), e => Assert.Equal(64, e.GetProperty("Hash").GetString()!.Length));
+
+        var refused = await fx.Factory.ClientFor(fx.Org.ItSupervisor.Id).GetAsync("/admin/audit/export.json");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var audit = (Portal.Core.Audit.AuditService)fx.Factory.Services.GetService(typeof(Portal.Core.Audit.AuditService))!;
+        var denied = (await audit.SearchAsync(fx.Org.ActorFor(fx.Org.Admin), new Portal.Core.Audit.AuditQuery(Action: "access.denied"))).Items;
+        Assert.Contains(denied, r => r.Entry.ActorId == fx.Org.ItSupervisor.Id && r.Entry.EntityId == "/admin/audit/export.json");
+    }
+
+    [Fact]
+    public async Task TheComplaintRegister_ExportsAsCsv_ToStaff_NotToRequesters()
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.HrAgent.Id).GetAsync("/complaints/export.csv?open=1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("Ticket,Title,Department,Status,Complainant", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await fx.Factory.ClientFor(fx.Org.Requester.Id).GetAsync("/complaints/export.csv")).StatusCode);
     }
 }
