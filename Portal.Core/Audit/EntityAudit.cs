@@ -70,7 +70,7 @@ internal static class EntityAudit
     private static readonly HashSet<string> Skipped =
     [
         "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName", "AccessFailedCount",
-        "SearchText", "Version", "ElapsedSeconds",
+        "SearchText", "Version", "ElapsedSeconds", "TicketId",
     ];
 
     /// <summary>An SLA state is audited when its promise changed, not when its clock merely ran on.</summary>
@@ -95,8 +95,12 @@ internal static class EntityAudit
                     found.Add(new Pending(entry, name, name == "notification" ? "notification.sent" : name == "sla" ? "sla.started" : name + ".created",
                         null, null, null));
                     break;
+                case EntityState.Deleted when name == "sla" && Equals(entry.Property("State").OriginalValue, Sla.SlaState.Idle):
+                    break; // an idle target promised nothing
                 case EntityState.Deleted:
-                    found.Add(new Pending(entry, name, name + ".deleted", Serialize(Values(entry, original: true, onlyChanged: false)), null, KeyOf(entry)));
+                    // An SLA target no longer tracked (the policy changed) is part of a recalculation.
+                    found.Add(new Pending(entry, name, name == "sla" ? "sla.recalculated" : name + ".deleted",
+                        Serialize(Values(entry, original: true, onlyChanged: false)), null, KeyOf(entry)));
                     break;
                 default:
                     var before = Values(entry, original: true, onlyChanged: true);
@@ -113,7 +117,7 @@ internal static class EntityAudit
 
     public static AuditEntry ToEntry(Pending change, AuditActing? acting, DateTime at)
     {
-        var after = change.After ?? (change.Action.EndsWith(".deleted", StringComparison.Ordinal)
+        var after = change.After ?? (change.Entry.State is EntityState.Deleted or EntityState.Detached
             ? null
             : Serialize(Values(change.Entry, original: false, onlyChanged: false)));
         return new AuditEntry

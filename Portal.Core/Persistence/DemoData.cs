@@ -331,7 +331,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             var closed = c.Outcome is not null;
             var ticket = created.Where(t => t.DepartmentId == department.Id && !used.Contains(t.Id) && t.AssigneeId != null
                     && (t.Status is TicketStatus.Resolved or TicketStatus.Closed) == closed)
-                .OrderByDescending(t => t.CreatedAt).First();
+                .OrderBy(t => t.Status == TicketStatus.Closed).ThenByDescending(t => t.CreatedAt).First(); // resolved ones keep their SLA result
             used.Add(ticket.Id);
             ticket.Title = c.Title;
             ticket.Description = $"{c.Title}. Logged on behalf of {c.Complainant}.";

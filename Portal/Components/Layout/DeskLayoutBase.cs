@@ -106,5 +106,5 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
     }
 
     protected static string RoleText(Actor a) =>
-        a.IsAdmin ? "Admin" : a.IsSupervisor ? "Supervisor" : a.IsAgent ? "Agent" : "Employee";
+        a.IsAdmin ? "Admin" : a.IsSupervisor ? "Supervisor" : a.IsAgent ? "Agent" : a.IsAuditor ? "Auditor" : "Employee";
 }
