@@ -100,22 +100,29 @@ public sealed class AuditChainWalker
             return false;
         if (e.Id != _expectedId)
         {
-            return Fail(e.Id > _expectedId ? _expectedId : e.Id,
-                e.Id > _expectedId
-                    ? $"entry {_expectedId} is missing (the next entry is {e.Id}): entries were removed"
-                    : $"entry {e.Id} appears again after entry {_expectedId - 1}: entries were inserted or reordered");
+            return Fail(e.Id > _expectedId ? _expectedId : e.Id, e.Id > _expectedId ? Missing(_expectedId, e.Id) : Repeated(e.Id, _expectedId - 1));
         }
 
         if (e.PrevHash != _prevHash)
-            return Fail(e.Id, $"entry {e.Id} does not follow entry {e.Id - 1} (its previous hash differs): entries were inserted, removed or reordered");
+            return Fail(e.Id, NotFollowing(e.Id));
         var hash = AuditChain.HashOf(AuditChain.Canonical(e));
         if (hash != e.Hash)
-            return Fail(e.Id, $"entry {e.Id} was changed after it was written (its content does not match its hash)");
+            return Fail(e.Id, Changed(e.Id));
         _prevHash = e.Hash;
         _expectedId++;
         Checked++;
         return true;
     }
+
+    internal static string Missing(long expected, long next) => $"entry {expected} is missing (the next entry is {next}): entries were removed";
+
+    internal static string Repeated(long id, long previous) =>
+        $"entry {id} appears again after entry {previous}: entries were inserted or reordered";
+
+    internal static string NotFollowing(long id) =>
+        $"entry {id} does not follow entry {id - 1} (its previous hash differs): entries were inserted, removed or reordered";
+
+    internal static string Changed(long id) => $"entry {id} was changed after it was written (its content does not match its hash)";
 
     private bool Fail(long id, string problem)
     {

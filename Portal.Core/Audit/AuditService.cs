@@ -142,8 +142,9 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     }
 
     /// <summary>
-    /// Walks the whole chain in sequence order, straight from a data reader (no tracking, no per-row objects beyond
-    /// one reused entry), and names the first entry that was changed, removed, inserted or moved.
+    /// Walks the whole chain in sequence order and names the first entry that was changed, removed, inserted or moved:
+    /// on SQLite byte by byte through SQLite's own API (<see cref="AuditFastWalk"/>), elsewhere from a data reader
+    /// with one reused entry.
     /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
     {
@@ -157,6 +158,12 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
             """;
         var watch = Stopwatch.StartNew();
         var marks = checkpoints.Configured ? checkpoints.Read().Select(c => c.Sequence).ToHashSet() : [];
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            var fast = AuditFastWalk.Run(sqlite, marks, ct);
+            return Checked(fast.Checked, fast.HeadId, fast.FirstBadId, fast.Problem, fast.AtMarks);
+        }
+
         var atMarks = new Dictionary<long, string>();
         var walker = new AuditChainWalker();
         var entry = new AuditEntry();
@@ -184,9 +191,15 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
             }
         }
 
-        if (walker.Problem is not null || !checkpoints.Configured)
-            return new AuditVerification(walker.Checked, walker.FirstBadId, walker.Problem, watch.Elapsed);
-        var problem = checkpoints.Check(atMarks, walker.HeadId);
-        return new AuditVerification(walker.Checked, problem is null ? null : walker.HeadId, problem, watch.Elapsed) { Checkpoints = marks.Count };
+        return Checked(walker.Checked, walker.HeadId, walker.FirstBadId, walker.Problem, atMarks);
+
+        // The chain's own finding first; then, when it holds, the signed checkpoints against the hashes walked.
+        AuditVerification Checked(long count, long headId, long? firstBadId, string? chainProblem, Dictionary<long, string> hashesAtMarks)
+        {
+            if (chainProblem is not null || !checkpoints.Configured)
+                return new AuditVerification(count, firstBadId, chainProblem, watch.Elapsed);
+            var problem = checkpoints.Check(hashesAtMarks, headId);
+            return new AuditVerification(count, problem is null ? null : headId, problem, watch.Elapsed) { Checkpoints = marks.Count };
+        }
     }
 }
