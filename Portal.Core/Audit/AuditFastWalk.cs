@@ -59,11 +59,15 @@ internal static class AuditFastWalk
                 if (!storedPrev.SequenceEqual(prev))
                     return Fail(id, AuditChainWalker.NotFollowing(id));
 
-                var length = 0;
-                var needed = 64 + 12 * 12 + 8; // lengths, colons, line feeds, the rewritten instant's extra bytes
-                for (var column = 1; column <= 10; column++)
-                    needed += raw.sqlite3_column_bytes(stmt, column);
-                needed += 64 + 20;
+                ReadOnlySpan<byte> at = raw.sqlite3_column_blob(stmt, 1), kind = raw.sqlite3_column_blob(stmt, 2),
+                    actor = raw.sqlite3_column_blob(stmt, 3), action = raw.sqlite3_column_blob(stmt, 4), type = raw.sqlite3_column_blob(stmt, 5),
+                    entity = raw.sqlite3_column_blob(stmt, 6), before = raw.sqlite3_column_blob(stmt, 8), after = raw.sqlite3_column_blob(stmt, 9),
+                    source = raw.sqlite3_column_blob(stmt, 10);
+                var ticketNull = raw.sqlite3_column_type(stmt, 7) == raw.SQLITE_NULL;
+                var ticket = ticketNull ? 0 : raw.sqlite3_column_int64(stmt, 7);
+                // Lengths, colons and line feeds (at most 12 x 12), the rewritten instant, two numbers and the previous hash.
+                var needed = 144 + 29 + 40 + 64 + kind.Length + actor.Length + action.Length + type.Length + entity.Length + before.Length
+                    + after.Length + source.Length;
                 if (needed > buffer.Length)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -71,17 +75,22 @@ internal static class AuditFastWalk
                 }
 
                 var span = buffer.AsSpan();
+                var length = 0;
                 WriteInteger(span, ref length, id);
-                if (!WriteInstant(span, ref length, raw.sqlite3_column_blob(stmt, 1)))
+                if (!WriteInstant(span, ref length, at))
                     return Fail(id, AuditChainWalker.Changed(id));
-                for (var column = 2; column <= 6; column++)
-                    WriteField(span, ref length, raw.sqlite3_column_blob(stmt, column));
-                if (raw.sqlite3_column_type(stmt, 7) == raw.SQLITE_NULL)
+                WriteField(span, ref length, kind);
+                WriteField(span, ref length, actor);
+                WriteField(span, ref length, action);
+                WriteField(span, ref length, type);
+                WriteField(span, ref length, entity);
+                if (ticketNull)
                     WriteField(span, ref length, default);
                 else
-                    WriteInteger(span, ref length, raw.sqlite3_column_int64(stmt, 7));
-                for (var column = 8; column <= 10; column++)
-                    WriteField(span, ref length, raw.sqlite3_column_blob(stmt, column));
+                    WriteInteger(span, ref length, ticket);
+                WriteField(span, ref length, before);
+                WriteField(span, ref length, after);
+                WriteField(span, ref length, source);
                 WriteField(span, ref length, storedPrev);
 
                 SHA256.HashData(span[..length], hash);

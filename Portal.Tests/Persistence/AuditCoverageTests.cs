@@ -72,7 +72,11 @@ public class AuditCoverageTests : IAsyncLifetime
             AssigneeId = Org.ItAgent.Id, Priority = TicketPriority.Critical,
         });
 
+        await _db.Get<AssetService>().LinkAsync(agent, created.Id, assetId);
+
         var trail = await TrailAsync();
+        Assert.Contains(trail, e => e.Action == "rule.created" && e.ActorId == Org.Admin.Id && e.After!.Contains("Urgent words"));
+        Assert.Contains(trail, e => e.Action == "ticket.assetlinked" && e.TicketId == created.Id && e.ActorId == Org.ItAgent.Id);
         var asset = trail.Single(e => e.Action == "asset.created");
         Assert.Equal((Org.ItAgent.Id, assetId.ToString()), (asset.ActorId, asset.EntityId));
         Assert.Contains("LT-9001", asset.After);
