@@ -119,7 +119,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         try
         {
-            await BulkWriter.FlushAsync(db, nowDate, ct); // detects the batch's changes once
+            await BulkWriter.FlushAsync(db, ct); // detects the batch's changes once
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
