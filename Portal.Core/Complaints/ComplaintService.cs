@@ -48,14 +48,8 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<CreatedTicket> FileAsync(Actor actor, ComplaintInput input, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
-        var complainant = input.Complainant?.Trim() ?? "";
-        var detail = input.AboutDetail?.Trim() ?? "";
-        errors.Required(nameof(input.Complainant), complainant, "Complainant");
-        errors.MaxLength(nameof(input.Complainant), complainant, ComplaintLimits.Short, "Complainant");
-        errors.MaxLength(nameof(input.ComplainantContact), input.ComplainantContact?.Trim(), ComplaintLimits.Short, "Contact");
-        errors.Required(nameof(input.AboutDetail), detail, "What it is about");
-        errors.MaxLength(nameof(input.AboutDetail), detail, ComplaintLimits.Short, "What it is about");
-        CheckChoices(errors, input.Channel, input.About, input.Severity);
+        var (complainant, detail) = CheckForm(errors, input.Complainant, input.ComplainantContact, input.AboutDetail, input.Channel, input.About,
+            input.Severity);
         var now = clock.GetUtcNow().UtcDateTime;
         var received = input.ReceivedAt is { } r ? DateTime.SpecifyKind(r, DateTimeKind.Utc) : now;
         if (received > now.AddMinutes(5))
@@ -117,17 +111,11 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         }
 
         var errors = new ValidationErrors();
-        var complainant = edit.Complainant?.Trim() ?? "";
-        var detail = edit.AboutDetail?.Trim() ?? "";
-        errors.Required(nameof(edit.Complainant), complainant, "Complainant");
-        errors.MaxLength(nameof(edit.Complainant), complainant, ComplaintLimits.Short, "Complainant");
-        errors.MaxLength(nameof(edit.ComplainantContact), edit.ComplainantContact?.Trim(), ComplaintLimits.Short, "Contact");
-        errors.Required(nameof(edit.AboutDetail), detail, "What it is about");
-        errors.MaxLength(nameof(edit.AboutDetail), detail, ComplaintLimits.Short, "What it is about");
+        var (complainant, detail) = CheckForm(errors, edit.Complainant, edit.ComplainantContact, edit.AboutDetail, edit.Channel, edit.About,
+            edit.Severity);
         errors.MaxLength(nameof(edit.RootCause), edit.RootCause?.Trim(), ComplaintLimits.Long, "Root cause");
         errors.MaxLength(nameof(edit.Redress), edit.Redress?.Trim(), ComplaintLimits.Long, "Redress");
         errors.MaxLength(nameof(edit.LessonsLearned), edit.LessonsLearned?.Trim(), ComplaintLimits.Long, "Lessons learned");
-        CheckChoices(errors, edit.Channel, edit.About, edit.Severity);
         if (edit.Outcome is { } outcome && !Enum.IsDefined(outcome))
             errors.Add(nameof(edit.Outcome), "Outcome: choose upheld, partly upheld or not upheld.");
         if (edit.ReceivedAt > clock.GetUtcNow().UtcDateTime.AddMinutes(5))
@@ -338,6 +326,21 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         category.IsActive = true;
         await db.SaveChangesAsync(ct);
         return (type.Id, category.Id);
+    }
+
+    /// <summary>The complaint's own form, the same when logged and when edited: returns the trimmed complainant and subject.</summary>
+    private static (string Complainant, string Detail) CheckForm(ValidationErrors errors, string? complainant, string? contact, string? detail,
+        ComplaintChannel channel, ComplaintSubject about, ComplaintSeverity severity)
+    {
+        complainant = complainant?.Trim() ?? "";
+        detail = detail?.Trim() ?? "";
+        errors.Required(nameof(ComplaintEdit.Complainant), complainant, "Complainant");
+        errors.MaxLength(nameof(ComplaintEdit.Complainant), complainant, ComplaintLimits.Short, "Complainant");
+        errors.MaxLength(nameof(ComplaintEdit.ComplainantContact), contact?.Trim(), ComplaintLimits.Short, "Contact");
+        errors.Required(nameof(ComplaintEdit.AboutDetail), detail, "What it is about");
+        errors.MaxLength(nameof(ComplaintEdit.AboutDetail), detail, ComplaintLimits.Short, "What it is about");
+        CheckChoices(errors, channel, about, severity);
+        return (complainant, detail);
     }
 
     private static void CheckChoices(ValidationErrors errors, ComplaintChannel channel, ComplaintSubject about, ComplaintSeverity severity)

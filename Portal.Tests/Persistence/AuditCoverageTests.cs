@@ -97,7 +97,7 @@ public class AuditCoverageTests : IAsyncLifetime
         var first = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "First"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Second"));
         await _db.Get<TicketService>().ReplyAsync(Org.ActorFor(Org.ItAgent), first.Id, "On it", isPublic: true, []);
-        var auditor = await AuditorAsync();
+        var auditor = await _db.AuditorAsync();
 
         var byTicket = await Audit.SearchAsync(auditor, new AuditQuery(Ticket: first.Key));
         Assert.NotEmpty(byTicket.Items);
@@ -124,7 +124,7 @@ public class AuditCoverageTests : IAsyncLifetime
     public async Task TheAuditor_ReadsTheTrail_ButCannotChangeTickets()
     {
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var auditor = await AuditorAsync();
+        var auditor = await _db.AuditorAsync();
         Assert.True((await Audit.VerifyAsync(auditor)).Holds);
         var tickets = _db.Get<TicketService>();
         var t = await tickets.GetAsync(Admin, created.Id);
@@ -171,14 +171,5 @@ public class AuditCoverageTests : IAsyncLifetime
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(string.Join(",", AuditExport.Columns), lines[0].TrimEnd('\r'));
         Assert.Contains(lines, l => l.Contains("ticket.reply") && l.Contains(created.Key));
-    }
-
-    private async Task<Actor> AuditorAsync()
-    {
-        var users = _db.Get<UserAdminService>();
-        var id = await users.SaveAsync(Admin, new UserInput(null, "audrey.auditor@test.example", "Audrey Auditor", "longenough1", DeskRole.Auditor,
-            [], [], null, "", true));
-        var actor = await _db.Get<ActorService>().LoadAsync(id);
-        return actor!;
     }
 }

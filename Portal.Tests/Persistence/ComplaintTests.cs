@@ -96,7 +96,7 @@ public class ComplaintTests : IAsyncLifetime
         await Complaints.SaveAsync(Hal, created.Id, details.Version, Outcome(details));
         await Assert.ThrowsAsync<DeskConflictException>(() => Complaints.SaveAsync(Hal, created.Id, details.Version, Outcome(details, rootCause: "Other")));
 
-        var auditor = await AuditorAsync();
+        var auditor = await _db.AuditorAsync();
         var read = (await Complaints.GetAsync(auditor, created.Id))!;
         Assert.False(read.CanEdit);
         Assert.Equal("Overtime import skipped", read.Form.RootCause);
@@ -139,7 +139,7 @@ public class ComplaintTests : IAsyncLifetime
         await Complaints.SaveAsync(Hal, payslip.Id, details.Version, Outcome(details, outcome: ComplaintOutcome.PartlyUpheld));
         await ResolveAsync(Hal, payslip.Id);
 
-        var auditor = await AuditorAsync();
+        var auditor = await _db.AuditorAsync();
         var all = await Complaints.RegisterAsync(auditor, new ComplaintQuery());
         Assert.Equal(2, all.Total);
         var row = all.Items.Single(r => r.TicketId == payslip.Id);
@@ -162,12 +162,5 @@ public class ComplaintTests : IAsyncLifetime
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("Ticket,Title,Department,Status,Complainant", lines[0]);
         Assert.Contains(lines, l => l.Contains(payslip.Key) && l.Contains("Partly upheld") && l.Contains("Met") && l.Contains("yes"));
-    }
-
-    private async Task<Actor> AuditorAsync()
-    {
-        var id = await _db.Get<UserAdminService>().SaveAsync(Org.ActorFor(Org.Admin), new UserInput(null, "audrey.auditor@test.example", "Audrey Auditor",
-            "longenough1", DeskRole.Auditor, [], [], null, "", true));
-        return (await _db.Get<ActorService>().LoadAsync(id))!;
     }
 }
