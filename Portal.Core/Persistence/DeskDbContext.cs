@@ -74,6 +74,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     internal List<Audit.EntityAudit.Pending> PendingChanges { get; } = [];
 
     public DbSet<Complaints.Complaint> Complaints => Set<Complaints.Complaint>();
+    public DbSet<TicketLink> TicketLinks => Set<TicketLink>();
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

@@ -113,6 +113,9 @@ public enum TicketEventKind
     RuleApplied,
     AssetLinked,
     AssetUnlinked,
+    LinkAdded,
+    LinkRemoved,
+    Merged,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

@@ -8,7 +8,7 @@ using Portal.Core.Security;
 namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
-public sealed class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
+public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
     Routing.AutomationService automation, TicketChangeFeed feed, Notifications.NotificationService notifications)
 {
     public const string DefaultTypeName = "Request";
