@@ -64,6 +64,8 @@ internal static class EntityAudit
         [typeof(Notifications.Notification)] = "notification",
         [typeof(Sla.TicketSlaState)] = "sla",
         [typeof(Complaints.Complaint)] = "complaint",
+        [typeof(Catalog.CatalogItem)] = "catalog-item",
+        [typeof(Catalog.CatalogTask)] = "catalog-task",
     };
 
     /// <summary>Never written to the trail: secrets, bookkeeping, derived text.</summary>

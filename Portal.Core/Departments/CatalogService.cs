@@ -28,10 +28,18 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
         return all.Where(d => actor.CanWorkIn(d.Id)).ToList();
     }
 
-    public async Task<IReadOnlyList<CategoryOption>> ListCategoriesAsync(int departmentId, CancellationToken ct = default)
+    /// <summary>
+    /// A department's active categories. <paramref name="forNewRequests"/> leaves out those with a form of their own
+    /// elsewhere (service catalog items and their tasks, complaints): a request filed under them would lack its parts.
+    /// </summary>
+    public async Task<IReadOnlyList<CategoryOption>> ListCategoriesAsync(int departmentId, CancellationToken ct = default, bool forNewRequests = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Categories.AsNoTracking().Where(c => c.DepartmentId == departmentId && c.IsActive)
+        var categories = db.Categories.AsNoTracking().Where(c => c.DepartmentId == departmentId && c.IsActive);
+        if (forNewRequests)
+            categories = categories.Where(c => !db.CatalogItems.Any(i => i.CategoryId == c.Id)
+                && c.Name != Catalog.ServiceCatalog.TaskCategoryName && c.Name != Complaints.ComplaintService.CategoryName);
+        return await categories
             .OrderBy(c => c.Name)
             .Select(c => new CategoryOption(c.Id, c.Name, c.Description))
             .ToListAsync(ct);

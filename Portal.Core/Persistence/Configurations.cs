@@ -101,6 +101,10 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
     {
         b.Property(t => t.Key).HasMaxLength(20);
         b.Property(t => t.Title).HasMaxLength(TicketLimits.TitleMax);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(t => t.ParentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Ticket>().WithMany().HasForeignKey(t => t.WaitsForId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(t => t.ParentId);
+        b.HasIndex(t => t.WaitsForId);
         b.Property(t => t.Description).HasMaxLength(TicketLimits.TextMax);
         b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(t => t.Priority).HasConversion<int>();

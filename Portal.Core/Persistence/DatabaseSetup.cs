@@ -58,6 +58,50 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
 
         await db.SaveChangesAsync(ct);
         await EnsureComplaintPolicyAsync(db, ct);
+        await EnsureCatalogAsync(db, ct);
+    }
+
+    /// <summary>
+    /// The first service catalog of an install that has the usual departments (HR, IT, Facilities by code): Onboarding a
+    /// new hire, Offboarding and Office move, each with its form and its tasks. Made once; admins change them after.
+    /// </summary>
+    private static async Task EnsureCatalogAsync(DeskDbContext db, CancellationToken ct)
+    {
+        if (await db.CatalogItems.AnyAsync(ct))
+            return;
+        var departments = await db.Departments.Where(d => d.Code == "HR" || d.Code == "IT" || d.Code == "FAC").ToDictionaryAsync(d => d.Code, d => d.Id, ct);
+        if (departments.Count < 3)
+            return;
+        Catalog.CatalogItem Item(string owner, string name, string description, (string Label, FieldKind Kind)[] fields,
+            params (string Department, string Title, int? WaitsFor)[] tasks)
+        {
+            var category = new Category { DepartmentId = departments[owner], Name = name, Description = description };
+            category.Fields.AddRange(fields.Select((f, i) => new CustomField { Label = f.Label, Kind = f.Kind, Required = i < 2, SortOrder = i }));
+            db.Categories.Add(category);
+            return new Catalog.CatalogItem
+            {
+                Name = name, Description = description, DepartmentId = departments[owner], Category = category,
+                Tasks = tasks.Select((t, i) => new Catalog.CatalogTask
+                {
+                    Order = i + 1, DepartmentId = departments[t.Department], Title = t.Title, WaitsForOrder = t.WaitsFor,
+                }).ToList(),
+            };
+        }
+
+        db.CatalogItems.AddRange(
+            Item("HR", "Onboarding a new hire", "Everything a new colleague needs on their first day.",
+                [("New hire's name", FieldKind.Text), ("First day", FieldKind.Date), ("Job title", FieldKind.Text)],
+                ("HR", "Prepare the employment contract", null), ("IT", "Create accounts and email", 1), ("IT", "Issue a laptop", null),
+                ("FAC", "Prepare a desk and a badge", null)),
+            Item("HR", "Offboarding", "A colleague leaves: pay, accounts, equipment and badge.",
+                [("Leaver's name", FieldKind.Text), ("Last day", FieldKind.Date)],
+                ("HR", "Final pay and leaving papers", null), ("IT", "Disable accounts and collect the laptop", null),
+                ("FAC", "Collect the badge and clear the desk", 2)),
+            Item("FAC", "Office move", "People or a team move desks, rooms or floors.",
+                [("Who moves", FieldKind.Text), ("Moving day", FieldKind.Date), ("New location", FieldKind.Text)],
+                ("FAC", "Plan the move and book the movers", null), ("IT", "Move and reconnect equipment", 1),
+                ("FAC", "Update the floor plan and signs", 2)));
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

@@ -75,6 +75,8 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
 
     public DbSet<Complaints.Complaint> Complaints => Set<Complaints.Complaint>();
     public DbSet<TicketLink> TicketLinks => Set<TicketLink>();
+    public DbSet<Catalog.CatalogItem> CatalogItems => Set<Catalog.CatalogItem>();
+    public DbSet<Catalog.CatalogTask> CatalogTasks => Set<Catalog.CatalogTask>();
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

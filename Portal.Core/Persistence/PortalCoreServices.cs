@@ -53,6 +53,7 @@ public static class PortalCoreServices
         services.AddSingleton<Audit.AuditService>();
         services.AddSingleton<Audit.AuditExport>();
         services.AddSingleton<Complaints.ComplaintService>();
+        services.AddSingleton<Catalog.ServiceCatalog>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

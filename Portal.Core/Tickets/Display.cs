@@ -12,6 +12,7 @@ public static class Display
         TicketStatus.OnHold => "On hold",
         TicketStatus.Resolved => "Resolved",
         TicketStatus.Closed => "Closed",
+        TicketStatus.Waiting => "Waiting for another task",
         _ => status.ToString(),
     };
 

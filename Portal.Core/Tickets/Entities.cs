@@ -12,6 +12,9 @@ public enum TicketStatus
     OnHold,
     Resolved,
     Closed,
+
+    /// <summary>A task of a larger request waiting for another task to be done; every SLA clock is paused meanwhile.</summary>
+    Waiting,
 }
 
 public enum TicketPriority
@@ -54,6 +57,15 @@ public class Ticket
 
     /// <summary>Optimistic concurrency token, bumped by every change.</summary>
     public int Version { get; set; }
+
+    /// <summary>For a task of a larger request (a service catalog item): the request it is part of.</summary>
+    public int? ParentId { get; set; }
+
+    /// <summary>For a task: the task that must be done before this one starts (it waits meanwhile).</summary>
+    public int? WaitsForId { get; set; }
+
+    /// <summary>For a request made from the service catalog: the item it was made from.</summary>
+    public int? CatalogItemId { get; set; }
 
     /// <summary>The SLA policy (and its version) the ticket was last matched with.</summary>
     public int? SlaPolicyId { get; set; }

@@ -138,7 +138,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
-        var query = db.Tickets.AsNoTracking().Where(t => t.RequesterId == actor.UserId);
+        // A catalog request's tasks are worked by departments; their requester follows the request itself.
+        var query = db.Tickets.AsNoTracking().Where(t => t.RequesterId == actor.UserId && t.ParentId == null);
         if (openOnly)
             query = query.Where(t => t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed);
         var total = await query.CountAsync(ct);
@@ -439,6 +440,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         db.TicketEvents.AddRange(changes);
         ticket.UpdatedAt = now;
         ticket.Version++;
+        List<Ticket> alsoChanged;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -454,6 +456,9 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             await db.SaveChangesAsync(ct);
             await sla.ApplyAsync(db, ticket, ct);
             await db.SaveChangesAsync(ct);
+            alsoChanged = ticket.Status != statusBefore
+                ? await Catalog.ServiceCatalog.AfterTaskChangedAsync(db, ticket, sla, notifications, now, ct)
+                : [];
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -465,6 +470,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
 
         await tx.CommitAsync(ct);
         feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated") { Notified = db.NotifiedUsers });
+        foreach (var other in alsoChanged)
+            feed.Publish(new TicketChanged(other.Id, other.DepartmentId, "updated"));
         return ticket.Version;
     }
 
@@ -506,7 +513,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         if (ticket.AssigneeId is { } assignee && assignee != assigneeBefore)
             await notifications.AddAsync(db, [assignee], actor.UserId, ticket, $"assigned:{ticket.Id}:{ticket.Version}:{assignee}",
                 Notifications.NotificationEvent.Assigned, $"Assigned to you by {actor.DisplayName}", now, ct);
-        if (ticket.Status != statusBefore && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
+        if (ticket.Status != statusBefore && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester && ticket.ParentId is null)
         {
             var told = (await db.TicketWatchers.Where(w => w.TicketId == ticket.Id).Select(w => w.UserId).ToListAsync(ct)).Append(ticket.RequesterId);
             await notifications.AddAsync(db, told, actor.UserId, ticket, $"status:{ticket.Id}:{ticket.Version}", Notifications.NotificationEvent.RequestUpdate,

@@ -478,6 +478,84 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Catalog.CatalogItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResolveWhenTasksDone")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("CatalogItems");
+                });
+
+            modelBuilder.Entity("Portal.Core.Catalog.CatalogTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WaitsForOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("ItemId", "Order")
+                        .IsUnique();
+
+                    b.ToTable("CatalogTasks");
+                });
+
             modelBuilder.Entity("Portal.Core.Complaints.Complaint", b =>
                 {
                     b.Property<int>("TicketId")
@@ -1222,6 +1300,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<string>("AssigneeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CatalogItemId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");
 
@@ -1248,6 +1329,9 @@ namespace Portal.Core.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ParentId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Priority")
@@ -1292,6 +1376,9 @@ namespace Portal.Core.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("WaitsForId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AssigneeId");
@@ -1303,6 +1390,8 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("NextEscalationAt");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("SlaNextChangeAt");
 
                     b.HasIndex("SlaPolicyId");
@@ -1310,6 +1399,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("TeamId");
 
                     b.HasIndex("TypeId");
+
+                    b.HasIndex("WaitsForId");
 
                     b.HasIndex("DepartmentId", "AssigneeId");
 
@@ -1702,6 +1793,38 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Ticket");
                 });
 
+            modelBuilder.Entity("Portal.Core.Catalog.CatalogItem", b =>
+                {
+                    b.HasOne("Portal.Core.Departments.Category", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Departments.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Category");
+                });
+
+            modelBuilder.Entity("Portal.Core.Catalog.CatalogTask", b =>
+                {
+                    b.HasOne("Portal.Core.Departments.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Catalog.CatalogItem", null)
+                        .WithMany("Tasks")
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Complaints.Complaint", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", "Ticket")
@@ -1918,6 +2041,11 @@ namespace Portal.Core.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Core.Users.DeskUser", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterId")
@@ -1939,6 +2067,11 @@ namespace Portal.Core.Persistence.Migrations
                         .HasForeignKey("TypeId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("WaitsForId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Assignee");
 
@@ -2036,6 +2169,11 @@ namespace Portal.Core.Persistence.Migrations
             modelBuilder.Entity("Portal.Core.Assets.AssetType", b =>
                 {
                     b.Navigation("Fields");
+                });
+
+            modelBuilder.Entity("Portal.Core.Catalog.CatalogItem", b =>
+                {
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Portal.Core.Departments.Category", b =>

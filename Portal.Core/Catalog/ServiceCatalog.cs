@@ -1,0 +1,225 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Departments;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Catalog;
+
+public sealed record CatalogItemView(int Id, string Name, string Description, string DepartmentName, IReadOnlyList<string> TaskDepartments);
+
+/// <summary>An item's request form: its fields (the requester-visible custom fields of its category).</summary>
+public sealed record CatalogForm(CatalogItemView Item, IReadOnlyList<FieldDefinition> Fields);
+
+/// <summary>
+/// One task of a request as its reader may see it: staff of the task's department open it; everyone else (the requester,
+/// staff of the parent's department) reads its department, title and state only.
+/// </summary>
+public sealed record TaskProgress(int Id, string Key, string Title, string Department, TicketStatus Status, string? AssigneeName, string? WaitsForKey,
+    bool CanOpen)
+{
+    public bool Done => Status is TicketStatus.Resolved or TicketStatus.Closed;
+}
+
+/// <summary>
+/// The service catalog: items that several departments work on at once. Requesting an item files the request (the
+/// parent) and every task of its template in one transaction; a task that waits for another starts in
+/// <see cref="TicketStatus.Waiting"/> (every SLA clock paused) and becomes New when the other is done; the parent
+/// resolves when its last task is done (or its assignee is told, by the item's setting).
+/// </summary>
+public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TimeProvider clock)
+{
+    public const string TaskCategoryName = "Service catalog tasks";
+
+    public async Task<IReadOnlyList<CatalogItemView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var items = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).Where(i => i.IsActive).OrderBy(i => i.Name).ToListAsync(ct);
+        return items.Select(i => View(i, departments)).ToList();
+    }
+
+    public async Task<CatalogForm> GetFormAsync(int itemId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var item = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).FirstOrDefaultAsync(i => i.Id == itemId && i.IsActive, ct)
+            ?? throw new DeskNotFoundException($"Catalog item {itemId} does not exist or is not offered any more.");
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var fields = await db.CustomFields.AsNoTracking().Where(f => f.CategoryId == item.CategoryId && f.IsActive && f.VisibleToRequester)
+            .OrderBy(f => f.SortOrder).ToListAsync(ct);
+        return new CatalogForm(View(item, departments), fields.Select(f => new FieldDefinition(f.Id, f.Label, f.Kind, f.Required, f.VisibleToRequester,
+            f.OptionList, f.SortOrder)).ToList());
+    }
+
+    /// <summary>Files the request and its tasks at once; returns the request (the parent).</summary>
+    public async Task<CreatedTicket> RequestAsync(Actor actor, int itemId, IReadOnlyDictionary<int, string?> fields, string? note,
+        CancellationToken ct = default)
+    {
+        var form = await GetFormAsync(itemId, ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var item = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).FirstAsync(i => i.Id == itemId, ct);
+        var errors = new ValidationErrors();
+        var category = await db.Categories.AsNoTracking().Include(c => c.Fields).FirstAsync(c => c.Id == item.CategoryId, ct);
+        var values = FieldRules.Normalise(category.Fields.Where(f => f.IsActive && f.VisibleToRequester), fields, errors);
+        note = note?.Trim();
+        errors.MaxLength("Note", note, TicketLimits.TextMax, "Anything else");
+        errors.ThrowIfAny();
+
+        var typeId = await db.TicketTypes.Where(t => t.Name == TicketService.DefaultTypeName).Select(t => t.Id).FirstAsync(ct);
+        var taskCategories = new Dictionary<int, int>();
+        foreach (var departmentId in item.Tasks.Select(t => t.DepartmentId).Distinct())
+            taskCategories[departmentId] = await TaskCategoryAsync(db, departmentId, ct);
+        var summary = string.Join("\n", form.Fields.Where(f => values.ContainsKey(f.Id)).Select(f => $"{f.Label}: {values[f.Id]}"));
+        var description = string.Join("\n\n", new[] { item.Description, summary, note }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        var headline = form.Fields.Where(f => values.ContainsKey(f.Id)).Select(f => values[f.Id]).FirstOrDefault();
+        var title = headline is null ? item.Name : $"{item.Name}: {headline}";
+        if (title.Length > TicketLimits.TitleMax)
+            title = title[..TicketLimits.TitleMax];
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var parent = await tickets.FileInTransactionAsync(db, actor.UserId, item.DepartmentId, item.CategoryId, typeId, title, description, now,
+                    (t, _) => t.CatalogItemId = item.Id, ct, fields: values);
+                var byOrder = new Dictionary<int, Ticket>();
+                foreach (var task in item.Tasks.OrderBy(t => t.Order))
+                {
+                    var waitsFor = task.WaitsForOrder is { } o && byOrder.TryGetValue(o, out var before) ? before : null;
+                    var taskTicket = await tickets.FileInTransactionAsync(db, actor.UserId, task.DepartmentId, taskCategories[task.DepartmentId], typeId,
+                        $"{task.Title} ({parent.Key})", $"{task.Description}\n\nPart of {parent.Key}: {title}.\n{summary}".Trim(), now,
+                        (t, created) =>
+                        {
+                            t.ParentId = parent.Id;
+                            t.WaitsForId = waitsFor?.Id;
+                            if (waitsFor is not null)
+                                Wait(db, t, waitsFor.Key, now);
+                        }, ct);
+                    byOrder[task.Order] = taskTicket;
+                }
+
+                await tx.CommitAsync(ct);
+                return new CreatedTicket(parent.Id, parent.Key, form.Item.DepartmentName);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>The tasks of a request, in order: for its requester, staff of its department and staff of the tasks' departments.</summary>
+    public async Task<IReadOnlyList<TaskProgress>> TasksAsync(Actor actor, int parentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var parent = await db.Tickets.AsNoTracking().Where(t => t.Id == parentId)
+            .Select(t => new { t.RequesterId, t.DepartmentId, Watchers = t.Watchers.Select(w => w.UserId).ToList() }).FirstOrDefaultAsync(ct)
+            ?? throw new DeskNotFoundException($"Request {parentId} does not exist or you may not see it.");
+        var rows = await db.Tickets.AsNoTracking().Where(t => t.ParentId == parentId).OrderBy(t => t.Id)
+            .Select(t => new
+            {
+                t.Id, t.Key, t.Title, t.DepartmentId, Department = t.Department!.Name, t.Status, Assignee = t.Assignee != null ? t.Assignee.DisplayName : null,
+                WaitsFor = db.Tickets.Where(w => w.Id == t.WaitsForId).Select(w => w.Key).FirstOrDefault(),
+            }).ToListAsync(ct);
+        var mayRead = parent.RequesterId == actor.UserId || parent.Watchers.Contains(actor.UserId) || actor.CanWorkIn(parent.DepartmentId)
+            || rows.Any(r => actor.CanWorkIn(r.DepartmentId));
+        if (!mayRead)
+            throw new DeskNotFoundException($"Request {parentId} does not exist or you may not see it.");
+        return rows.Select(r => new TaskProgress(r.Id, r.Key, r.Title, r.Department, r.Status, r.Assignee, r.WaitsFor, actor.CanWorkIn(r.DepartmentId)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// After a task's status changed inside its unit of work: when it is done, the tasks waiting for it start (New), and
+    /// when every task of its request is done, the request resolves (or its assignee is told). Returns the other tickets it
+    /// changed, for the caller to announce after its commit.
+    /// </summary>
+    internal static async Task<List<Ticket>> AfterTaskChangedAsync(DeskDbContext db, Ticket task, Sla.SlaService sla,
+        Notifications.NotificationService notifications, DateTime now, CancellationToken ct)
+    {
+        var changed = new List<Ticket>();
+        if (task.ParentId is not { } parentId || !IsDone(task.Status))
+            return changed;
+        var waiting = await db.Tickets.Where(t => t.WaitsForId == task.Id && t.Status == TicketStatus.Waiting).ToListAsync(ct);
+        foreach (var next in waiting)
+        {
+            db.TicketEvents.Add(new TicketEvent
+            {
+                TicketId = next.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
+                OldValue = Display.Status(TicketStatus.Waiting), NewValue = Display.Status(TicketStatus.New), Body = $"{task.Key} is done.",
+            });
+            next.Status = TicketStatus.New;
+            next.Version++;
+            next.UpdatedAt = now;
+            changed.Add(next);
+        }
+
+        var parent = await db.Tickets.FirstAsync(t => t.Id == parentId, ct);
+        var open = await db.Tickets.CountAsync(t => t.ParentId == parentId && t.Id != task.Id
+            && t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed, ct);
+        if (open == 0 && !IsDone(parent.Status))
+        {
+            var resolve = await db.CatalogItems.Where(i => i.Id == parent.CatalogItemId).Select(i => (bool?)i.ResolveWhenTasksDone).FirstOrDefaultAsync(ct) ?? true;
+            if (resolve)
+            {
+                db.TicketEvents.Add(new TicketEvent
+                {
+                    TicketId = parent.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
+                    OldValue = Display.Status(parent.Status), NewValue = Display.Status(TicketStatus.Resolved), Body = "Every task is done.",
+                });
+                parent.Status = TicketStatus.Resolved;
+                parent.Version++;
+                parent.UpdatedAt = now;
+                changed.Add(parent);
+                await notifications.AddAsync(db, [parent.RequesterId], null, parent, $"status:{parent.Id}:{parent.Version}",
+                    Notifications.NotificationEvent.RequestUpdate, "Resolved: every part of your request is done", now, ct);
+            }
+            else if (parent.AssigneeId is { } assignee)
+            {
+                await notifications.AddAsync(db, [assignee], null, parent, $"tasks-done:{parent.Id}", Notifications.NotificationEvent.RequestUpdate,
+                    "Every task is done: check the request and resolve it", now, ct);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var ticket in changed)
+            await sla.ApplyAsync(db, ticket, ct);
+        await db.SaveChangesAsync(ct);
+        return changed;
+    }
+
+    private static bool IsDone(TicketStatus status) => status is TicketStatus.Resolved or TicketStatus.Closed;
+
+    /// <summary>A new task that waits: its status and the history entry that says for what.</summary>
+    private static void Wait(DeskDbContext db, Ticket task, string forKey, DateTime now)
+    {
+        task.Status = TicketStatus.Waiting;
+        db.TicketEvents.Add(new TicketEvent
+        {
+            TicketId = task.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
+            OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Waiting), Body = $"Waits for {forKey}.",
+        });
+    }
+
+    private static async Task<int> TaskCategoryAsync(DeskDbContext db, int departmentId, CancellationToken ct)
+    {
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Name == TaskCategoryName, ct);
+        if (category is null)
+        {
+            category = new Category { DepartmentId = departmentId, Name = TaskCategoryName, Description = "Tasks of service catalog requests." };
+            db.Categories.Add(category);
+            await db.SaveChangesAsync(ct);
+        }
+
+        return category.Id;
+    }
+
+    private static CatalogItemView View(CatalogItem i, IReadOnlyDictionary<int, string> departments) =>
+        new(i.Id, i.Name, i.Description, departments.GetValueOrDefault(i.DepartmentId, "?"),
+            i.Tasks.OrderBy(t => t.Order).Select(t => departments.GetValueOrDefault(t.DepartmentId, "?")).Distinct().ToList());
+}
