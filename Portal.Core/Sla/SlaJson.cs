@@ -95,11 +95,15 @@ public static partial class SlaJson
         return value;
     }
 
+    private static readonly string[] ContractStatuses = Enum.GetNames<TicketStatus>().Where(n => n != nameof(TicketStatus.Waiting)).ToArray();
+
     public static TicketStatus ParseStatus(JsonElement e, string field)
     {
         var text = RequireString(e, field);
-        if (!Enum.TryParse<TicketStatus>(text, ignoreCase: false, out var status) || !Enum.IsDefined(status) || int.TryParse(text, out _))
-            throw new SlaInputException(field, $"unknown status \"{text}\" (expected one of: {string.Join(", ", Enum.GetNames<TicketStatus>())})");
+        // The contract's statuses: Waiting (a catalog task waiting for another) is the desk's own, always paused, never configured.
+        if (!Enum.TryParse<TicketStatus>(text, ignoreCase: false, out var status) || !Enum.IsDefined(status) || int.TryParse(text, out _)
+            || status == TicketStatus.Waiting)
+            throw new SlaInputException(field, $"unknown status \"{text}\" (expected one of: {string.Join(", ", ContractStatuses)})");
         return status;
     }
 

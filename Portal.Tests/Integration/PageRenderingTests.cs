@@ -48,6 +48,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("audit-ticket-it", ["Admin"], "Audit timeline of"),
         ("complaints", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Complaint register</h4>"),
         ("complaint-new", Everyone, "Log the complaint"),
+        ("catalog", Everyone, "Onboarding a new hire"),
+        ("catalog-onboarding", Everyone, "New hire&#x27;s name"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -98,6 +100,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "audit-ticket-it" => $"/audit/tickets/{fx.ItTicketId}",
         "complaints" => "/complaints",
         "complaint-new" => "/complaints/new",
+        "catalog" => "/catalog",
+        "catalog-onboarding" => "/catalog/1",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

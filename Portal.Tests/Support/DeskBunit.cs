@@ -29,6 +29,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.MaintenanceService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Audit.AuditService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Complaints.ComplaintService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.ServiceCatalog>());
         ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddHttpContextAccessor();

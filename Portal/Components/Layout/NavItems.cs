@@ -17,6 +17,7 @@ public static class NavItems
             new("/", "Start", Icons.Material.Filled.Home, ExactMatch: true),
             new("/requests/new", "New request", Icons.Material.Filled.AddCircleOutline),
             new("/requests", "My requests", Icons.Material.Filled.Inbox, ExactMatch: true),
+            new("/catalog", "Service catalog", Icons.Material.Filled.ViewModule),
             new("/complaints/new", "Log a complaint", Icons.Material.Filled.Feedback),
         };
         if (workDepartments.Count > 0)
