@@ -30,7 +30,7 @@ public partial class CatalogFlowTests(BrowserFixture fx) : IClassFixture<Browser
         var progress = erin.Locator("[data-testid=task-progress]");
         await progress.WaitForAsync();
         Assert.Equal("0 of 4 done", await erin.Locator("[data-testid=tasks-done]").InnerTextAsync());
-        Assert.Contains("Starts after", await progress.InnerTextAsync());
+        Assert.Contains("Starts after “Prepare the employment contract”", await progress.InnerTextAsync());
 
         // Each department finds its part in its own queue; Hana finishes HR's contract.
         var hana = await fx.SignInAsync("hana.agent@acme.example");
