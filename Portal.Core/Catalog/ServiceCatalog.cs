@@ -223,3 +223,102 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
         new(i.Id, i.Name, i.Description, departments.GetValueOrDefault(i.DepartmentId, "?"),
             i.Tasks.OrderBy(t => t.Order).Select(t => departments.GetValueOrDefault(t.DepartmentId, "?")).Distinct().ToList());
 }
+
+public sealed record CatalogTaskInput(int DepartmentId, string? Title, string? Description, int? WaitsForOrder);
+
+/// <summary>A catalog item as admins edit it; tasks in order (their position + 1 is their order).</summary>
+public sealed record CatalogItemInput(int? Id, string? Name, string? Description, int DepartmentId, bool IsActive, bool ResolveWhenTasksDone,
+    IReadOnlyList<CatalogTaskInput> Tasks)
+{
+    /// <summary>The item's own category in its department, whose fields are its form (null for a new item).</summary>
+    public int? CategoryId { get; init; }
+}
+
+public sealed record CatalogItemRow(int Id, string Name, string DepartmentName, int TaskCount, bool IsActive);
+
+/// <summary>Admins shape the catalog: items, their owning department, their tasks and what waits for what.</summary>
+public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<CatalogItemRow>> ListAsync(Actor actor, CancellationToken ct = default)
+    {
+        DepartmentAdminService.EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.CatalogItems.AsNoTracking().OrderBy(i => i.Name)
+            .Select(i => new CatalogItemRow(i.Id, i.Name, db.Departments.Where(d => d.Id == i.DepartmentId).Select(d => d.Name).First(), i.Tasks.Count, i.IsActive))
+            .ToListAsync(ct);
+    }
+
+    public async Task<CatalogItemInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
+    {
+        DepartmentAdminService.EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var item = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).FirstOrDefaultAsync(i => i.Id == id, ct)
+            ?? throw new DeskNotFoundException($"Catalog item {id} does not exist.");
+        return new CatalogItemInput(item.Id, item.Name, item.Description, item.DepartmentId, item.IsActive, item.ResolveWhenTasksDone,
+            item.Tasks.OrderBy(t => t.Order).Select(t => new CatalogTaskInput(t.DepartmentId, t.Title, t.Description, t.WaitsForOrder)).ToList())
+        {
+            CategoryId = item.CategoryId,
+        };
+    }
+
+    /// <summary>
+    /// Creates or changes an item. A new item gets its own category (its form) in its department. The task template is
+    /// replaced as a whole; requests made before keep their tasks. A task waits only for one before it, so no loop can form.
+    /// </summary>
+    public async Task<int> SaveAsync(Actor actor, CatalogItemInput input, CancellationToken ct = default)
+    {
+        DepartmentAdminService.EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var errors = new ValidationErrors();
+        var name = input.Name?.Trim() ?? "";
+        errors.Required(nameof(input.Name), name, "Name");
+        errors.MaxLength(nameof(input.Name), name, 120, "Name");
+        errors.MaxLength(nameof(input.Description), input.Description?.Trim(), 1000, "Description");
+        if (name.Length > 0 && await db.CatalogItems.AnyAsync(i => i.Name == name && i.Id != input.Id, ct))
+            errors.Add(nameof(input.Name), $"Name: there is already an item called {name}.");
+        var departments = await db.Departments.Where(d => d.IsActive).Select(d => d.Id).ToListAsync(ct);
+        if (!departments.Contains(input.DepartmentId))
+            errors.Add(nameof(input.DepartmentId), "Department: choose the department that handles the request.");
+        if (input.Tasks.Count == 0)
+            errors.Add(nameof(input.Tasks), "Tasks: an item needs at least one task.");
+        for (var i = 0; i < input.Tasks.Count; i++)
+        {
+            var task = input.Tasks[i];
+            errors.Required($"Tasks[{i}].Title", task.Title?.Trim(), $"Task {i + 1}: title");
+            errors.MaxLength($"Tasks[{i}].Title", task.Title?.Trim(), 200, $"Task {i + 1}: title");
+            if (!departments.Contains(task.DepartmentId))
+                errors.Add($"Tasks[{i}].DepartmentId", $"Task {i + 1}: choose a department.");
+            if (task.WaitsForOrder is { } w && (w < 1 || w > i))
+                errors.Add($"Tasks[{i}].WaitsForOrder", $"Task {i + 1}: it can wait only for a task above it.");
+        }
+
+        errors.ThrowIfAny();
+        CatalogItem item;
+        if (input.Id is { } id)
+        {
+            item = await db.CatalogItems.Include(i => i.Tasks).FirstOrDefaultAsync(i => i.Id == id, ct)
+                ?? throw new DeskNotFoundException($"Catalog item {id} does not exist.");
+            if (item.DepartmentId != input.DepartmentId)
+                throw new DeskValidationException(nameof(input.DepartmentId), "Department: an item's form lives in its department; make a new item to move it.");
+            db.CatalogTasks.RemoveRange(item.Tasks);
+            item.Tasks.Clear();
+        }
+        else
+        {
+            item = new CatalogItem { DepartmentId = input.DepartmentId };
+            item.Category = new Category { DepartmentId = input.DepartmentId, Name = name, Description = input.Description?.Trim() ?? "" };
+            db.CatalogItems.Add(item);
+        }
+
+        item.Name = name;
+        item.Description = input.Description?.Trim() ?? "";
+        item.IsActive = input.IsActive;
+        item.ResolveWhenTasksDone = input.ResolveWhenTasksDone;
+        item.Tasks.AddRange(input.Tasks.Select((t, i) => new CatalogTask
+        {
+            Order = i + 1, DepartmentId = t.DepartmentId, Title = t.Title!.Trim(), Description = t.Description?.Trim() ?? "", WaitsForOrder = t.WaitsForOrder,
+        }));
+        await db.SaveChangesAsync(ct);
+        return item.Id;
+    }
+}

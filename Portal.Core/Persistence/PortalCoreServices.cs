@@ -54,6 +54,7 @@ public static class PortalCoreServices
         services.AddSingleton<Audit.AuditExport>();
         services.AddSingleton<Complaints.ComplaintService>();
         services.AddSingleton<Catalog.ServiceCatalog>();
+        services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 

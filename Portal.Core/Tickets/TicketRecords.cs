@@ -76,7 +76,12 @@ public sealed record TicketDetails(
     public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
     public string? SlaPolicyName { get; init; }
     public int EscalationLevel { get; init; }
+
+    /// <summary>For a task of a catalog request: the request.</summary>
+    public TicketRef? Parent { get; init; }
 }
+
+public sealed record TicketRef(int Id, string Key, string Title);
 
 public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 

@@ -216,6 +216,9 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
             SlaPolicyName = staff ? policyName : null,
             EscalationLevel = staff ? t.EscalationLevel : 0,
+            Parent = t.ParentId is { } parentId
+                ? await db.Tickets.AsNoTracking().Where(p => p.Id == parentId).Select(p => new TicketRef(p.Id, p.Key, p.Title)).FirstAsync(ct)
+                : null,
         };
     }
 
@@ -472,6 +475,14 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated") { Notified = db.NotifiedUsers });
         foreach (var other in alsoChanged)
             feed.Publish(new TicketChanged(other.Id, other.DepartmentId, "updated"));
+        // A task's request shows its progress: its open pages read it again.
+        if (ticket.ParentId is { } parentId && alsoChanged.All(t => t.Id != parentId))
+        {
+            await using var read = await dbFactory.CreateDbContextAsync(ct);
+            var parentDepartment = await read.Tickets.Where(t => t.Id == parentId).Select(t => t.DepartmentId).FirstAsync(ct);
+            feed.Publish(new TicketChanged(parentId, parentDepartment, "task"));
+        }
+
         return ticket.Version;
     }
 

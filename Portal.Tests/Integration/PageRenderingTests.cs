@@ -50,6 +50,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("complaint-new", Everyone, "Log the complaint"),
         ("catalog", Everyone, "Onboarding a new hire"),
         ("catalog-onboarding", Everyone, "New hire&#x27;s name"),
+        ("admin-catalog", ["Admin"], "New item"),
+        ("admin-catalog-item", ["Admin"], "Waits for"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -102,6 +104,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "complaint-new" => "/complaints/new",
         "catalog" => "/catalog",
         "catalog-onboarding" => "/catalog/1",
+        "admin-catalog" => "/admin/catalog",
+        "admin-catalog-item" => "/admin/catalog/1",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

@@ -152,6 +152,40 @@ public class ServiceCatalogTests : IAsyncLifetime
         Assert.False(await ctx.Tickets.AnyAsync());
     }
 
+    [Fact]
+    public async Task AnAdminsNewItem_FilesItsTasks_AndWhenSetSo_TellsTheAssigneeInsteadOfResolving()
+    {
+        var admin = _db.Get<CatalogAdmin>();
+        var bad = await Assert.ThrowsAsync<DeskValidationException>(() => admin.SaveAsync(Admin, new CatalogItemInput(null, "Desk phone", null, Org.It.Id, true,
+            false, [new CatalogTaskInput(Org.It.Id, "Order the phone", null, 2), new CatalogTaskInput(999, "", null, null)])));
+        Assert.Contains("Tasks[0].WaitsForOrder", bad.Errors.Keys);
+        Assert.Contains("Tasks[1].Title", bad.Errors.Keys);
+        Assert.Contains("Tasks[1].DepartmentId", bad.Errors.Keys);
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => admin.SaveAsync(Org.ActorFor(Org.ItSupervisor),
+            new CatalogItemInput(null, "Desk phone", null, Org.It.Id, true, false, [new CatalogTaskInput(Org.It.Id, "Order the phone", null, null)])));
+
+        var id = await admin.SaveAsync(Admin, new CatalogItemInput(null, "Desk phone", "A phone on your desk.", Org.It.Id, true, false,
+            [new CatalogTaskInput(Org.It.Id, "Order the phone", null, null), new CatalogTaskInput(Org.Hr.Id, "Add the number to the directory", null, 1)]));
+        // Saving again replaces the template as a whole.
+        var saved = await admin.GetAsync(Admin, id);
+        await admin.SaveAsync(Admin, saved with { Tasks = [.. saved.Tasks, new CatalogTaskInput(Org.It.Id, "Test the line", null, 1)] });
+        Assert.Equal(3, (await admin.GetAsync(Admin, id)).Tasks.Count);
+
+        var request = await Catalog.RequestAsync(Org.ActorFor(Org.Requester), id, new Dictionary<int, string?>(), null);
+        var tasks = await Catalog.TasksAsync(Admin, request.Id);
+        Assert.Equal([TicketStatus.New, TicketStatus.Waiting, TicketStatus.Waiting], tasks.Select(t => t.Status));
+        var ian = Org.ActorFor(Org.ItAgent);
+        var parent = await Tickets.GetAsync(ian, request.Id);
+        await Tickets.UpdateAsync(ian, request.Id, parent.Version, TicketServiceTests.TicketEditModelFor(parent) with { AssigneeId = Org.ItAgent.Id });
+        await CompleteAsync(ian, tasks[0].Id);
+        await CompleteAsync(Org.ActorFor(Org.HrAgent), tasks[1].Id);
+        await CompleteAsync(ian, tasks[2].Id);
+
+        Assert.NotEqual(TicketStatus.Resolved, (await Tickets.GetAsync(ian, request.Id)).Status);
+        await using var ctx = _db.NewContext();
+        Assert.Contains(ctx.Notifications, n => n.UserId == Org.ItAgent.Id && n.TicketId == request.Id && n.Text.Contains("Every task is done"));
+    }
+
     private async Task<int> ParentOfAsync(int taskId)
     {
         await using var ctx = _db.NewContext();

@@ -34,6 +34,7 @@ public static class NavItems
             items.Add(new("/admin/departments", "Departments", Icons.Material.Filled.Apartment));
             items.Add(new("/admin/users", "Users", Icons.Material.Filled.People));
             items.Add(new("/admin/types", "Ticket types", Icons.Material.Filled.Label));
+            items.Add(new("/admin/catalog", "Catalog items", Icons.Material.Filled.ViewModule));
             items.Add(new("/admin/asset-types", "Asset types", Icons.Material.Filled.Category));
             items.Add(new("/admin/sla", "SLA policies", Icons.Material.Filled.Timer));
             items.Add(new("/admin/escalations", "Escalations", Icons.Material.Filled.TrendingUp));
