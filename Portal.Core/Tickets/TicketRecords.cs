@@ -79,6 +79,9 @@ public sealed record TicketDetails(
 
     /// <summary>For a task of a catalog request: the request.</summary>
     public TicketRef? Parent { get; init; }
+
+    /// <summary>For a waiting task: the task it waits for.</summary>
+    public TicketRef? WaitsFor { get; init; }
 }
 
 public sealed record TicketRef(int Id, string Key, string Title);

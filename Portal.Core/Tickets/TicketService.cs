@@ -219,6 +219,9 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             Parent = t.ParentId is { } parentId
                 ? await db.Tickets.AsNoTracking().Where(p => p.Id == parentId).Select(p => new TicketRef(p.Id, p.Key, p.Title)).FirstAsync(ct)
                 : null,
+            WaitsFor = t.WaitsForId is { } waitsForId && t.Status == TicketStatus.Waiting
+                ? await db.Tickets.AsNoTracking().Where(p => p.Id == waitsForId).Select(p => new TicketRef(p.Id, p.Key, p.Title)).FirstAsync(ct)
+                : null,
         };
     }
 

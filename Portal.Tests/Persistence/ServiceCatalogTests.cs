@@ -78,6 +78,8 @@ public class ServiceCatalogTests : IAsyncLifetime
         var accounts = tasks.Single(t => t.Title.StartsWith("Create accounts"));
         Assert.Equal((TicketStatus.Waiting, contract.Key), (accounts.Status, accounts.WaitsForKey));
         Assert.Equal(TicketStatus.New, tasks.Single(t => t.Title.StartsWith("Issue a laptop")).Status);
+        var waitingPage = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), accounts.Id);
+        Assert.Equal((contract.Key, "Onboarding a new hire: Nina Novak"), (waitingPage.WaitsFor!.Key, waitingPage.Parent!.Title));
         await using (var ctx = _db.NewContext())
         {
             var states = await ctx.TicketSlaStates.AsNoTracking().Where(s => s.TicketId == accounts.Id).ToListAsync();
