@@ -119,13 +119,13 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
 
         if (query.From is { } from)
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var start = Common.UtcDays.Start(from);
             entries = entries.Where(e => e.At >= start);
         }
 
         if (query.To is { } to)
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = Common.UtcDays.After(to);
             entries = entries.Where(e => e.At < end);
         }
 

@@ -274,13 +274,13 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
 
         if (q.ReceivedFrom is { } from)
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var start = UtcDays.Start(from);
             complaints = complaints.Where(c => c.ReceivedAt >= start);
         }
 
         if (q.ReceivedTo is { } to)
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = UtcDays.After(to);
             complaints = complaints.Where(c => c.ReceivedAt < end);
         }
 
