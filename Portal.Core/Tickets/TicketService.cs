@@ -309,6 +309,18 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, isPublic ? "reply" : "note") { Notified = db.NotifiedUsers });
+        if (newStatus is not null)
+            await AnnounceToParentAsync(ticket, ct);
+    }
+
+    /// <summary>A task's request shows its progress: its open pages read it again when the task changed.</summary>
+    private async Task AnnounceToParentAsync(Ticket task, CancellationToken ct)
+    {
+        if (task.ParentId is not { } parentId)
+            return;
+        await using var read = await dbFactory.CreateDbContextAsync(ct);
+        var parentDepartment = await read.Tickets.Where(t => t.Id == parentId).Select(t => t.DepartmentId).FirstAsync(ct);
+        feed.Publish(new TicketChanged(parentId, parentDepartment, "task"));
     }
 
     /// <summary>
@@ -478,13 +490,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated") { Notified = db.NotifiedUsers });
         foreach (var other in alsoChanged)
             feed.Publish(new TicketChanged(other.Id, other.DepartmentId, "updated"));
-        // A task's request shows its progress: its open pages read it again.
-        if (ticket.ParentId is { } parentId && alsoChanged.All(t => t.Id != parentId))
-        {
-            await using var read = await dbFactory.CreateDbContextAsync(ct);
-            var parentDepartment = await read.Tickets.Where(t => t.Id == parentId).Select(t => t.DepartmentId).FirstAsync(ct);
-            feed.Publish(new TicketChanged(parentId, parentDepartment, "task"));
-        }
+        if (alsoChanged.All(t => t.Id != ticket.ParentId))
+            await AnnounceToParentAsync(ticket, ct);
 
         return ticket.Version;
     }

@@ -125,6 +125,21 @@ public class ServiceCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATasksChange_IsAnnouncedForItsRequest_SoTheRequestsOpenPagesShowTheProgressLive()
+    {
+        var (parent, tasks) = await OnboardAsync();
+        var laptop = tasks.Single(t => t.Title.StartsWith("Issue a laptop"));
+        var changes = new List<TicketChanged>();
+        _db.Get<TicketChangeFeed>().Changed += changes.Add;
+        await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), laptop.Id, "Your laptop is being prepared.", isPublic: true, []);
+        Assert.Contains(changes, c => c.TicketId == parent.Id && c.DepartmentId == Org.Hr.Id);
+        changes.Clear();
+        await CompleteAsync(Org.ActorFor(Org.ItAgent), laptop.Id);
+        Assert.Contains(changes, c => c.TicketId == parent.Id);
+        Assert.Equal(1, (await Catalog.TasksAsync(Org.ActorFor(Org.Requester), parent.Id)).Count(t => t.Done));
+    }
+
+    [Fact]
     public async Task WhoSeesWhat_AnHrAgentReadsTheHrTask_ButNotTheItTasksNotes()
     {
         var (parent, tasks) = await OnboardAsync();
