@@ -55,6 +55,7 @@ public static class PortalCoreServices
         services.AddSingleton<Complaints.ComplaintService>();
         services.AddSingleton<Catalog.ServiceCatalog>();
         services.AddSingleton<Catalog.CatalogAdmin>();
+        services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
 
