@@ -74,3 +74,35 @@ public class MeasuresTests
         Assert.Equal(1.0 / 3, Measures.ReopenRate(Week, Monday, NextMonday)!.Value, 6); // of 1, 2, 6 only 2 was reopened
     }
 }
+
+/// <summary>Breakdowns by a dimension and trends cut into days, ISO weeks and months.</summary>
+public class BreakdownsTests
+{
+    [Fact]
+    public void Buckets_CoverThePeriod_CutToItsEnds_WithReadableLabels()
+    {
+        var from = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc); // a Wednesday
+        var to = new DateTime(2026, 12, 9, 0, 0, 0, DateTimeKind.Utc);
+        var weeks = Breakdowns.Buckets(from, to, Granularity.Week);
+        Assert.Equal(["2026-W48", "2026-W49", "2026-W50"], weeks.Select(b => b.Label));
+        Assert.Equal(from, weeks[0].Start);
+        Assert.Equal(new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc), weeks[1].Start);
+        Assert.Equal(to, weeks[^1].End);
+        Assert.Equal(["2026-11", "2026-12"], Breakdowns.Buckets(from, to, Granularity.Month).Select(b => b.Label));
+        Assert.Equal(14, Breakdowns.Buckets(from, to, Granularity.Day).Count);
+    }
+
+    [Fact]
+    public void Facts_GroupByEachDimension_UnassignedAndTeamlessUnderAnEmptyKey()
+    {
+        var at = new DateTime(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc);
+        TicketFact F(int id, int dept, int? team, string? agent, TicketPriority p) =>
+            new(id, dept, team, agent, 10 + dept, 1, p, at, null, null, null, null, null, null, null, null, 0);
+        TicketFact[] facts = [F(1, 1, 5, "ian", TicketPriority.High), F(2, 1, null, null, TicketPriority.Low), F(3, 2, 6, "hal", TicketPriority.High)];
+        Assert.Equal(2, Breakdowns.By(facts, Dimension.Department)["1"].Count);
+        Assert.Equal([2], Breakdowns.By(facts, Dimension.Team)[""].Select(f => f.TicketId));
+        Assert.Equal([2], Breakdowns.By(facts, Dimension.Agent)[""].Select(f => f.TicketId));
+        Assert.Equal(2, Breakdowns.By(facts, Dimension.Priority)["High"].Count);
+        Assert.Single(Breakdowns.By(facts, Dimension.Category)["12"]);
+    }
+}
