@@ -35,10 +35,6 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     public Task<AuditVerification> VerifyAsync(Security.Actor actor, CancellationToken ct = default) =>
         actor.CanReadAudit ? VerifyAsync(ct) : throw new Common.DeskForbiddenException("Only admins and auditors verify the audit trail.");
 
-    /// <summary>The latest entries, newest first, with the acting person's name; admins and auditors.</summary>
-    public async Task<IReadOnlyList<AuditRow>> LatestAsync(Security.Actor actor, int take = 50, CancellationToken ct = default) =>
-        (await SearchAsync(actor, new AuditQuery(), 1, take, ct)).Items;
-
     /// <summary>
     /// Entries matching the query, newest first, a page at a time; admins and auditors only. A ticket is named by its
     /// key (IT-1042) or id; a person by part of their name or email (as actor, or as the record changed); an action by

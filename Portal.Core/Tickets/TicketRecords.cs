@@ -77,6 +77,9 @@ public sealed record TicketDetails(
     public string? SlaPolicyName { get; init; }
     public int EscalationLevel { get; init; }
 
+    /// <summary>A request made from the service catalog: it has tasks to show.</summary>
+    public bool HasTasks { get; init; }
+
     /// <summary>For a task of a catalog request: the request.</summary>
     public TicketRef? Parent { get; init; }
 

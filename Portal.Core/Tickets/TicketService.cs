@@ -216,6 +216,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
             SlaPolicyName = staff ? policyName : null,
             EscalationLevel = staff ? t.EscalationLevel : 0,
+            HasTasks = t.CatalogItemId is not null,
             Parent = t.ParentId is { } parentId
                 ? await db.Tickets.AsNoTracking().Where(p => p.Id == parentId).Select(p => new TicketRef(p.Id, p.Key, p.Title)).FirstAsync(ct)
                 : null,

@@ -30,6 +30,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Audit.AuditService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Complaints.ComplaintService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.ServiceCatalog>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.CatalogAdmin>());
         ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddHttpContextAccessor();
