@@ -117,6 +117,9 @@ internal static class BulkWriter
             foreach (var command in commands.Values)
                 await command.DisposeAsync();
         }
+
+        // The batch's tickets' reporting facts, in the same transaction (a breach or an escalation changes them).
+        await Reporting.FactWriter.RefreshAsync(db, Reporting.FactWriter.TakeIds(db), ct);
     }
 
     /// <summary>One prepared command per table, executed once per row.</summary>

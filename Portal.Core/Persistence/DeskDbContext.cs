@@ -15,6 +15,8 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
         // trail writes an entry for each one its save wrote (Audit.AuditTrail).
         ChangeTracker.Tracked += (_, e) =>
         {
+            if (e.Entry.State == EntityState.Added && Reporting.FactWriter.Feeds(e.Entry.Entity))
+                FactTickets.Add(e.Entry.Entity);
             if (e.Entry.Entity is TicketEvent ticketEvent)
             {
                 if (e.Entry.State == EntityState.Added)
@@ -23,7 +25,19 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
             else if (!TracksAuditedRecords && Audit.EntityAudit.IsAudited(e.Entry.Metadata.ClrType))
                 TracksAuditedRecords = true;
         };
+
+        // The reporting facts of every ticket whose row, SLA states or history a save changes are kept with it (Reporting.FactWriter).
+        ChangeTracker.StateChanged += (_, e) =>
+        {
+            if (e.NewState is EntityState.Added or EntityState.Modified && Reporting.FactWriter.Feeds(e.Entry.Entity))
+                FactTickets.Add(e.Entry.Entity);
+        };
     }
+
+    /// <summary>Tickets, SLA states and history entries this unit of work added or changed, whose tickets' facts follow the save.</summary>
+    internal HashSet<object> FactTickets { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public DbSet<Reporting.TicketFactRow> TicketFacts => Set<Reporting.TicketFactRow>();
 
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<Team> Teams => Set<Team>();

@@ -85,5 +85,5 @@ public static class PortalCoreServices
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail(clock ?? TimeProvider.System));
+            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
 }

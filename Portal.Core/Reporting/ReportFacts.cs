@@ -14,32 +14,27 @@ namespace Portal.Core.Reporting;
 /// </summary>
 public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
 {
-    /// <summary>Every ticket that can count in [from, to): created before its end and not resolved before its start.</summary>
+    /// <summary>
+    /// Every ticket that can count in [from, to): created before its end and not resolved before its start, read from
+    /// the facts kept with the tickets (<see cref="FactWriter"/>).
+    /// </summary>
     public async Task<IReadOnlyList<TicketFact>> ReadAsync(Actor actor, IReadOnlyCollection<int>? departmentIds, DateTime from, DateTime to,
         CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Tickets.AsNoTracking()
-            .Where(t => departments.Contains(t.DepartmentId) && t.CreatedAt < to)
-            .Select(t => new
-            {
-                t.Id, t.DepartmentId, t.TeamId, t.AssigneeId, t.CategoryId, t.TypeId, t.Priority, t.CreatedAt,
-                First = db.TicketSlaStates.Where(s => s.TicketId == t.Id && s.Metric == SlaMetric.FirstResponse)
-                    .Select(s => new { s.StoppedAt, s.ElapsedSeconds, s.State, s.BreachedAt }).FirstOrDefault(),
-                Resolution = db.TicketSlaStates.Where(s => s.TicketId == t.Id && s.Metric == SlaMetric.Resolution)
-                    .Select(s => new { s.StoppedAt, s.ElapsedSeconds, s.State, s.BreachedAt }).FirstOrDefault(),
-                Reopens = db.TicketEvents.Count(e => e.TicketId == t.Id && e.Kind == TicketEventKind.Reopened),
-            })
-            .ToListAsync(ct);
-        return rows
-            .Where(r => r.Resolution?.StoppedAt is not { } resolved || resolved >= from)
-            .Select(r => new TicketFact(r.Id, r.DepartmentId, r.TeamId, r.AssigneeId, r.CategoryId, r.TypeId, r.Priority, r.CreatedAt,
-                r.First?.StoppedAt, r.First?.StoppedAt is null ? null : r.First.ElapsedSeconds, r.First?.State, r.First?.BreachedAt,
-                r.Resolution?.StoppedAt, r.Resolution?.StoppedAt is null ? null : r.Resolution.ElapsedSeconds, r.Resolution?.State,
-                r.Resolution?.BreachedAt, r.Reopens))
-            .ToList();
+        var facts = db.TicketFacts.AsNoTracking().Where(f => departments.Contains(f.DepartmentId) && f.CreatedAt < to);
+        // Two index ranges per department: resolved in or after the period, and still open.
+        var resolved = await Project(facts.Where(f => f.ResolvedAt >= from)).ToListAsync(ct);
+        var open = await Project(facts.Where(f => f.ResolvedAt == null)).ToListAsync(ct);
+        resolved.AddRange(open);
+        return resolved;
     }
+
+    private static IQueryable<TicketFact> Project(IQueryable<TicketFactRow> rows) => rows.Select(f => new TicketFact(f.TicketId,
+        f.DepartmentId, f.TeamId, f.AssigneeId, f.CategoryId, f.TypeId, f.Priority, f.CreatedAt, f.FirstResponseAt,
+        f.FirstResponseBusinessSeconds, f.FirstResponseState, f.FirstResponseBreachedAt, f.ResolvedAt, f.ResolutionBusinessSeconds,
+        f.ResolutionState, f.ResolutionBreachedAt, f.Reopens));
 
     private async Task<List<int>> VisibleDepartmentsAsync(Actor actor, IReadOnlyCollection<int>? asked, CancellationToken ct)
     {

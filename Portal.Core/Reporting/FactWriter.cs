@@ -1,0 +1,129 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Portal.Core.Persistence;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Reporting;
+
+/// <summary>
+/// Keeps <see cref="TicketFactRow"/> equal to what the tickets, their SLA states and history say: after every save
+/// that added or changed a ticket, one of its SLA states or history entries, the facts of those tickets are computed
+/// again by one SQL statement on the save's connection and transaction (so they commit with the change), and the
+/// escalation sweep's batch writes do the same for their tickets. The same statement without a filter rebuilds the
+/// whole table (<see cref="RebuildAsync"/>), which is what the tests compare the kept facts with.
+/// </summary>
+internal sealed class FactWriter : SaveChangesInterceptor
+{
+    // Answer and resolution: the instants the SLA recorded; for a ticket without an SLA (or a target not kept), the
+    // first public agent reply and the last move to Resolved or Closed. A ticket is resolved only while its status is
+    // Resolved or Closed (a reopened ticket is open again).
+    private const string Select = """
+        SELECT t."Id", t."DepartmentId", t."TeamId", t."AssigneeId", t."CategoryId", t."TypeId", t."Priority", t."Status", t."CreatedAt",
+            COALESCE(f."StoppedAt", (SELECT MIN(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reply' AND e."ByAgent" AND e."IsPublic")),
+            CASE WHEN f."StoppedAt" IS NULL THEN NULL ELSE f."ElapsedSeconds" END,
+            f."State", f."BreachedAt",
+            CASE WHEN t."Status" IN ('Resolved', 'Closed') THEN COALESCE(r."StoppedAt",
+                (SELECT MAX(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'StatusChanged' AND e."NewValue" IN ('Resolved', 'Closed')),
+                t."UpdatedAt") END,
+            CASE WHEN t."Status" IN ('Resolved', 'Closed') AND r."StoppedAt" IS NOT NULL THEN r."ElapsedSeconds" END,
+            r."State", r."BreachedAt",
+            (SELECT COUNT(*) FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reopened'),
+            t."EscalationLevel", t."SlaDueAt"
+        FROM "Tickets" t
+        LEFT JOIN "TicketSlaStates" f ON f."TicketId" = t."Id" AND f."Metric" = 'FirstResponse'
+        LEFT JOIN "TicketSlaStates" r ON r."TicketId" = t."Id" AND r."Metric" = 'Resolution'
+        """;
+
+    private const string Upsert = """
+        INSERT INTO "TicketFacts" ("TicketId", "DepartmentId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "Status", "CreatedAt",
+            "FirstResponseAt", "FirstResponseBusinessSeconds", "FirstResponseState", "FirstResponseBreachedAt",
+            "ResolvedAt", "ResolutionBusinessSeconds", "ResolutionState", "ResolutionBreachedAt", "Reopens", "EscalationLevel", "DueAt")
+        """;
+
+    private const string OnConflict = """
+        ON CONFLICT ("TicketId") DO UPDATE SET "DepartmentId" = excluded."DepartmentId", "TeamId" = excluded."TeamId",
+            "AssigneeId" = excluded."AssigneeId", "CategoryId" = excluded."CategoryId", "TypeId" = excluded."TypeId",
+            "Priority" = excluded."Priority", "Status" = excluded."Status", "CreatedAt" = excluded."CreatedAt",
+            "FirstResponseAt" = excluded."FirstResponseAt", "FirstResponseBusinessSeconds" = excluded."FirstResponseBusinessSeconds",
+            "FirstResponseState" = excluded."FirstResponseState", "FirstResponseBreachedAt" = excluded."FirstResponseBreachedAt",
+            "ResolvedAt" = excluded."ResolvedAt", "ResolutionBusinessSeconds" = excluded."ResolutionBusinessSeconds",
+            "ResolutionState" = excluded."ResolutionState", "ResolutionBreachedAt" = excluded."ResolutionBreachedAt",
+            "Reopens" = excluded."Reopens", "EscalationLevel" = excluded."EscalationLevel", "DueAt" = excluded."DueAt"
+        """;
+
+    /// <summary>Computes the facts of the given tickets again, on the context's connection and current transaction.</summary>
+    public static async Task RefreshAsync(DeskDbContext db, IReadOnlyCollection<int> ticketIds, CancellationToken ct)
+    {
+        if (ticketIds.Count == 0)
+            return;
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+            await db.Database.OpenConnectionAsync(ct);
+        foreach (var chunk in ticketIds.Distinct().Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = $"{Upsert}\n{Select}\nWHERE t.\"Id\" IN ({string.Join(", ", chunk)})\n{OnConflict}";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Every ticket's facts computed from scratch (after an upgrade, or to check the kept ones).</summary>
+    public static async Task RebuildAsync(DeskDbContext db, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("""DELETE FROM "TicketFacts" """, ct);
+        await db.Database.ExecuteSqlRawAsync(FillSql, ct);
+    }
+
+    /// <summary>Fills the table from every ticket (the migration that adds it runs this once).</summary>
+    internal const string FillSql = $"{Upsert}\n{Select}\nWHERE 1 = 1\n{OnConflict}";
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        WriteAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+        CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(eventData.Context, cancellationToken);
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => (eventData.Context as DeskDbContext)?.FactTickets.Clear();
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as DeskDbContext)?.FactTickets.Clear();
+        return Task.CompletedTask;
+    }
+
+    private static async Task WriteAsync(DbContext? context, CancellationToken ct)
+    {
+        if (context is not DeskDbContext db || db.FactTickets.Count == 0)
+            return;
+        var ids = TakeIds(db);
+        await RefreshAsync(db, ids, ct);
+    }
+
+    /// <summary>The ids of the tickets whose facts the unit of work changed (known once their rows are saved).</summary>
+    internal static List<int> TakeIds(DeskDbContext db)
+    {
+        var ids = db.FactTickets.Select(o => o switch
+        {
+            Ticket t => t.Id,
+            TicketEvent e => e.TicketId,
+            TicketSlaState s => s.TicketId,
+            _ => 0,
+        }).Where(id => id > 0).Distinct().ToList();
+        db.FactTickets.Clear();
+        return ids;
+    }
+
+    /// <summary>Whether a tracked record's change can change a ticket's facts.</summary>
+    internal static bool Feeds(object entity) => entity is Ticket or TicketEvent or TicketSlaState;
+}

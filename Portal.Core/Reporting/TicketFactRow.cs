@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Reporting;
+
+/// <summary>
+/// One ticket as the measures see it, kept next to the ticket in the same transaction as every change to it
+/// (<see cref="FactWriter"/>): the answer and resolution instants its SLA recorded, how its targets ended, its reopens
+/// and escalation level, and who and what it belongs to. Dashboards and reports read these narrow rows through
+/// indexes on the instants instead of joining tickets, SLA states and history for every figure.
+/// </summary>
+public class TicketFactRow
+{
+    public int TicketId { get; set; }
+    public int DepartmentId { get; set; }
+    public int? TeamId { get; set; }
+    public string? AssigneeId { get; set; }
+    public int CategoryId { get; set; }
+    public int TypeId { get; set; }
+    public TicketPriority Priority { get; set; }
+    public TicketStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FirstResponseAt { get; set; }
+    public long? FirstResponseBusinessSeconds { get; set; }
+    public SlaState? FirstResponseState { get; set; }
+    public DateTime? FirstResponseBreachedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public long? ResolutionBusinessSeconds { get; set; }
+    public SlaState? ResolutionState { get; set; }
+    public DateTime? ResolutionBreachedAt { get; set; }
+    public int Reopens { get; set; }
+    public int EscalationLevel { get; set; }
+
+    /// <summary>UTC; the earliest due instant of its running targets (for the at-risk list).</summary>
+    public DateTime? DueAt { get; set; }
+}
+
+internal sealed class TicketFactRowConfiguration : IEntityTypeConfiguration<TicketFactRow>
+{
+    public void Configure(EntityTypeBuilder<TicketFactRow> b)
+    {
+        b.ToTable("TicketFacts");
+        b.HasKey(f => f.TicketId);
+        b.Property(f => f.TicketId).ValueGeneratedNever();
+        b.Property(f => f.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(f => f.Priority).HasConversion<int>();
+        b.Property(f => f.FirstResponseState).HasConversion<string>().HasMaxLength(20);
+        b.Property(f => f.ResolutionState).HasConversion<string>().HasMaxLength(20);
+        b.Property(f => f.AssigneeId).HasMaxLength(450);
+        // A period's figures start from the tickets created, answered, resolved or breached in it, and the open ones.
+        b.HasIndex(f => new { f.DepartmentId, f.CreatedAt });
+        b.HasIndex(f => new { f.DepartmentId, f.ResolvedAt });
+        b.HasIndex(f => new { f.DepartmentId, f.AssigneeId });
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Escalations;
+using Portal.Core.Reporting;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+/// <summary>The reporting facts kept with every change equal the facts computed again from scratch.</summary>
+public class TicketFactsTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private TestOrg Org => _db.Org;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await _db.Get<EscalationAdminService>().SaveAsync(Org.ActorFor(Org.Admin), new PathInput(null, "IT first response", true, Org.It.Id, null,
+        [
+            new LevelInput(1, SlaMetric.FirstResponse, EscalationTrigger.AtBreach, null, null, new EscalationActions { RaisePriority = true }),
+        ]));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<List<TicketFactRow>> KeptAsync()
+    {
+        await using var db = _db.NewContext();
+        return await db.TicketFacts.AsNoTracking().OrderBy(f => f.TicketId).ToListAsync();
+    }
+
+    [Fact]
+    public async Task FactsKeptAsTicketsChange_EqualARebuildFromScratch()
+    {
+        var tickets = _db.Get<TicketService>();
+        var ian = Org.ActorFor(Org.ItAgent);
+        var answered = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Answered and resolved"));
+        var ignored = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Left to breach"));
+        var reopened = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
+        _db.Clock.Advance(TimeSpan.FromMinutes(20));
+        await tickets.ReplyAsync(ian, answered.Id, "On it.", isPublic: true, []);
+        var t = await tickets.GetAsync(ian, answered.Id);
+        await tickets.UpdateAsync(ian, answered.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved, AssigneeId = Org.ItAgent.Id });
+        var hal = Org.ActorFor(Org.HrAgent);
+        var h = await tickets.GetAsync(hal, reopened.Id);
+        await tickets.UpdateAsync(hal, reopened.Id, h.Version, TicketServiceTests.TicketEditModelFor(h) with { Status = TicketStatus.Resolved });
+        await tickets.ReplyAsync(Org.ActorFor(Org.OtherRequester), reopened.Id, "Still wrong.", isPublic: true, []);
+        // Far past the first response target: the sweep records the breach and raises the priority in one batch.
+        _db.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.True((await _db.Get<EscalationService>().SweepAsync()).Fired >= 1);
+
+        var kept = await KeptAsync();
+        Assert.Equal(3, kept.Count);
+        var resolved = kept.Single(f => f.TicketId == answered.Id);
+        Assert.Equal(_db.Clock.GetUtcNow().UtcDateTime.AddDays(-3), resolved.ResolvedAt);
+        Assert.Equal(Org.ItAgent.Id, resolved.AssigneeId);
+        Assert.Equal(SlaState.Met, resolved.FirstResponseState);
+        var breached = kept.Single(f => f.TicketId == ignored.Id);
+        Assert.NotNull(breached.FirstResponseBreachedAt);
+        Assert.Equal(1, breached.EscalationLevel);
+        Assert.Null(breached.ResolvedAt);
+        var again = kept.Single(f => f.TicketId == reopened.Id);
+        Assert.Equal(1, again.Reopens);
+        Assert.Null(again.ResolvedAt);
+
+        await using (var db = _db.NewContext())
+            await FactWriter.RebuildAsync(db, CancellationToken.None);
+        var rebuilt = await KeptAsync();
+        Assert.Equal(Describe(rebuilt), Describe(kept));
+    }
+
+    private static List<string> Describe(IEnumerable<TicketFactRow> rows) => rows.Select(r => System.Text.Json.JsonSerializer.Serialize(r)).ToList();
+}
