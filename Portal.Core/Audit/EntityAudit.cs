@@ -66,6 +66,8 @@ internal static class EntityAudit
         [typeof(Complaints.Complaint)] = "complaint",
         [typeof(Catalog.CatalogItem)] = "catalog-item",
         [typeof(Catalog.CatalogTask)] = "catalog-task",
+        [typeof(Reporting.DashboardRecord)] = "dashboard",
+        [typeof(Reporting.ScheduledReport)] = "scheduled-report",
     };
 
     /// <summary>Never written to the trail: secrets, bookkeeping, derived text.</summary>

@@ -39,17 +39,29 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
             (address, name) = (user.Email, user.DisplayName);
         }
 
-        var values = MessageValues.Read(message.Body);
-        var templates = options.Value.Templates;
-        var subject = values.Fill(templates.EmailSubject, "Notifications:Templates:EmailSubject");
-        var text = values.Fill(templates.EmailText, "Notifications:Templates:EmailText");
+        string subject, text, html;
+        if (message.TicketId is null && message.EventKey.StartsWith("report:", StringComparison.Ordinal))
+        {
+            // A scheduled report carries its own subject and text (a table), not a ticket's values.
+            (subject, text) = (message.Subject, message.Body);
+            html = "<!DOCTYPE html><html><body><pre style=\"font-family: monospace\">" + WebUtility.HtmlEncode(text) + "</pre></body></html>";
+        }
+        else
+        {
+            var values = MessageValues.Read(message.Body);
+            var templates = options.Value.Templates;
+            subject = values.Fill(templates.EmailSubject, "Notifications:Templates:EmailSubject");
+            text = values.Fill(templates.EmailText, "Notifications:Templates:EmailText");
+            html = Html(text);
+        }
+
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(email.From));
         mime.To.Add(new MailboxAddress(name, address));
         mime.Subject = subject;
         // A repeat after a crash carries the same Message-Id, so mail systems (and people) can drop the duplicate.
         mime.MessageId = $"{message.IdempotencyKey}@internaldesk";
-        mime.Body = new BodyBuilder { TextBody = text, HtmlBody = Html(text) }.ToMessageBody();
+        mime.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
 
         using var smtp = new SmtpClient { Timeout = email.TimeoutSeconds * 1000 };
         var security = Enum.TryParse<SecureSocketOptions>(email.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTlsWhenAvailable;

@@ -253,6 +253,7 @@ internal sealed class EscalationFiringConfiguration : IEntityTypeConfiguration<E
     {
         b.ToTable("EscalationFirings");
         b.HasIndex(f => new { f.TicketId, f.LevelId, f.Cycle }).IsUnique();
+        b.HasIndex(f => f.FiredAt); // escalations per level in a period (reports)
         b.HasOne<Ticket>().WithMany().HasForeignKey(f => f.TicketId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Escalations.EscalationLevelRecord>().WithMany().HasForeignKey(f => f.LevelId).OnDelete(DeleteBehavior.Cascade);
     }

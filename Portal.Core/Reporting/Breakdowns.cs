@@ -11,6 +11,9 @@ public enum Dimension
     Category,
     Priority,
     Type,
+
+    /// <summary>The ticket's escalation level now; for escalations, the level that fired.</summary>
+    Level,
 }
 
 /// <summary>How a trend is cut: by UTC day, ISO week (Monday first) or calendar month.</summary>
@@ -35,6 +38,7 @@ public static class Breakdowns
         Dimension.Agent => f.AssigneeId ?? "",
         Dimension.Category => f.CategoryId.ToString(CultureInfo.InvariantCulture),
         Dimension.Priority => f.Priority.ToString(),
+        Dimension.Level => f.EscalationLevel.ToString(CultureInfo.InvariantCulture),
         _ => f.TypeId.ToString(CultureInfo.InvariantCulture),
     };
 

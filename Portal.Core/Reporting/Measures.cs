@@ -24,7 +24,13 @@ public sealed record TicketFact(
     long? ResolutionBusinessSeconds,
     SlaState? ResolutionState,
     DateTime? ResolutionBreachedAt,
-    int Reopens);
+    int Reopens,
+    int EscalationLevel = 0,
+    TicketStatus Status = TicketStatus.Open,
+    DateTime? DueAt = null);
+
+/// <summary>One escalation level that fired for a ticket.</summary>
+public sealed record FiringFact(int TicketId, int Level, DateTime FiredAt);
 
 /// <summary>A duration measure: how many tickets it covers, their median and 90th percentile (nearest rank), or null when none.</summary>
 public sealed record DurationStats(int Count, TimeSpan? Median, TimeSpan? P90);
@@ -106,5 +112,11 @@ public static class Measures
 
     private static TimeSpan Seconds(long? seconds) => TimeSpan.FromSeconds(seconds!.Value);
 
-    private static bool In(DateTime? at, DateTime from, DateTime to) => at is { } a && a >= from && a < to;
+    /// <summary>Escalations that fired in the period (each level counts once per ticket and cycle).</summary>
+    public static int Escalations(IEnumerable<FiringFact> firings, DateTime from, DateTime to) => firings.Count(f => In(f.FiredAt, from, to));
+
+    /// <summary>An agent's or team's workload: the backlog's tickets at the period's end that someone is assigned.</summary>
+    public static IReadOnlyList<TicketFact> Workload(IEnumerable<TicketFact> facts, DateTime at) => Backlog(facts, at).Where(f => f.AssigneeId is not null).ToList();
+
+    internal static bool In(DateTime? at, DateTime from, DateTime to) => at is { } a && a >= from && a < to;
 }

@@ -34,7 +34,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
     private static IQueryable<TicketFact> Project(IQueryable<TicketFactRow> rows) => rows.Select(f => new TicketFact(f.TicketId,
         f.DepartmentId, f.TeamId, f.AssigneeId, f.CategoryId, f.TypeId, f.Priority, f.CreatedAt, f.FirstResponseAt,
         f.FirstResponseBusinessSeconds, f.FirstResponseState, f.FirstResponseBreachedAt, f.ResolvedAt, f.ResolutionBusinessSeconds,
-        f.ResolutionState, f.ResolutionBreachedAt, f.Reopens));
+        f.ResolutionState, f.ResolutionBreachedAt, f.Reopens, f.EscalationLevel, f.Status, f.DueAt));
 
     private async Task<List<int>> VisibleDepartmentsAsync(Actor actor, IReadOnlyCollection<int>? asked, CancellationToken ct)
     {
