@@ -61,6 +61,7 @@ public static class PortalWeb
         services.AddTransient<Jobs.EscalationSweepJob>();
         services.AddTransient<Jobs.OutboxDispatchJob>();
         services.AddTransient<Jobs.MaintenanceJob>();
+        services.AddTransient<Jobs.ScheduledReportJob>();
         services.AddTransient<Jobs.AuditCheckpointJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
@@ -108,6 +109,7 @@ public static class PortalWeb
         var dispatchSeconds = Math.Clamp(app.Configuration.GetValue("Notifications:DispatchSeconds", 5), 1, 3600);
         var maintenanceMinutes = Math.Clamp(app.Configuration.GetValue("Assets:MaintenanceMinutes", 5), 1, 59);
         var checkpointMinutes = Math.Clamp(app.Configuration.GetValue("Audit:CheckpointMinutes", 15), 1, 59);
+        var reportMinutes = Math.Clamp(app.Configuration.GetValue("Reports:ScheduleMinutes", 5), 1, 59);
         // Desk:ScheduledJobs=false leaves the jobs out (tests that do not need them); the sweep can still be run by hand.
         if (app.Configuration.GetValue("Desk:ScheduledJobs", true))
         {
@@ -117,6 +119,7 @@ public static class PortalWeb
                     s.Schedule<Jobs.OutboxDispatchJob>().EverySeconds(dispatchSeconds).PreventOverlapping(nameof(Jobs.OutboxDispatchJob));
                     s.Schedule<Jobs.MaintenanceJob>().Cron($"*/{maintenanceMinutes} * * * *").PreventOverlapping(nameof(Jobs.MaintenanceJob));
                     s.Schedule<Jobs.AuditCheckpointJob>().Cron($"*/{checkpointMinutes} * * * *").PreventOverlapping(nameof(Jobs.AuditCheckpointJob));
+                    s.Schedule<Jobs.ScheduledReportJob>().Cron($"*/{reportMinutes} * * * *").PreventOverlapping(nameof(Jobs.ScheduledReportJob));
                 })
                 .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         }
@@ -139,6 +142,7 @@ public static class PortalWeb
         app.MapAssetEndpoints();
         app.MapAuditEndpoints();
         app.MapComplaintEndpoints();
+        app.MapReportEndpoints();
         app.MapSlaEndpoints();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

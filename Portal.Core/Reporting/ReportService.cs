@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
@@ -30,6 +31,30 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
             .ToListAsync(ct);
         var complaintType = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
         return new ReportData(read, firings, complaintType, from, to);
+    }
+
+    /// <summary>A report as asked for, with the viewer's rights; the rows named for people.</summary>
+    public async Task<ReportResult> RunAsync(Actor actor, ReportRequest request, CancellationToken ct = default)
+    {
+        var (from, to) = request.Range(Now);
+        IReadOnlyCollection<int>? departments = request.DepartmentId is { } d ? [d] : null;
+        var data = await LoadAsync(actor, departments, from, to, ct);
+        var table = Reports.Table(data, request.Measure, request.Filter, request.By, request.Trend, request.Business);
+        var names = request.By is { } by ? await NamesAsync(by, table.Rows.Select(r => r.Key), ct) : new Dictionary<string, string>();
+        return new ReportResult(request, from, to, table, names);
+    }
+
+    /// <summary>The tickets behind one cell of a report (the total row when <paramref name="rowKey"/> is null).</summary>
+    public async Task<IReadOnlyList<ReportTicket>> DrillAsync(Actor actor, ReportRequest request, string? rowKey, int column, CancellationToken ct = default)
+    {
+        var (from, to) = request.Range(Now);
+        IReadOnlyCollection<int>? departments = request.DepartmentId is { } d ? [d] : null;
+        var data = await LoadAsync(actor, departments, from, to, ct);
+        var columns = request.Trend is { } g ? Breakdowns.Buckets(from, to, g) : [new Bucket(from, to, "Total")];
+        if (column < 0 || column >= columns.Count)
+            throw new DeskValidationException("Column", "That column is not in the report.");
+        var behind = Reports.Drill(data, request.Measure, request.Filter, request.By, rowKey, columns[column], request.Business);
+        return await TicketsAsync(behind, ct);
     }
 
     /// <summary>People's names for the keys of a breakdown (departments, teams, agents, categories, types; priorities and levels as they are).</summary>

@@ -1,0 +1,47 @@
+using Portal.Core.Reporting;
+using Portal.Core.Users;
+using Portal.Security;
+
+namespace Portal.Api;
+
+/// <summary>A report's exports: the same request as the report page's address, as CSV or XLSX, computed with the reader's rights.</summary>
+public static class ReportEndpoints
+{
+    public const string CsvPath = "/reports/export.csv";
+    public const string XlsxPath = "/reports/export.xlsx";
+
+    public static string CsvUrl(ReportRequest r) => $"{CsvPath}?{r.ToQuery()}";
+
+    public static string XlsxUrl(ReportRequest r) => $"{XlsxPath}?{r.ToQuery()}";
+
+    public static void MapReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(CsvPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
+            {
+                var result = await RunAsync(http, actors, reports, ct);
+                http.Response.ContentType = "text/csv; charset=utf-8";
+                http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ReportFiles.FileName(result, "csv")}\"";
+                await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
+                ReportFiles.WriteCsv(result, writer);
+            })
+            .RequireAuthorization();
+        app.MapGet(XlsxPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
+            {
+                var result = await RunAsync(http, actors, reports, ct);
+                using var buffer = new MemoryStream();
+                ReportFiles.WriteXlsx(result, buffer);
+                http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ReportFiles.FileName(result, "xlsx")}\"";
+                buffer.Position = 0;
+                await buffer.CopyToAsync(http.Response.Body, ct);
+            })
+            .RequireAuthorization();
+    }
+
+    private static async Task<ReportResult> RunAsync(HttpContext http, ActorService actors, ReportService reports, CancellationToken ct)
+    {
+        var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+        var request = ReportRequest.Parse(name => http.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+        return await reports.RunAsync(actor, request, ct);
+    }
+}
