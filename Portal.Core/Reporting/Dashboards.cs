@@ -114,6 +114,8 @@ public static class Periods
         _ => "Last 12 months",
     };
 
+    public static bool EndsToday(Period p) => p != Period.LastMonth;
+
     /// <summary>[from, to) in UTC for a period seen at <paramref name="now"/>: whole days, ending at the end of today (last month: at the start of this one).</summary>
     public static (DateTime From, DateTime To) Resolve(Period p, DateTime now)
     {

@@ -82,6 +82,9 @@ public static class Reports
 
     public static MeasureInfo Info(Measure m) => All[(int)m];
 
+    /// <summary>Measures of the state at the period's end (the backlog, workload, open complaints) rather than of what happened in it.</summary>
+    public static bool IsStateAtEnd(Measure m) => m is Measure.Backlog or Measure.BacklogAgeMedian or Measure.Workload or Measure.ComplaintsOpen;
+
     /// <summary>The tickets a measure is computed over in [from, to): what a drill-down lists behind its number.</summary>
     public static IReadOnlyList<TicketFact> Behind(Measure m, ReportData data, IReadOnlyList<TicketFact> facts, DateTime from, DateTime to, bool business)
     {

@@ -30,6 +30,8 @@ public class ScheduledReport
     public Dimension? By { get; set; }
     public Granularity? Trend { get; set; }
     public int? DepartmentId { get; set; }
+    public Tickets.TicketPriority? Priority { get; set; }
+    public int? TypeId { get; set; }
     public bool Business { get; set; } = true;
     public ReportFrequency Frequency { get; set; }
 
@@ -59,11 +61,9 @@ internal sealed class ScheduledReportConfiguration : IEntityTypeConfiguration<Sc
     }
 }
 
-public sealed record ScheduledReportInput(int? Id, string Name, Measure Measure, Dimension? By, Granularity? Trend, int? DepartmentId, bool Business,
-    ReportFrequency Frequency, IReadOnlyList<string> RecipientIds, int Version);
+public sealed record ScheduledReportInput(int? Id, string Name, ReportRequest Report, ReportFrequency Frequency, IReadOnlyList<string> RecipientIds, int Version);
 
-public sealed record ScheduledReportView(int Id, string Name, Measure Measure, Dimension? By, Granularity? Trend, int? DepartmentId, bool Business,
-    ReportFrequency Frequency, IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, DateTime NextRunAt, DateTime? LastRunAt, int Version);
+public sealed record ScheduledReportView(int Id, string Name, ReportRequest Report, ReportFrequency Frequency, IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, DateTime NextRunAt, DateTime? LastRunAt, int Version);
 
 /// <summary>
 /// Saved reports sent by email on a schedule. Each run covers the week or month before its instant, is computed with
@@ -80,8 +80,21 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         var rows = await db.Set<ScheduledReport>().AsNoTracking().Where(r => r.OwnerId == actor.UserId).OrderBy(r => r.Name).ToListAsync(ct);
         var ids = rows.SelectMany(Ids).Distinct().ToList();
         var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        return rows.Select(r => new ScheduledReportView(r.Id, r.Name, r.Measure, r.By, r.Trend, r.DepartmentId, r.Business, r.Frequency, Ids(r),
+        return rows.Select(r => new ScheduledReportView(r.Id, r.Name, RequestOf(r, null), r.Frequency, Ids(r),
             Ids(r).Select(i => names.GetValueOrDefault(i, "(removed)")).ToList(), r.NextRunAt, r.LastRunAt, r.Version)).ToList();
+    }
+
+    /// <summary>Who may be chosen as a recipient: admins, auditors, and the staff of the owner's departments.</summary>
+    public async Task<IReadOnlyList<Tickets.PersonRef>> RecipientChoicesAsync(Actor actor, CancellationToken ct = default)
+    {
+        Guard(actor);
+        var departments = actor.DepartmentIds.ToList();
+        const DeskRole staff = DeskRole.Agent | DeskRole.Supervisor;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && ((u.Roles & (DeskRole.Admin | DeskRole.Auditor)) != 0
+                || ((u.Roles & staff) != 0 && u.Departments.Any(d => departments.Contains(d.DepartmentId)))))
+            .OrderBy(u => u.DisplayName).Select(u => new Tickets.PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 
     public async Task<int> SaveAsync(Actor actor, ScheduledReportInput input, CancellationToken ct = default)
@@ -92,9 +105,9 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         errors.MaxLength("Name", input.Name?.Trim(), DashboardService.NameMax, "Name");
         if (input.RecipientIds.Count == 0)
             errors.Add("Recipients", "Choose at least one person to send it to.");
-        if (input.DepartmentId is { } dept && !actor.IsAdmin && !actor.CanReadAudit && !actor.DepartmentIds.Contains(dept))
+        if (input.Report.DepartmentId is { } dept && !actor.IsAdmin && !actor.CanReadAudit && !actor.DepartmentIds.Contains(dept))
             errors.Add("DepartmentId", "You may report on your own departments only.");
-        var covered = input.DepartmentId is { } d ? new[] { d } : actor.DepartmentIds.ToArray();
+        var covered = input.Report.DepartmentId is { } d ? new[] { d } : actor.DepartmentIds.ToArray();
         foreach (var id in input.RecipientIds.Distinct())
         {
             var who = await actors.LoadAsync(id, ct);
@@ -102,7 +115,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
                 errors.Add("Recipients", "One of the recipients has no active account.");
             else if (!(who.IsStaff || who.CanReadAudit))
                 errors.Add("Recipients", $"{who.DisplayName} is not staff: reports go to agents, supervisors, admins and auditors.");
-            else if (!(who.IsAdmin || who.CanReadAudit) && (input.DepartmentId is null && (actor.IsAdmin || actor.CanReadAudit) || !covered.All(who.DepartmentIds.Contains)))
+            else if (!(who.IsAdmin || who.CanReadAudit) && (input.Report.DepartmentId is null && (actor.IsAdmin || actor.CanReadAudit) || !covered.All(who.DepartmentIds.Contains)))
                 errors.Add("Recipients", $"{who.DisplayName} may not read the figures of every department this report covers.");
         }
 
@@ -125,8 +138,9 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         }
 
         var frequencyChanged = record.Id == 0 || record.Frequency != input.Frequency;
-        (record.Name, record.Measure, record.By, record.Trend, record.DepartmentId, record.Business, record.Frequency) =
-            (input.Name!.Trim(), input.Measure, input.By, input.Trend, input.DepartmentId, input.Business, input.Frequency);
+        var r = input.Report;
+        (record.Name, record.Measure, record.By, record.Trend, record.DepartmentId, record.Priority, record.TypeId, record.Business, record.Frequency) =
+            (input.Name!.Trim(), r.Measure, r.By, r.Trend, r.DepartmentId, r.Priority, r.TypeId, r.Business, input.Frequency);
         record.Recipients = string.Join(",", input.RecipientIds.Distinct());
         if (frequencyChanged)
             record.NextRunAt = NextRun(input.Frequency, clock.GetUtcNow().UtcDateTime);
@@ -249,20 +263,23 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
     /// <summary>The report as the email's subject and plain-text body: a table of the measure with its period and filters.</summary>
     public async Task<(string Subject, string Body)> RenderAsync(Actor owner, ScheduledReport report, DateTime from, DateTime to, CancellationToken ct = default)
     {
-        IReadOnlyCollection<int>? departments = report.DepartmentId is { } d ? [d] : null;
-        var data = await reports.LoadAsync(owner, departments, from, to, ct);
-        var table = Reports.Table(data, report.Measure, ReportFilter.None, report.By, report.Trend, report.Business);
-        var names = report.By is { } by ? await reports.NamesAsync(by, table.Rows.Select(r => r.Key), ct) : new Dictionary<string, string>();
+        var result = await reports.RunAsync(owner, RequestOf(report, (from, to)), ct);
         var info = Reports.Info(report.Measure);
-        var period = $"{from:yyyy-MM-dd} to {to.AddDays(-1):yyyy-MM-dd}";
+        var period = result.PeriodText;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{report.Name}: {info.Title}, {period} (UTC days).");
         text.AppendLine(info.Explanation);
         text.AppendLine();
-        foreach (var line in ReportText.Lines(table, key => names.GetValueOrDefault(key, key)))
+        foreach (var line in ReportText.Lines(result.Table, result.NameOf))
             text.AppendLine(line);
         return ($"{report.Name} ({period})", text.ToString());
     }
+
+    /// <summary>The report a schedule sends: its saved measure and filters, over the covered days (or the last 30 days when only shown).</summary>
+    private static ReportRequest RequestOf(ScheduledReport r, (DateTime From, DateTime To)? covered) => new(r.Measure,
+        covered is null ? Period.Last30Days : null,
+        covered is { } c ? DateOnly.FromDateTime(c.From) : null, covered is { } c2 ? DateOnly.FromDateTime(c2.To.AddDays(-1)) : null,
+        r.DepartmentId, r.Priority, r.TypeId, r.By, r.Trend, r.Business);
 
     private static List<string> Ids(ScheduledReport r) => r.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 

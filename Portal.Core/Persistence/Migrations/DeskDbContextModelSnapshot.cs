@@ -1146,6 +1146,9 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1153,6 +1156,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<string>("Trend")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("TypeId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()

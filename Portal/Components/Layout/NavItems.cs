@@ -20,6 +20,12 @@ public static class NavItems
             new("/catalog", "Service catalog", Icons.Material.Filled.ViewModule),
             new("/complaints/new", "Log a complaint", Icons.Material.Filled.Feedback),
         };
+        if (workDepartments.Count > 0 || actor?.CanReadAudit == true)
+        {
+            items.Add(new("/dashboards", "Dashboard", Icons.Material.Filled.Insights));
+            items.Add(new("/reports", "Reports", Icons.Material.Filled.TableChart));
+        }
+
         if (workDepartments.Count > 0)
         {
             items.Add(new("/board", "Breach board", Icons.Material.Filled.Warning));

@@ -11,7 +11,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261128032139_Dashboards")]
+    [Migration("20261128032927_Dashboards")]
     partial class Dashboards
     {
         /// <inheritdoc />
@@ -1149,6 +1149,9 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1156,6 +1159,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<string>("Trend")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("TypeId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()

@@ -41,6 +41,8 @@ namespace Portal.Core.Persistence.Migrations
                     By = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     Trend = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     DepartmentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: true),
+                    TypeId = table.Column<int>(type: "INTEGER", nullable: true),
                     Business = table.Column<bool>(type: "INTEGER", nullable: false),
                     Frequency = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Recipients = table.Column<string>(type: "TEXT", nullable: false),
