@@ -52,6 +52,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("catalog-onboarding", Everyone, "New hire&#x27;s name"),
         ("admin-catalog", ["Admin"], "New item"),
         ("admin-catalog-item", ["Admin"], "Waits for"),
+        ("dashboards", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "New dashboard"),
+        ("reports", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Click a number to see the tickets behind it"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -66,6 +68,8 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
     private string PathOf(string page) => page switch
     {
         "home" => "/",
+        "dashboards" => "/dashboards",
+        "reports" => "/reports?measure=Created&by=Priority",
         "new-request" => "/requests/new",
         "my-requests" => "/requests",
         "request-it" => $"/requests/{fx.ItTicketId}",

@@ -21,8 +21,10 @@ public static class ReportEndpoints
                 var result = await RunAsync(http, actors, reports, ct);
                 http.Response.ContentType = "text/csv; charset=utf-8";
                 http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ReportFiles.FileName(result, "csv")}\"";
-                await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
-                ReportFiles.WriteCsv(result, writer);
+                // Written in memory first: a report is small, and the response body takes only asynchronous writes.
+                await using var text = new StringWriter();
+                ReportFiles.WriteCsv(result, text);
+                await http.Response.WriteAsync(text.ToString(), ct);
             })
             .RequireAuthorization();
         app.MapGet(XlsxPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
