@@ -6,13 +6,20 @@ public static class Program
 {
     /// <summary>
     /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
-    /// -- sweep [tickets], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries].
+    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries].
     /// </summary>
     public static void Main(string[] args)
     {
         if (args is ["sweep", ..])
         {
             SweepHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["reports", ..])
+        {
+            ReportHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+                args.Length > 2 ? args[2] : null).GetAwaiter().GetResult();
             return;
         }
 

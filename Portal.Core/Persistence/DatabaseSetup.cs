@@ -18,6 +18,15 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await db.Database.MigrateAsync(ct);
         await EnsureReferenceDataAsync(db, ct);
+        // Reporting facts and rollups are derived: the upgrade that added them (or a restore without them) computes them once.
+        if (pending.Count > 0 && await db.Tickets.AnyAsync(ct) && !await db.TicketFacts.AnyAsync(ct))
+        {
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await Reporting.FactWriter.RebuildAsync(db, ct);
+            await tx.CommitAsync(ct);
+        }
+
         return pending;
     }
 

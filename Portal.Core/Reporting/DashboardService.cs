@@ -167,7 +167,14 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
     {
         Guard(actor);
         var now = clock.GetUtcNow().UtcDateTime;
-        var readings = new Dictionary<(int?, Period), Task<ReportData>>();
+        // Widgets over the same departments share one reading, widened to cover each of their periods.
+        var reads = new ReportReads();
+        foreach (var w in widgets.Where(w => w.Kind != WidgetKind.AtRisk))
+        {
+            var (from, to) = Periods.Resolve(w.Period, now);
+            reads.Cover(w.DepartmentId is { } d ? [d] : null, from, to);
+        }
+
         var views = new List<WidgetView>();
         var departmentNames = await DepartmentNamesAsync(ct);
         foreach (var w in widgets)
@@ -199,11 +206,9 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
                 }
 
                 var (from, to) = Periods.Resolve(w.Period, now);
-                if (!readings.TryGetValue((w.DepartmentId, w.Period), out var reading))
-                    readings[(w.DepartmentId, w.Period)] = reading = reports.LoadAsync(actor, departments, from, to, ct);
-                var data = await reading;
-                var table = Reports.Table(data, w.Measure, w.FilterFor(actor.UserId), w.Kind == WidgetKind.Breakdown ? w.By ?? Dimension.Department : null,
-                    w.Kind == WidgetKind.Trend ? w.Trend : null, w.Business);
+                var table = await reports.TableAsync(actor, departments, w.Measure, w.FilterFor(actor.UserId),
+                    w.Kind == WidgetKind.Breakdown ? w.By ?? Dimension.Department : null, w.Kind == WidgetKind.Trend ? w.Trend : null, w.Business, from, to,
+                    reads, ct);
                 IReadOnlyList<string> labels = [];
                 if (w.Kind == WidgetKind.Trend)
                     labels = table.Columns.Select(c => c.Label).ToList();

@@ -20,22 +20,33 @@ internal sealed class FactWriter : SaveChangesInterceptor
     // Answer and resolution: the instants the SLA recorded; for a ticket without an SLA (or a target not kept), the
     // first public agent reply and the last move to Resolved or Closed. A ticket is resolved only while its status is
     // Resolved or Closed (a reopened ticket is open again).
-    private const string Select = """
-        SELECT t."Id", t."DepartmentId", t."TeamId", t."AssigneeId", t."CategoryId", t."TypeId", t."Priority", t."Status", t."CreatedAt",
-            COALESCE(f."StoppedAt", (SELECT MIN(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reply' AND e."ByAgent" AND e."IsPublic")),
+    private const string Answered = """
+        COALESCE(f."StoppedAt", (SELECT MIN(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reply' AND e."ByAgent" AND e."IsPublic"))
+        """;
+
+    private const string Resolved = """
+        COALESCE(r."StoppedAt",
+            (SELECT MAX(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'StatusChanged' AND e."NewValue" IN ('Resolved', 'Closed')),
+            t."UpdatedAt")
+        """;
+
+    private static readonly string Select = $"""
+        SELECT t."Id", t."DepartmentId", t."TeamId", t."AssigneeId", t."CategoryId", t."TypeId", t."Priority", t."Status", {Ms("t.\"CreatedAt\"")},
+            {Ms(Answered)},
             CASE WHEN f."StoppedAt" IS NULL THEN NULL ELSE f."ElapsedSeconds" END,
-            f."State", f."BreachedAt",
-            CASE WHEN t."Status" IN ('Resolved', 'Closed') THEN COALESCE(r."StoppedAt",
-                (SELECT MAX(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'StatusChanged' AND e."NewValue" IN ('Resolved', 'Closed')),
-                t."UpdatedAt") END,
+            f."State", {Ms("f.\"BreachedAt\"")},
+            CASE WHEN t."Status" IN ('Resolved', 'Closed') THEN {Ms(Resolved)} END,
             CASE WHEN t."Status" IN ('Resolved', 'Closed') AND r."StoppedAt" IS NOT NULL THEN r."ElapsedSeconds" END,
-            r."State", r."BreachedAt",
+            r."State", {Ms("r.\"BreachedAt\"")},
             (SELECT COUNT(*) FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reopened'),
-            t."EscalationLevel", t."SlaDueAt"
+            t."EscalationLevel", {Ms("t.\"SlaDueAt\"")}
         FROM "Tickets" t
         LEFT JOIN "TicketSlaStates" f ON f."TicketId" = t."Id" AND f."Metric" = 'FirstResponse'
         LEFT JOIN "TicketSlaStates" r ON r."TicketId" = t."Id" AND r."Metric" = 'Resolution'
         """;
+
+    /// <summary>An instant (SQLite keeps it as text) as whole milliseconds since 1970, as <see cref="TicketFactRow"/> stores it.</summary>
+    private static string Ms(string instant) => $"CAST(ROUND((julianday({instant.Trim()}) - 2440587.5) * 86400000) AS INTEGER)";
 
     private const string Upsert = """
         INSERT INTO "TicketFacts" ("TicketId", "DepartmentId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "Status", "CreatedAt",
@@ -64,22 +75,30 @@ internal sealed class FactWriter : SaveChangesInterceptor
             await db.Database.OpenConnectionAsync(ct);
         foreach (var chunk in ticketIds.Distinct().Chunk(500))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = $"{Upsert}\n{Select}\nWHERE t.\"Id\" IN ({string.Join(", ", chunk)})\n{OnConflict}";
-            await command.ExecuteNonQueryAsync(ct);
+            var ids = string.Join(", ", chunk);
+            var before = await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                command.CommandText = $"{Upsert}\n{Select}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}";
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
+            var after = await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
+            await DailyRollups.ApplyAsync(db, before, after, ct);
         }
     }
 
-    /// <summary>Every ticket's facts computed from scratch (after an upgrade, or to check the kept ones).</summary>
+    /// <summary>Every ticket's facts, and the daily rollups, computed from scratch (after an upgrade, or to check the kept ones).</summary>
     public static async Task RebuildAsync(DeskDbContext db, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("""DELETE FROM "TicketFacts" """, ct);
         await db.Database.ExecuteSqlRawAsync(FillSql, ct);
+        await DailyRollups.RebuildAsync(db, ct);
     }
 
-    /// <summary>Fills the table from every ticket (the migration that adds it runs this once).</summary>
-    internal const string FillSql = $"{Upsert}\n{Select}\nWHERE 1 = 1\n{OnConflict}";
+    /// <summary>Fills the table from every ticket.</summary>
+    private static string FillSql => $"{Upsert}\n{Select}\nWHERE 1 = 1\n{OnConflict}";
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Persistence;
@@ -23,23 +24,106 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
     public async Task<ReportData> LoadAsync(Actor actor, IReadOnlyCollection<int>? departmentIds, DateTime from, DateTime to, CancellationToken ct = default)
     {
         var read = await facts.ReadAsync(actor, departmentIds, from, to, ct);
+        var firings = (await facts.ReadFiringsAsync(actor, departmentIds, from, to, ct)).Select(f => f.Firing).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var departments = read.Select(f => f.DepartmentId).Distinct().ToList();
-        var firings = await db.EscalationFirings.Where(f => f.FiredAt >= from && f.FiredAt < to)
-            .Join(db.Tickets.Where(t => departments.Contains(t.DepartmentId)), f => f.TicketId, t => t.Id, (f, t) => f)
-            .Join(db.EscalationLevels, f => f.LevelId, l => l.Id, (f, l) => new FiringFact(f.TicketId, l.Level, f.FiredAt))
-            .ToListAsync(ct);
         var complaintType = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
         return new ReportData(read, firings, complaintType, from, to);
     }
+
+    /// <summary>
+    /// One measure as a table, reading only what it needs: counts from the daily rollups (when the filter names at most
+    /// one group, or none and any breakdown), the backlog and workload of a period ending now from the open tickets,
+    /// response and resolution times without a filter from an index holding just those, and anything else from the
+    /// facts of every ticket that can count in the period. Each path computes the measure as defined in
+    /// <see cref="Reports"/> (the tests check that every path gives the same table).
+    /// </summary>
+    public async Task<ReportTable> TableAsync(Actor actor, IReadOnlyCollection<int>? departments, Measure m, ReportFilter filter, Dimension? by,
+        Granularity? trend, bool business, DateTime from, DateTime to, ReportReads? reads = null, CancellationToken ct = default)
+    {
+        reads ??= new ReportReads();
+        var columns = trend is { } g ? Breakdowns.Buckets(from, to, g) : [new Bucket(from, to, "Total")];
+        var dayAligned = from.TimeOfDay == TimeSpan.Zero && to.TimeOfDay == TimeSpan.Zero;
+        var complaintType = await ComplaintTypeAsync(reads, ct);
+        if (Reports.IsCounting(m) && dayAligned && RollupSelection(m, filter, by, complaintType) is { } pick)
+        {
+            var rollups = await facts.ReadRollupsAsync(actor, departments, pick.Dimension, DailyRollups.DayOf(from), DailyRollups.DayOf(to), ct);
+            if (pick.Key is { } key)
+                rollups = rollups.Where(r => r.Key == key).ToList();
+            return Reports.FromRollups(rollups, m, by, columns, business);
+        }
+
+        ReportData data;
+        if (m == Measure.Escalations && filter == ReportFilter.None && by is null or Dimension.Level or Dimension.Department)
+        {
+            // Escalations by level or department need the firings alone (and each fired ticket's department).
+            var fired = await facts.ReadFiringsAsync(actor, departments, from, to, ct);
+            var tickets = fired.DistinctBy(f => f.Firing.TicketId)
+                .Select(f => new TicketFact(f.Firing.TicketId, f.DepartmentId, null, null, 0, 0, default, from, null, null, null, null, null, null, null, null, 0))
+                .ToList();
+            data = new ReportData(tickets, fired.Select(f => f.Firing).ToList(), complaintType, from, to);
+        }
+        else if (Reports.IsStateAtEnd(m) && trend is null && to > Now)
+        {
+            var open = await reads.OpenAsync(DepartmentsKey(departments), () => facts.ReadOpenAsync(actor, departments, ct));
+            data = new ReportData(open, [], complaintType, from, to);
+        }
+        else if (m is Measure.FirstResponseMedian or Measure.FirstResponseP90 or Measure.ResolutionMedian or Measure.ResolutionP90
+                 && filter == ReportFilter.None && by is null)
+        {
+            var resolution = m is Measure.ResolutionMedian or Measure.ResolutionP90;
+            data = new ReportData(await facts.ReadDurationsAsync(actor, departments, resolution, from, to, ct), [], complaintType, from, to);
+        }
+        else
+        {
+            var span = reads.SpanFor(DepartmentsKey(departments), from, to);
+            data = await reads.FactsAsync(DepartmentsKey(departments), span, () => LoadAsync(actor, departments, span.From, span.To, ct)) with { From = from, To = to };
+        }
+
+        return Reports.Table(data, m, filter, by, trend, business);
+    }
+
+    /// <summary>Which rollups answer a counting measure: the dimension to read and the one group to keep, or null when none can.</summary>
+    internal static (string Dimension, string? Key)? RollupSelection(Measure m, ReportFilter filter, Dimension? by, int? complaintType)
+    {
+        var parts = new List<(Dimension Dimension, string Key)>();
+        if (filter.TeamId is { } team)
+            parts.Add((Dimension.Team, team.ToString(CultureInfo.InvariantCulture)));
+        if (filter.AssigneeId is { } agent)
+            parts.Add((Dimension.Agent, agent));
+        if (filter.CategoryId is { } category)
+            parts.Add((Dimension.Category, category.ToString(CultureInfo.InvariantCulture)));
+        if (filter.Priority is { } priority)
+            parts.Add((Dimension.Priority, priority.ToString()));
+        if (filter.TypeId is { } type)
+            parts.Add((Dimension.Type, type.ToString(CultureInfo.InvariantCulture)));
+        if (m == Measure.ComplaintsReceived)
+            parts.Add((Dimension.Type, (complaintType ?? -1).ToString(CultureInfo.InvariantCulture)));
+        if (parts.Select(p => p.Dimension).Distinct().Count() > 1 || parts.Select(p => p.Key).Distinct().Count() > 1)
+            return null;
+        if (parts.Count > 0)
+            return by is null ? (parts[0].Dimension.ToString(), parts[0].Key) : null;
+        return by is null or Dimension.Department ? (DailyRollups.All, null) : (by.Value.ToString(), null);
+    }
+
+    private async Task<int?> ComplaintTypeAsync(ReportReads reads, CancellationToken ct)
+    {
+        if (reads.ComplaintType is { } known)
+            return known.Value;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        reads.ComplaintType = new StrongBox<int?>(id);
+        return id;
+    }
+
+    private static string DepartmentsKey(IReadOnlyCollection<int>? departments) =>
+        departments is null || departments.Count == 0 ? "*" : string.Join(",", departments.Order());
 
     /// <summary>A report as asked for, with the viewer's rights; the rows named for people.</summary>
     public async Task<ReportResult> RunAsync(Actor actor, ReportRequest request, CancellationToken ct = default)
     {
         var (from, to) = request.Range(Now);
         IReadOnlyCollection<int>? departments = request.DepartmentId is { } d ? [d] : null;
-        var data = await LoadAsync(actor, departments, from, to, ct);
-        var table = Reports.Table(data, request.Measure, request.Filter, request.By, request.Trend, request.Business);
+        var table = await TableAsync(actor, departments, request.Measure, request.Filter, request.By, request.Trend, request.Business, from, to, null, ct);
         var names = request.By is { } by ? await NamesAsync(by, table.Rows.Select(r => r.Key), ct) : new Dictionary<string, string>();
         return new ReportResult(request, from, to, table, names);
     }
@@ -86,8 +170,8 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
     public async Task<IReadOnlyList<ReportTicket>> AtRiskAsync(Actor actor, IReadOnlyCollection<int>? departmentIds, ReportFilter filter, int take,
         CancellationToken ct = default)
     {
-        var open = (await facts.ReadAsync(actor, departmentIds, Now, Now.AddTicks(1), ct))
-            .Where(f => f.ResolvedAt is null && f.DueAt is not null && f.Status != TicketStatus.Waiting && filter.Keeps(f))
+        var open = (await facts.ReadOpenAsync(actor, departmentIds, ct))
+            .Where(f => f.DueAt is not null && f.Status != TicketStatus.Waiting && filter.Keeps(f))
             .OrderBy(f => f.DueAt).Take(take).ToList();
         return await TicketsAsync(open, ct);
     }
@@ -111,4 +195,43 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
     }
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What one render (a dashboard, a report) has read, shared by its widgets: the open tickets and the facts of a period
+/// per choice of departments. A dashboard first widens each choice's period to cover all its widgets, so one reading
+/// serves them all (the facts read for a period hold every ticket that can count in any period inside it).
+/// </summary>
+public sealed class ReportReads
+{
+    private readonly Dictionary<string, (DateTime From, DateTime To)> _spans = [];
+    private readonly Dictionary<string, Task<ReportData>> _facts = [];
+    private readonly Dictionary<string, Task<IReadOnlyList<TicketFact>>> _open = [];
+
+    internal StrongBox<int?>? ComplaintType { get; set; }
+
+    /// <summary>Widens the period read for a choice of departments (call for every widget before computing any).</summary>
+    public void Cover(IReadOnlyCollection<int>? departments, DateTime from, DateTime to)
+    {
+        var key = departments is null || departments.Count == 0 ? "*" : string.Join(",", departments.Order());
+        _spans[key] = _spans.TryGetValue(key, out var s) ? (s.From < from ? s.From : from, s.To > to ? s.To : to) : (from, to);
+    }
+
+    internal (DateTime From, DateTime To) SpanFor(string key, DateTime from, DateTime to) =>
+        _spans.TryGetValue(key, out var s) && s.From <= from && s.To >= to ? s : (from, to);
+
+    internal Task<ReportData> FactsAsync(string key, (DateTime From, DateTime To) span, Func<Task<ReportData>> read)
+    {
+        var k = $"{key}|{span.From:O}|{span.To:O}";
+        if (!_facts.TryGetValue(k, out var task))
+            _facts[k] = task = read();
+        return task;
+    }
+
+    internal Task<IReadOnlyList<TicketFact>> OpenAsync(string key, Func<Task<IReadOnlyList<TicketFact>>> read)
+    {
+        if (!_open.TryGetValue(key, out var task))
+            _open[key] = task = read();
+        return task;
+    }
 }

@@ -125,7 +125,71 @@ public static class Reports
             Measure.Escalations => FiredIn(data, facts, from, to).Count(),
             _ => behind.Count,
         };
-        return new MeasureValue(value, behind.Count);
+        // Breaches count targets (a ticket can breach two), and so does the number of things behind them.
+        return new MeasureValue(value, m == Measure.Breaches ? (int)value!.Value : behind.Count);
+    }
+
+    /// <summary>The measures a daily rollup can answer (counts by day, and rates of counts).</summary>
+    public static bool IsCounting(Measure m) => m is Measure.Created or Measure.Resolved or Measure.FirstResponseCompliance
+        or Measure.ResolutionCompliance or Measure.Breaches or Measure.ReopenRate or Measure.ComplaintsReceived;
+
+    /// <summary>A counting measure's value over summed rollups.</summary>
+    public static MeasureValue FromCounts(Measure m, DailyRollup sum)
+    {
+        static MeasureValue Rate(int part, int whole) => whole == 0 ? new MeasureValue(null, 0) : new MeasureValue((double)part / whole, whole);
+        return m switch
+        {
+            Measure.Created or Measure.ComplaintsReceived => new MeasureValue(sum.Created, sum.Created),
+            Measure.Resolved => new MeasureValue(sum.Resolved, sum.Resolved),
+            Measure.Breaches => new MeasureValue(sum.Breaches, sum.Breaches),
+            Measure.FirstResponseCompliance => Rate(sum.FirstResponseMet, sum.FirstResponseMet + sum.FirstResponseMissed),
+            Measure.ResolutionCompliance => Rate(sum.ResolutionMet, sum.ResolutionMet + sum.ResolutionMissed),
+            Measure.ReopenRate => Rate(sum.ResolvedReopened, sum.Resolved),
+            _ => throw new ArgumentOutOfRangeException(nameof(m), m, "Not a counting measure."),
+        };
+    }
+
+    /// <summary>
+    /// A counting measure as a table from daily rollups of one dimension (already narrowed to one group when the
+    /// filter names one): a row per department (by department), per key (by the rollups' dimension), or one row.
+    /// </summary>
+    public static ReportTable FromRollups(IReadOnlyList<DailyRollup> rollups, Measure m, Dimension? by, IReadOnlyList<Bucket> columns, bool business)
+    {
+        ReportRow Row(string key, IEnumerable<DailyRollup> group)
+        {
+            var days = group.ToList();
+            return new ReportRow(key, columns.Select(c =>
+            {
+                var (from, to) = (DailyRollups.DayOf(c.Start), DailyRollups.DayOf(c.End));
+                return FromCounts(m, Sum(days.Where(r => r.Day >= from && r.Day < to)));
+            }).ToList());
+        }
+
+        var total = Row("", rollups);
+        if (by is not { } dimension)
+            return new ReportTable(m, business, null, columns, [total], total);
+        var rows = rollups.GroupBy(r => dimension == Dimension.Department ? r.DepartmentId.ToString(CultureInfo.InvariantCulture) : r.Key)
+            .Select(g => Row(g.Key, g))
+            .Where(r => r.Cells.Any(c => c.Tickets > 0 || c.Value is > 0)).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        return new ReportTable(m, business, dimension, columns, rows, total);
+    }
+
+    private static DailyRollup Sum(IEnumerable<DailyRollup> rows)
+    {
+        var s = new DailyRollup();
+        foreach (var r in rows)
+        {
+            s.Created += r.Created;
+            s.Resolved += r.Resolved;
+            s.ResolvedReopened += r.ResolvedReopened;
+            s.FirstResponseMet += r.FirstResponseMet;
+            s.FirstResponseMissed += r.FirstResponseMissed;
+            s.ResolutionMet += r.ResolutionMet;
+            s.ResolutionMissed += r.ResolutionMissed;
+            s.Breaches += r.Breaches;
+        }
+
+        return s;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 
@@ -37,6 +38,19 @@ public class TicketFactRow
     public DateTime? DueAt { get; set; }
 }
 
+/// <summary>UTC instants stored as milliseconds since 1970-01-01.</summary>
+internal static class UnixMillis
+{
+    public static readonly ValueConverter<DateTime, long> Converter = new(v => ToMillis(v), v => FromMillis(v));
+
+    public static readonly ValueConverter<DateTime?, long?> NullableConverter =
+        new(v => v.HasValue ? ToMillis(v.Value) : null, v => v.HasValue ? FromMillis(v.Value) : null);
+
+    public static long ToMillis(DateTime v) => (v.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+
+    public static DateTime FromMillis(long v) => new(DateTime.UnixEpoch.Ticks + v * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+}
+
 internal sealed class TicketFactRowConfiguration : IEntityTypeConfiguration<TicketFactRow>
 {
     public void Configure(EntityTypeBuilder<TicketFactRow> b)
@@ -49,9 +63,15 @@ internal sealed class TicketFactRowConfiguration : IEntityTypeConfiguration<Tick
         b.Property(f => f.FirstResponseState).HasConversion<string>().HasMaxLength(20);
         b.Property(f => f.ResolutionState).HasConversion<string>().HasMaxLength(20);
         b.Property(f => f.AssigneeId).HasMaxLength(450);
+        // Instants as whole milliseconds since 1970 (UTC): a dashboard reads tens of thousands of these rows, and an
+        // integer is read far faster than a date written as text.
+        foreach (var property in b.Metadata.GetProperties().Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)))
+            property.SetValueConverter(property.ClrType == typeof(DateTime) ? UnixMillis.Converter : UnixMillis.NullableConverter);
         // A period's figures start from the tickets created, answered, resolved or breached in it, and the open ones.
         b.HasIndex(f => new { f.DepartmentId, f.CreatedAt });
-        b.HasIndex(f => new { f.DepartmentId, f.ResolvedAt });
+        // Holding the creation instant and business time, these two answer response and resolution times from the index alone.
+        b.HasIndex(f => new { f.DepartmentId, f.ResolvedAt, f.CreatedAt, f.ResolutionBusinessSeconds });
+        b.HasIndex(f => new { f.DepartmentId, f.FirstResponseAt, f.CreatedAt, f.FirstResponseBusinessSeconds });
         b.HasIndex(f => new { f.DepartmentId, f.AssigneeId });
     }
 }

@@ -64,11 +64,31 @@ public class TicketFactsTests : IAsyncLifetime
         Assert.Equal(1, again.Reopens);
         Assert.Null(again.ResolvedAt);
 
+        var keptRollups = await RollupsAsync();
+        // The rollups for IT: two created, one resolved with its first response met, and the ignored ticket's breaches.
+        var itAll = keptRollups.Where(r => r.DepartmentId == Org.It.Id && r.Dimension == DailyRollups.All).ToList();
+        Assert.Equal(2, itAll.Sum(r => r.Created));
+        Assert.Equal(1, itAll.Sum(r => r.Resolved));
+        Assert.Equal(1, itAll.Sum(r => r.FirstResponseMet));
+        Assert.Equal((breached.FirstResponseBreachedAt is null ? 0 : 1) + (breached.ResolutionBreachedAt is null ? 0 : 1), itAll.Sum(r => r.Breaches));
+        Assert.True(itAll.Sum(r => r.Breaches) >= 1);
+        Assert.Equal(0, keptRollups.Where(r => r.DepartmentId == Org.Hr.Id && r.Dimension == DailyRollups.All).Sum(r => r.Resolved)); // reopened
+
         await using (var db = _db.NewContext())
             await FactWriter.RebuildAsync(db, CancellationToken.None);
         var rebuilt = await KeptAsync();
         Assert.Equal(Describe(rebuilt), Describe(kept));
+        Assert.Equal(Describe(await RollupsAsync()), Describe(keptRollups));
     }
 
-    private static List<string> Describe(IEnumerable<TicketFactRow> rows) => rows.Select(r => System.Text.Json.JsonSerializer.Serialize(r)).ToList();
+    /// <summary>The rollups that count something (a change that took a count away leaves a row of zeros behind).</summary>
+    private async Task<List<DailyRollup>> RollupsAsync()
+    {
+        await using var db = _db.NewContext();
+        var rows = await db.Set<DailyRollup>().AsNoTracking().OrderBy(r => r.DepartmentId).ThenBy(r => r.Dimension).ThenBy(r => r.Day).ThenBy(r => r.Key).ToListAsync();
+        return rows.Where(r => r.Created != 0 || r.Resolved != 0 || r.ResolvedReopened != 0 || r.FirstResponseMet != 0 || r.FirstResponseMissed != 0
+            || r.ResolutionMet != 0 || r.ResolutionMissed != 0 || r.Breaches != 0).ToList();
+    }
+
+    private static List<string> Describe<T>(IEnumerable<T> rows) => rows.Select(r => System.Text.Json.JsonSerializer.Serialize(r)).ToList();
 }

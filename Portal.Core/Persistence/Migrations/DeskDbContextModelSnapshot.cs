@@ -1065,6 +1065,51 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Portal.Core.Reporting.DailyRollup", b =>
+                {
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Breaches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolvedReopened")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DepartmentId", "Dimension", "Day", "Key");
+
+                    b.ToTable("DailyRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Reporting.DashboardRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1185,23 +1230,23 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("DepartmentId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("DueAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("EscalationLevel")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("FirstResponseAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("FirstResponseAt")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("FirstResponseBreachedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("FirstResponseBreachedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("FirstResponseBusinessSeconds")
                         .HasColumnType("INTEGER");
@@ -1216,8 +1261,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("Reopens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ResolutionBreachedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("ResolutionBreachedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("ResolutionBusinessSeconds")
                         .HasColumnType("INTEGER");
@@ -1226,8 +1271,8 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1246,7 +1291,9 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("DepartmentId", "CreatedAt");
 
-                    b.HasIndex("DepartmentId", "ResolvedAt");
+                    b.HasIndex("DepartmentId", "FirstResponseAt", "CreatedAt", "FirstResponseBusinessSeconds");
+
+                    b.HasIndex("DepartmentId", "ResolvedAt", "CreatedAt", "ResolutionBusinessSeconds");
 
                     b.ToTable("TicketFacts", (string)null);
                 });

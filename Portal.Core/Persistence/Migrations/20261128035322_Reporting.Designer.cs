@@ -11,8 +11,8 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261128031512_ReportFacts")]
-    partial class ReportFacts
+    [Migration("20261128035322_Reporting")]
+    partial class Reporting
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -848,6 +848,8 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FiredAt");
+
                     b.HasIndex("LevelId");
 
                     b.HasIndex("TicketId", "LevelId", "Cycle")
@@ -1066,6 +1068,159 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Portal.Core.Reporting.DailyRollup", b =>
+                {
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Breaches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolvedReopened")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DepartmentId", "Dimension", "Day", "Key");
+
+                    b.ToTable("DailyRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Reporting.DashboardRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SharedWithDepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Widgets")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.HasIndex("SharedWithDepartmentId");
+
+                    b.ToTable("Dashboards", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Reporting.ScheduledReport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Business")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trend")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("ScheduledReports", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Reporting.TicketFactRow", b =>
                 {
                     b.Property<int>("TicketId")
@@ -1078,23 +1233,23 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("DepartmentId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("DueAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("EscalationLevel")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("FirstResponseAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("FirstResponseAt")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("FirstResponseBreachedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("FirstResponseBreachedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("FirstResponseBusinessSeconds")
                         .HasColumnType("INTEGER");
@@ -1109,8 +1264,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("Reopens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ResolutionBreachedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("ResolutionBreachedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("ResolutionBusinessSeconds")
                         .HasColumnType("INTEGER");
@@ -1119,8 +1274,8 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1139,7 +1294,9 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("DepartmentId", "CreatedAt");
 
-                    b.HasIndex("DepartmentId", "ResolvedAt");
+                    b.HasIndex("DepartmentId", "FirstResponseAt", "CreatedAt", "FirstResponseBusinessSeconds");
+
+                    b.HasIndex("DepartmentId", "ResolvedAt", "CreatedAt", "ResolutionBusinessSeconds");
 
                     b.ToTable("TicketFacts", (string)null);
                 });
