@@ -200,7 +200,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
             {
                 if (w.Kind == WidgetKind.AtRisk)
                 {
-                    var tickets = await reports.AtRiskAsync(actor, departments, w.FilterFor(actor.UserId), 8, ct);
+                    var tickets = await reports.AtRiskAsync(actor, departments, w.FilterFor(actor.UserId), 8, reads, ct);
                     views.Add(new WidgetView(w, title, subtitle, info, null, null, [], tickets, null));
                     continue;
                 }

@@ -46,19 +46,25 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
         var complaintType = await ComplaintTypeAsync(reads, ct);
         if (Reports.IsCounting(m) && dayAligned && RollupSelection(m, filter, by, complaintType) is { } pick)
         {
-            var rollups = await facts.ReadRollupsAsync(actor, departments, pick.Dimension, DailyRollups.DayOf(from), DailyRollups.DayOf(to), ct);
-            if (pick.Key is { } key)
-                rollups = rollups.Where(r => r.Key == key).ToList();
+            var span = reads.SpanFor(DepartmentsKey(departments), from, to);
+            var (fromDay, toDay) = (DailyRollups.DayOf(from), DailyRollups.DayOf(to));
+            var rollups = (await reads.RollupsAsync($"{DepartmentsKey(departments)}|{pick.Dimension}|{span.From:O}|{span.To:O}",
+                    () => facts.ReadRollupsAsync(actor, departments, pick.Dimension, DailyRollups.DayOf(span.From), DailyRollups.DayOf(span.To), ct)))
+                .Where(r => r.Day >= fromDay && r.Day < toDay && (pick.Key is null || r.Key == pick.Key)).ToList();
             return Reports.FromRollups(rollups, m, by, columns, business);
         }
 
         ReportData data;
         if (m == Measure.Escalations && filter == ReportFilter.None && by is null or Dimension.Level or Dimension.Department)
         {
-            // Escalations by level or department need the firings alone (and each fired ticket's department).
-            var fired = await facts.ReadFiringsAsync(actor, departments, from, to, ct);
-            var tickets = fired.DistinctBy(f => f.Firing.TicketId)
-                .Select(f => new TicketFact(f.Firing.TicketId, f.DepartmentId, null, null, 0, 0, default, from, null, null, null, null, null, null, null, null, 0))
+            // Escalations by level or department need the firings alone (and each fired ticket's department); over whole
+            // days, their counts per day. (Each department stands for its tickets here, under a negative number.)
+            var fired = dayAligned
+                ? await facts.ReadFiringsByDayAsync(actor, departments, from, to, ct)
+                : (await facts.ReadFiringsAsync(actor, departments, from, to, ct))
+                    .Select(f => (f.Firing with { TicketId = -f.DepartmentId }, f.DepartmentId)).ToList();
+            var tickets = fired.Select(f => f.DepartmentId).Distinct()
+                .Select(d => new TicketFact(-d, d, null, null, 0, 0, default, from, null, null, null, null, null, null, null, null, 0))
                 .ToList();
             data = new ReportData(tickets, fired.Select(f => f.Firing).ToList(), complaintType, from, to);
         }
@@ -71,6 +77,15 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
                  && filter == ReportFilter.None && by is null)
         {
             var resolution = m is Measure.ResolutionMedian or Measure.ResolutionP90;
+            if (trend is null)
+            {
+                // One number: the database ranks the durations itself.
+                var stats = await facts.PercentilesAsync(actor, departments, resolution, business, from, to, ct);
+                var value = m is Measure.FirstResponseMedian or Measure.ResolutionMedian ? stats.Median : stats.P90;
+                var row = new ReportRow("", [new MeasureValue(value?.TotalSeconds, stats.Count)]);
+                return new ReportTable(m, business, null, columns, [row], row);
+            }
+
             data = new ReportData(await facts.ReadDurationsAsync(actor, departments, resolution, from, to, ct), [], complaintType, from, to);
         }
         else
@@ -168,9 +183,10 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
 
     /// <summary>The open tickets closest to (or past) their due instant, most urgent first.</summary>
     public async Task<IReadOnlyList<ReportTicket>> AtRiskAsync(Actor actor, IReadOnlyCollection<int>? departmentIds, ReportFilter filter, int take,
-        CancellationToken ct = default)
+        ReportReads? reads = null, CancellationToken ct = default)
     {
-        var open = (await facts.ReadOpenAsync(actor, departmentIds, ct))
+        reads ??= new ReportReads();
+        var open = (await reads.OpenAsync(DepartmentsKey(departmentIds), () => facts.ReadOpenAsync(actor, departmentIds, ct)))
             .Where(f => f.DueAt is not null && f.Status != TicketStatus.Waiting && filter.Keeps(f))
             .OrderBy(f => f.DueAt).Take(take).ToList();
         return await TicketsAsync(open, ct);
@@ -207,6 +223,7 @@ public sealed class ReportReads
     private readonly Dictionary<string, (DateTime From, DateTime To)> _spans = [];
     private readonly Dictionary<string, Task<ReportData>> _facts = [];
     private readonly Dictionary<string, Task<IReadOnlyList<TicketFact>>> _open = [];
+    private readonly Dictionary<string, Task<IReadOnlyList<DailyRollup>>> _rollups = [];
 
     internal StrongBox<int?>? ComplaintType { get; set; }
 
@@ -225,6 +242,13 @@ public sealed class ReportReads
         var k = $"{key}|{span.From:O}|{span.To:O}";
         if (!_facts.TryGetValue(k, out var task))
             _facts[k] = task = read();
+        return task;
+    }
+
+    internal Task<IReadOnlyList<DailyRollup>> RollupsAsync(string key, Func<Task<IReadOnlyList<DailyRollup>>> read)
+    {
+        if (!_rollups.TryGetValue(key, out var task))
+            _rollups[key] = task = read();
         return task;
     }
 

@@ -125,8 +125,8 @@ public static class Reports
             Measure.Escalations => FiredIn(data, facts, from, to).Count(),
             _ => behind.Count,
         };
-        // Breaches count targets (a ticket can breach two), and so does the number of things behind them.
-        return new MeasureValue(value, m == Measure.Breaches ? (int)value!.Value : behind.Count);
+        // Breaches count targets (a ticket can breach two) and escalations count levels fired: so does the number behind them.
+        return new MeasureValue(value, m is Measure.Breaches or Measure.Escalations ? (int)value!.Value : behind.Count);
     }
 
     /// <summary>The measures a daily rollup can answer (counts by day, and rates of counts).</summary>

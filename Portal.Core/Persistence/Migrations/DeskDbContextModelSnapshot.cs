@@ -1295,6 +1295,10 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("DepartmentId", "ResolvedAt", "CreatedAt", "ResolutionBusinessSeconds");
 
+                    b.HasIndex("DepartmentId", "TicketId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "CreatedAt", "FirstResponseAt", "FirstResponseBusinessSeconds", "FirstResponseState", "FirstResponseBreachedAt", "ResolvedAt", "ResolutionBusinessSeconds", "ResolutionState", "ResolutionBreachedAt", "Reopens", "EscalationLevel", "Status", "DueAt")
+                        .HasDatabaseName("IX_TicketFacts_Open")
+                        .HasFilter("\"ResolvedAt\" IS NULL");
+
                     b.ToTable("TicketFacts", (string)null);
                 });
 

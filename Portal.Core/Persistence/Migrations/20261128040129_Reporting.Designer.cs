@@ -11,7 +11,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261128035322_Reporting")]
+    [Migration("20261128040129_Reporting")]
     partial class Reporting
     {
         /// <inheritdoc />
@@ -1297,6 +1297,10 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("DepartmentId", "FirstResponseAt", "CreatedAt", "FirstResponseBusinessSeconds");
 
                     b.HasIndex("DepartmentId", "ResolvedAt", "CreatedAt", "ResolutionBusinessSeconds");
+
+                    b.HasIndex("DepartmentId", "TicketId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "CreatedAt", "FirstResponseAt", "FirstResponseBusinessSeconds", "FirstResponseState", "FirstResponseBreachedAt", "ResolvedAt", "ResolutionBusinessSeconds", "ResolutionState", "ResolutionBreachedAt", "Reopens", "EscalationLevel", "Status", "DueAt")
+                        .HasDatabaseName("IX_TicketFacts_Open")
+                        .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("TicketFacts", (string)null);
                 });

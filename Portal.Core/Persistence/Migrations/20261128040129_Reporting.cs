@@ -151,6 +151,12 @@ namespace Portal.Core.Persistence.Migrations
                 name: "IX_TicketFacts_DepartmentId_ResolvedAt_CreatedAt_ResolutionBusinessSeconds",
                 table: "TicketFacts",
                 columns: new[] { "DepartmentId", "ResolvedAt", "CreatedAt", "ResolutionBusinessSeconds" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketFacts_Open",
+                table: "TicketFacts",
+                columns: new[] { "DepartmentId", "TicketId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "CreatedAt", "FirstResponseAt", "FirstResponseBusinessSeconds", "FirstResponseState", "FirstResponseBreachedAt", "ResolvedAt", "ResolutionBusinessSeconds", "ResolutionState", "ResolutionBreachedAt", "Reopens", "EscalationLevel", "Status", "DueAt" },
+                filter: "\"ResolvedAt\" IS NULL");
         }
 
         /// <inheritdoc />
