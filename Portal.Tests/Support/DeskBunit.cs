@@ -31,6 +31,9 @@ public static class DeskBunit
         ctx.Services.AddSingleton(db.Get<Portal.Core.Complaints.ComplaintService>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.ServiceCatalog>());
         ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.CatalogAdmin>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.DashboardService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.ReportService>());
+        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.ScheduledReportService>());
         ctx.Services.AddSingleton(db.Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddHttpContextAccessor();
