@@ -6,7 +6,7 @@ namespace Portal.Core.Reporting;
 
 /// <summary>
 /// What a report shows: a measure over a period (a preset, or custom UTC days From–To inclusive), for one department or
-/// every one the reader may see, narrowed by priority and type, broken down by a dimension and/or cut into a trend.
+/// every one the reader may see, narrowed by priority, type and the reader's own tickets, broken down by a dimension and/or cut into a trend.
 /// Written to and read from a query string, so a report's address (and its exports) carry it whole.
 /// </summary>
 public sealed record ReportRequest(
@@ -19,11 +19,13 @@ public sealed record ReportRequest(
     int? TypeId = null,
     Dimension? By = null,
     Granularity? Trend = null,
-    bool Business = true)
+    bool Business = true,
+    bool Mine = false)
 {
     public const int MaxDays = 3 * 366;
 
-    public ReportFilter Filter => new(Priority: Priority, TypeId: TypeId);
+    /// <summary>The filter for a reader: "my tickets only" means the reader's.</summary>
+    public ReportFilter FilterFor(string userId) => new(AssigneeId: Mine ? userId : null, Priority: Priority, TypeId: TypeId);
 
     /// <summary>[from, to) in UTC; a custom period is checked and refused naming the field.</summary>
     public (DateTime From, DateTime To) Range(DateTime now)
@@ -65,6 +67,7 @@ public sealed record ReportRequest(
         Add("by", By);
         Add("trend", Trend);
         Add("calendar", Business ? null : "1");
+        Add("mine", Mine ? "1" : null);
         return string.Join("&", parts);
     }
 
@@ -78,7 +81,7 @@ public sealed record ReportRequest(
         return new ReportRequest(E<Measure>(get("measure")) ?? Measure.Created,
             string.Equals(period, "Custom", StringComparison.OrdinalIgnoreCase) ? null : E<Period>(period) ?? Reporting.Period.Last30Days,
             D(get("from")), D(get("to")), I(get("department")), E<TicketPriority>(get("priority")), I(get("type")), E<Dimension>(get("by")),
-            E<Granularity>(get("trend")), get("calendar") != "1");
+            E<Granularity>(get("trend")), get("calendar") != "1", get("mine") == "1");
     }
 }
 

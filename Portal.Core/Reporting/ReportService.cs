@@ -138,7 +138,7 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
     {
         var (from, to) = request.Range(Now);
         IReadOnlyCollection<int>? departments = request.DepartmentId is { } d ? [d] : null;
-        var table = await TableAsync(actor, departments, request.Measure, request.Filter, request.By, request.Trend, request.Business, from, to, null, ct);
+        var table = await TableAsync(actor, departments, request.Measure, request.FilterFor(actor.UserId), request.By, request.Trend, request.Business, from, to, null, ct);
         var names = request.By is { } by ? await NamesAsync(by, table.Rows.Select(r => r.Key), ct) : new Dictionary<string, string>();
         return new ReportResult(request, from, to, table, names);
     }
@@ -152,7 +152,7 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
         var columns = request.Trend is { } g ? Breakdowns.Buckets(from, to, g) : [new Bucket(from, to, "Total")];
         if (column < 0 || column >= columns.Count)
             throw new DeskValidationException("Column", "That column is not in the report.");
-        var behind = Reports.Drill(data, request.Measure, request.Filter, request.By, rowKey, columns[column], request.Business);
+        var behind = Reports.Drill(data, request.Measure, request.FilterFor(actor.UserId), request.By, rowKey, columns[column], request.Business);
         return await TicketsAsync(behind, ct);
     }
 

@@ -32,6 +32,9 @@ public class ScheduledReport
     public int? DepartmentId { get; set; }
     public Tickets.TicketPriority? Priority { get; set; }
     public int? TypeId { get; set; }
+
+    /// <summary>The owner's own tickets only.</summary>
+    public bool Mine { get; set; }
     public bool Business { get; set; } = true;
     public ReportFrequency Frequency { get; set; }
 
@@ -139,8 +142,8 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
 
         var frequencyChanged = record.Id == 0 || record.Frequency != input.Frequency;
         var r = input.Report;
-        (record.Name, record.Measure, record.By, record.Trend, record.DepartmentId, record.Priority, record.TypeId, record.Business, record.Frequency) =
-            (input.Name!.Trim(), r.Measure, r.By, r.Trend, r.DepartmentId, r.Priority, r.TypeId, r.Business, input.Frequency);
+        (record.Name, record.Measure, record.By, record.Trend, record.DepartmentId, record.Priority, record.TypeId, record.Mine, record.Business, record.Frequency) =
+            (input.Name!.Trim(), r.Measure, r.By, r.Trend, r.DepartmentId, r.Priority, r.TypeId, r.Mine, r.Business, input.Frequency);
         record.Recipients = string.Join(",", input.RecipientIds.Distinct());
         if (frequencyChanged)
             record.NextRunAt = NextRun(input.Frequency, clock.GetUtcNow().UtcDateTime);
@@ -279,7 +282,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
     private static ReportRequest RequestOf(ScheduledReport r, (DateTime From, DateTime To)? covered) => new(r.Measure,
         covered is null ? Period.Last30Days : null,
         covered is { } c ? DateOnly.FromDateTime(c.From) : null, covered is { } c2 ? DateOnly.FromDateTime(c2.To.AddDays(-1)) : null,
-        r.DepartmentId, r.Priority, r.TypeId, r.By, r.Trend, r.Business);
+        r.DepartmentId, r.Priority, r.TypeId, r.By, r.Trend, r.Business, r.Mine);
 
     private static List<string> Ids(ScheduledReport r) => r.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 

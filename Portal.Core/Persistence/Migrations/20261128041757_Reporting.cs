@@ -65,6 +65,7 @@ namespace Portal.Core.Persistence.Migrations
                     DepartmentId = table.Column<int>(type: "INTEGER", nullable: true),
                     Priority = table.Column<int>(type: "INTEGER", nullable: true),
                     TypeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Mine = table.Column<bool>(type: "INTEGER", nullable: false),
                     Business = table.Column<bool>(type: "INTEGER", nullable: false),
                     Frequency = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Recipients = table.Column<string>(type: "TEXT", nullable: false),

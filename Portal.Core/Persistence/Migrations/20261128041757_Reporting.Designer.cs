@@ -11,7 +11,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261128040129_Reporting")]
+    [Migration("20261128041757_Reporting")]
     partial class Reporting
     {
         /// <inheritdoc />
@@ -1180,6 +1180,9 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Mine")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
