@@ -182,7 +182,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
             var info = Reports.Info(w.Measure);
             var subtitle = string.Join(" · ", new[]
             {
-                w.Kind == WidgetKind.AtRisk || (w.Kind == WidgetKind.Tile && Reports.IsStateAtEnd(w.Measure) && Periods.EndsToday(w.Period)) ? "Now" : Periods.Title(w.Period),
+                w.Kind == WidgetKind.AtRisk || (w.Kind != WidgetKind.Trend && Reports.IsStateAtEnd(w.Measure) && Periods.EndsToday(w.Period)) ? "Now" : Periods.Title(w.Period),
                 w.DepartmentId is { } d ? departmentNames.GetValueOrDefault(d, "?") : null,
                 w.MineOnly ? "mine" : null,
                 w.Priority?.ToString(),

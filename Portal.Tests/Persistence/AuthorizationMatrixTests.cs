@@ -78,6 +78,13 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
         ["away.set"] = [Y, Y, Y, Y, N, N],
         ["request.create"] = [Y, Y, Y, Y, Y, Y],
         ["request.mine"] = [Y, Y, Y, Y, Y, Y],
+        ["report.it"] = [Y, Y, Y, N, N, N],
+        ["report.all"] = [Y, Y, Y, Y, N, N],
+        ["report.drill.it"] = [Y, Y, Y, N, N, N],
+        ["dashboard.render.it"] = [Y, Y, Y, N, N, N],
+        ["dashboard.list"] = [Y, Y, Y, Y, N, N],
+        ["dashboard.save"] = [Y, Y, Y, Y, N, N],
+        ["scheduled.list"] = [Y, Y, Y, Y, N, N],
     };
 
     public static TheoryData<string, string> Cases()
@@ -226,6 +233,31 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 break;
             case "request.mine":
                 await tickets.ListMyRequestsAsync(actor, false, 1, 10);
+                break;
+            case "report.it":
+                await db.Get<Portal.Core.Reporting.ReportService>().RunAsync(actor, new Portal.Core.Reporting.ReportRequest(DepartmentId: org.It.Id));
+                break;
+            case "report.all":
+                await db.Get<Portal.Core.Reporting.ReportService>().RunAsync(actor, new Portal.Core.Reporting.ReportRequest(By: Portal.Core.Reporting.Dimension.Priority));
+                break;
+            case "report.drill.it":
+                await db.Get<Portal.Core.Reporting.ReportService>().DrillAsync(actor, new Portal.Core.Reporting.ReportRequest(DepartmentId: org.It.Id), null, 0);
+                break;
+            case "dashboard.render.it":
+                // A widget asking for IT renders for IT's staff; for anyone else the service refuses it (shown as the widget's reason).
+                var view = (await db.Get<Portal.Core.Reporting.DashboardService>().RenderAsync(actor,
+                    [new Portal.Core.Reporting.Widget("w", Portal.Core.Reporting.WidgetKind.Tile, Portal.Core.Reporting.Measure.Created, DepartmentId: org.It.Id)]))[0];
+                if (view.Problem is not null)
+                    throw new DeskForbiddenException(view.Problem);
+                break;
+            case "dashboard.list":
+                await db.Get<Portal.Core.Reporting.DashboardService>().ListAsync(actor);
+                break;
+            case "dashboard.save":
+                await db.Get<Portal.Core.Reporting.DashboardService>().SaveAsync(actor, new Portal.Core.Reporting.DashboardInput(null, $"Board {n}", null, [], 0));
+                break;
+            case "scheduled.list":
+                await db.Get<Portal.Core.Reporting.ScheduledReportService>().ListAsync(actor);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation, null);
