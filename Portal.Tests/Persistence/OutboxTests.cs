@@ -96,6 +96,25 @@ public class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AScheduledReport_ArrivesByEmail_AsATableOfItsNumbers()
+    {
+        await _smtp.StartAsync();
+        await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Counted"));
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        await _db.Get<Portal.Core.Reporting.ScheduledReportService>().SaveAsync(sue, new Portal.Core.Reporting.ScheduledReportInput(null, "IT weekly",
+            new Portal.Core.Reporting.ReportRequest(DepartmentId: Org.It.Id), Portal.Core.Reporting.ReportFrequency.Weekly, [Org.ItAgent.Id], 0));
+        _db.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 6, 5, 0, TimeSpan.Zero));
+        Assert.Equal(1, await _db.Get<Portal.Core.Reporting.ScheduledReportService>().RunDueAsync());
+
+        Assert.Equal(1, (await Dispatcher.DispatchAsync()).Sent);
+        var mail = await _smtp.WaitForAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("IT weekly (2026-11-23 – 2026-11-29)", mail.Subject);
+        Assert.Equal(Org.ItAgent.Email, mail.To.Mailboxes.Single().Address);
+        Assert.Matches(@"All +1", mail.TextBody);
+        Assert.Contains("<pre", mail.HtmlBody);
+    }
+
+    [Fact]
     public async Task AnEscalation_ReachesTheAssigneeByEmail_WithSubjectBodyAndLink()
     {
         await _smtp.StartAsync();
