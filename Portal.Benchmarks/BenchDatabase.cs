@@ -12,22 +12,29 @@ public sealed class BenchDatabase : IDisposable
 
     public ServiceProvider Services { get; }
 
-    private BenchDatabase(string directory, ServiceProvider services) => (_directory, Services) = (directory, services);
+    /// <summary>The SQLite file.</summary>
+    public string File { get; }
 
-    public static async Task<BenchDatabase> CreateAsync(string folder = "internaldesk-bench")
+    private BenchDatabase(string directory, ServiceProvider services, string file) => (_directory, Services, File) = (directory, services, file);
+
+    /// <summary>A fresh database in a temporary folder, or the given file (kept); on a clock of the caller's when given.</summary>
+    public static async Task<BenchDatabase> CreateAsync(string folder = "internaldesk-bench", TimeProvider? clock = null, string? file = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), folder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        file ??= Path.Combine(directory, "desk.db");
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(directory, "desk.db")}",
+            ["ConnectionStrings:Desk"] = $"Data Source={file}",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddPortalCore(config, directory);
+        if (clock is not null)
+            services.AddSingleton(clock);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
-        return new BenchDatabase(directory, provider);
+        return new BenchDatabase(directory, provider, file);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -29,30 +29,16 @@ public static class ReportHarness
 
     public static async Task RunAsync(int ticketCount, string? keep)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "internaldesk-report-harness", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var file = keep ?? Path.Combine(directory, "desk.db");
-        var clock = new FakeTimeProvider(new DateTimeOffset(Now));
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={file}",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPortalCore(config, directory);
-        services.AddSingleton<TimeProvider>(clock);
-        await using var provider = services.BuildServiceProvider();
+        var fresh = keep is null || !File.Exists(keep);
+        using var bench = await BenchDatabase.CreateAsync("internaldesk-report-harness", new FakeTimeProvider(new DateTimeOffset(Now)), keep);
+        var provider = bench.Services;
         var factory = provider.GetRequiredService<IDbContextFactory<DeskDbContext>>();
-        bool fresh;
-        await using (var db = await factory.CreateDbContextAsync())
-            fresh = keep is null || !File.Exists(keep) || !await TableHasRowsAsync(db);
-        await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
         if (fresh)
             await GenerateAsync(factory, ticketCount);
 
         await using (var db = await factory.CreateDbContextAsync())
             Console.WriteLine($"Desk: {await db.Tickets.CountAsync():N0} tickets, {await db.TicketEvents.CountAsync():N0} history entries, " +
-                $"{await db.EscalationFirings.CountAsync():N0} escalations, {await db.TicketFacts.CountAsync():N0} facts; file {new FileInfo(file).Length / 1_048_576.0:N0} MB");
+                $"{await db.EscalationFirings.CountAsync():N0} escalations, {await db.TicketFacts.CountAsync():N0} facts; file {new FileInfo(bench.File).Length / 1_048_576.0:N0} MB");
 
         var dashboards = provider.GetRequiredService<DashboardService>();
         var actors = provider.GetRequiredService<ActorService>();
@@ -101,23 +87,6 @@ public static class ReportHarness
         await MeasureAsync("A report: resolution SLA met by department per month, last 12 months, organisation-wide", 5,
             () => reports.RunAsync(admin, new ReportRequest(Measure.ResolutionCompliance, Period.Last12Months, By: Dimension.Department, Trend: Granularity.Month)));
 
-        if (keep is null)
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, true);
-        }
-    }
-
-    private static async Task<bool> TableHasRowsAsync(DeskDbContext db)
-    {
-        try
-        {
-            return await db.Tickets.AnyAsync();
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
     }
 
     private static async Task MeasureAsync<T>(string what, int runs, Func<Task<T>> run)

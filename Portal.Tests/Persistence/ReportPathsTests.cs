@@ -69,17 +69,13 @@ public class ReportPathsTests : IAsyncLifetime
                 {
                     var cheap = await reports.TableAsync(admin, null, m, ReportFilter.None, by, null, business, from, to);
                     var full = Reports.Table(all, m, ReportFilter.None, by, null, business);
-                    Assert.True(Describe(full) == Describe(cheap), $"{m} by {by} ({(business ? "business" : "calendar")}):\n{Describe(full)}\n---\n{Describe(cheap)}");
+                    Assert.True(ReportTables.Describe(full) == ReportTables.Describe(cheap), $"{m} by {by} ({(business ? "business" : "calendar")}):\n{ReportTables.Describe(full)}\n---\n{ReportTables.Describe(cheap)}");
                 }
             }
 
             var filtered = new ReportFilter(Priority: TicketPriority.High);
-            Assert.Equal(Describe(Reports.Table(all, m, filtered, null, Granularity.Day, true)),
-                Describe(await reports.TableAsync(admin, null, m, filtered, null, Granularity.Day, true, from, to)));
+            Assert.Equal(ReportTables.Describe(Reports.Table(all, m, filtered, null, Granularity.Day, true)),
+                ReportTables.Describe(await reports.TableAsync(admin, null, m, filtered, null, Granularity.Day, true, from, to)));
         }
     }
-
-    private static string Describe(ReportTable t) =>
-        string.Join("\n", t.Rows.Select(r => r.Key + ": " + string.Join(" | ", r.Cells.Select(c => $"{c.Value:0.###}/{c.Tickets}"))))
-        + "\nTotal: " + string.Join(" | ", t.Total.Cells.Select(c => $"{c.Value:0.###}/{c.Tickets}"));
 }

@@ -1,6 +1,7 @@
 using Portal.Core.Reporting;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Core.Reporting;
 
@@ -54,7 +55,7 @@ public class RollupEquivalenceTests
                     var columns = trend is { } g ? Breakdowns.Buckets(from, to, g) : [new Bucket(from, to, "Total")];
                     var fromRollups = Reports.FromRollups(rows, m, by, columns, true);
                     var fromFacts = Reports.Table(data, m, ReportFilter.None, by, trend, true);
-                    Assert.Equal(Describe(fromFacts), Describe(fromRollups));
+                    Assert.Equal(ReportTables.Describe(fromFacts), ReportTables.Describe(fromRollups));
                 }
             }
         }
@@ -70,11 +71,7 @@ public class RollupEquivalenceTests
         var high = new ReportFilter(Priority: TicketPriority.High);
         var rows = rollups.Where(r => r.Dimension == "Priority" && r.Key == "High").ToList();
         var fromRollups = Reports.FromRollups(rows, Measure.Resolved, null, Breakdowns.Buckets(from, to, Granularity.Week), true);
-        Assert.Equal(Describe(Reports.Table(data, Measure.Resolved, high, null, Granularity.Week, true)), Describe(fromRollups));
+        Assert.Equal(ReportTables.Describe(Reports.Table(data, Measure.Resolved, high, null, Granularity.Week, true)), ReportTables.Describe(fromRollups));
         Assert.True(fromRollups.Total.Cells.Sum(c => c.Value) > 0);
     }
-
-    private static string Describe(ReportTable t) =>
-        string.Join("\n", t.Rows.Select(r => r.Key + ": " + string.Join(" | ", r.Cells.Select(c => $"{c.Value:0.######}/{c.Tickets}"))))
-        + "\nTotal: " + string.Join(" | ", t.Total.Cells.Select(c => $"{c.Value:0.######}/{c.Tickets}"));
 }
