@@ -50,6 +50,7 @@ public static class PortalWeb
         }
 
         services.AddAuthorization();
+        services.AddDeskHealthChecks();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
@@ -142,6 +143,7 @@ public static class PortalWeb
         app.MapAssetEndpoints();
         app.MapAuditEndpoints();
         app.MapComplaintEndpoints();
+        app.MapDeskHealthChecks();
         app.MapReportEndpoints();
         app.MapSlaEndpoints();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);

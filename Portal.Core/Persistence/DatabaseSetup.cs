@@ -12,6 +12,39 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
 
     public static readonly string[] DefaultAssetTypes = ["Laptop", "Desktop", "Phone", "Printer", "Machine", "Vehicle", "Room"];
 
+    /// <summary>
+    /// Copies the live database to <paramref name="target"/> through SQLite's online backup (a consistent snapshot while
+    /// the app keeps writing), refusing to overwrite a file, then checks the copy; returns its size and ticket count.
+    /// </summary>
+    public async Task<(long Bytes, int Tickets)> BackupAsync(string target, CancellationToken ct = default)
+    {
+        if (File.Exists(target))
+            throw new Common.DeskValidationException("target", $"{target} already exists; choose a new file name (a backup never overwrites).");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        if (!Directory.Exists(folder))
+            throw new Common.DeskValidationException("target", $"The folder {folder} does not exist.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection source)
+            throw new Common.DeskValidationException("target", "backup copies the embedded SQLite database; back a server database up with its own tools.");
+        await source.OpenAsync(ct);
+        await using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={target};Pooling=False"))
+        {
+            await copy.OpenAsync(ct);
+            source.BackupDatabase(copy);
+            await using var check = copy.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check";
+            if (await check.ExecuteScalarAsync(ct) is not "ok")
+                throw new InvalidOperationException($"The copy at {target} failed SQLite's integrity check.");
+        }
+
+        await using var counted = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={target};Mode=ReadOnly;Pooling=False");
+        await counted.OpenAsync(ct);
+        await using var count = counted.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM \"Tickets\"";
+        var tickets = Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        return (new FileInfo(target).Length, tickets);
+    }
+
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -46,6 +46,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Backup_CopiesTheLiveDatabase_ChecksTheCopy_AndNeverOverwrites()
+    {
+        Assert.Equal(0, (await Run("seed", "--demo")).Code);
+        var target = Path.Combine(_directory, "backup.db");
+        var done = await Run("backup", target);
+        Assert.Equal(0, done.Code);
+        Assert.Matches(@"^backup: .*backup\.db written \([\d.,]+ MB, [1-9][\d,]* tickets\) and checked by SQLite's integrity check\.$", done.Out.Trim());
+        await using (var copy = new SqliteConnection($"Data Source={target};Mode=ReadOnly;Pooling=False"))
+        {
+            await copy.OpenAsync();
+            await using var command = copy.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM AuditEntries";
+            Assert.True((long)(await command.ExecuteScalarAsync())! > 0);
+        }
+
+        var again = await Run("backup", target);
+        Assert.Equal(1, again.Code);
+        Assert.Contains("already exists", again.Err);
+        Assert.Equal(2, (await Run("backup")).Code);
+    }
+
+    [Fact]
     public async Task Migrate_CreatesTheDatabase_ThenSaysItIsUpToDate()
     {
         var first = await Run("migrate");

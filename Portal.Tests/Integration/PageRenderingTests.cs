@@ -206,6 +206,20 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
     }
 
     [Fact]
+    public async Task HealthEndpoints_AnswerWithoutSigningIn_AndReadinessChecksTheDatabase()
+    {
+        var anonymous = fx.Factory.CreateClient();
+        var live = await anonymous.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("Healthy", await live.Content.ReadAsStringAsync());
+        var ready = await anonymous.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Healthy", doc.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task AssetExport_GivesTheFilteredListAsCsv_ToStaffOnly()
     {
         var response = await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetAsync("/assets/export.csv?text=lt-page&sort=Name");
