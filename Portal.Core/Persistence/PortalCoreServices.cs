@@ -56,6 +56,7 @@ public static class PortalCoreServices
         services.AddSingleton<Catalog.ServiceCatalog>();
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
+        services.AddSingleton<Operations.LeaseService>();
         services.AddSingleton<Reporting.ReportService>();
         services.AddSingleton<Reporting.DashboardService>();
         services.AddSingleton<Reporting.ScheduledReportService>();
