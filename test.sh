@@ -15,6 +15,17 @@ if [ ! -x /usr/bin/chromium ]; then
   }
 fi
 
+# The two-node tests start a real Redis server on a loopback port.
+if [ ! -x /usr/bin/redis-server ]; then
+  echo "Installing Redis for the two-node tests (apt-get)..."
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server > /dev/null || {
+    echo "Could not install redis-server; the two-node tests need /usr/bin/redis-server." >&2
+    exit 1
+  }
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="TestResults"
 rm -rf "$results"

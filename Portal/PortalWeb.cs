@@ -67,7 +67,20 @@ public static class PortalWeb
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddSignalR();
+        var signalR = services.AddSignalR();
+        // Several nodes: the hub's messages and the ticket changes for open pages travel between nodes over Redis.
+        if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("internaldesk-hub"));
+            services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ =>
+            {
+                var options = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+                options.AbortOnConnectFail = false; // keeps trying when Redis starts after the app
+                return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
+            });
+            services.AddHostedService<Realtime.RedisChangeRelay>();
+            services.AddHealthChecks().AddCheck<HealthEndpoints.RedisCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
         services.AddScoped<Realtime.CircuitStatus>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<Realtime.CircuitStatus>());
         services.AddHostedService<Realtime.DeskHubRelay>();

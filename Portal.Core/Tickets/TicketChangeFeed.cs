@@ -5,6 +5,9 @@ public sealed record TicketChanged(int TicketId, int DepartmentId, string What)
 {
     /// <summary>Who got an in-app notification with this change; null when the publisher does not say (count again).</summary>
     public IReadOnlySet<string>? Notified { get; init; }
+
+    /// <summary>The node the change was made on, when another one (relayed over Redis); null for this node's own changes.</summary>
+    public string? FromNode { get; init; }
 }
 
 /// <summary>

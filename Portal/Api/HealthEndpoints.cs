@@ -51,4 +51,21 @@ public static class HealthEndpoints
             }
         }
     }
+
+    /// <summary>Redis answers a PING (checked only when Redis:Configuration is set).</summary>
+    internal sealed class RedisCheck(StackExchange.Redis.IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var took = await redis.GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy($"Redis answers ({took.TotalMilliseconds:F0} ms).");
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy($"Redis does not answer: {ex.GetType().Name}.");
+            }
+        }
+    }
 }

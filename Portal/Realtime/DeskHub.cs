@@ -67,6 +67,9 @@ public sealed class DeskHubRelay(TicketChangeFeed feed, IHubContext<DeskHub> hub
 
     private void Relay(TicketChanged change)
     {
+        // Another node's change reached this node's hub clients through the Redis backplane already.
+        if (change.FromNode is not null)
+            return;
         var message = new TicketChangedMessage(change.TicketId, change.DepartmentId, change.What, clock.GetUtcNow().UtcDateTime);
         _ = SendAsync(message);
     }

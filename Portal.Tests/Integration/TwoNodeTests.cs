@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Tickets;
+using Portal.Realtime;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>Two app instances on one database and one real Redis server.</summary>
+public sealed class TwoNodeFixture : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-nodes", Guid.NewGuid().ToString("N"));
+
+    public RedisServer Redis { get; } = new();
+    public NodeFactory A { get; private set; } = default!;
+    public NodeFactory B { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        await Redis.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
+            ["Redis:Configuration"] = Redis.Configuration,
+        };
+        A = new NodeFactory(settings);
+        await A.StartAsync();
+        B = new NodeFactory(settings);
+        await B.StartAsync(seedOrg: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+        await Redis.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+
+    public sealed class NodeFactory(IReadOnlyDictionary<string, string?> settings) : PortalFactory
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => settings;
+    }
+}
+
+public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
+{
+    private TestOrg Org => fx.A.Org;
+
+    private static T Get<T>(PortalFactory node) where T : notnull => node.Services.GetRequiredService<T>();
+
+    [Fact]
+    public async Task AChangeOnNodeA_ReachesTheOpenPagesOfNodeB()
+    {
+        var arrived = new TaskCompletionSource<TicketChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnB(TicketChanged change)
+        {
+            if (change.What == "created")
+                arrived.TrySetResult(change);
+        }
+
+        Get<TicketChangeFeed>(fx.B).Changed += OnB;
+        try
+        {
+            var created = await Get<TicketService>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Filed on node A"));
+            var change = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(created.Id, change.TicketId);
+            Assert.Equal(Org.It.Id, change.DepartmentId);
+            Assert.NotNull(change.FromNode); // relayed, not B's own
+            // Node B reads the same ticket from the shared database, as its queue page does on that change.
+            Assert.Equal("Filed on node A", (await Get<TicketService>(fx.B).GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Title);
+        }
+        finally
+        {
+            Get<TicketChangeFeed>(fx.B).Changed -= OnB;
+        }
+    }
+
+    [Fact]
+    public async Task AHubClientOnNodeB_GetsNodeAsChangeExactlyOnce()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(fx.B.Server.BaseAddress, "hubs/desk"), o =>
+            {
+                o.Transports = HttpTransportType.LongPolling;
+                o.HttpMessageHandlerFactory = _ => fx.B.Server.CreateHandler();
+                o.Headers[PortalFactory.TestUserHeader] = Org.ItAgent.Id;
+            })
+            .Build();
+        var got = new ConcurrentQueue<TicketChangedMessage>();
+        var last = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var marker = 0;
+        hub.On<TicketChangedMessage>("ticketChanged", m =>
+        {
+            got.Enqueue(m);
+            if (m.TicketId == Volatile.Read(ref marker))
+                last.TrySetResult();
+        });
+        await hub.StartAsync();
+
+        var tickets = Get<TicketService>(fx.A);
+        var first = await tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Once"));
+        // A second change after it: once it has arrived, the first has arrived as often as it ever will (one channel, in order).
+        var second = await tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Marker"));
+        Volatile.Write(ref marker, second.Id);
+        if (got.Any(m => m.TicketId == second.Id))
+            last.TrySetResult();
+        await last.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Single(got, m => m.TicketId == first.Id);
+    }
+
+    [Fact]
+    public async Task Readiness_ChecksRedisToo()
+    {
+        var ready = await fx.B.CreateClient().GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"redis\":{\"status\":\"Healthy\"", await ready.Content.ReadAsStringAsync());
+    }
+}
