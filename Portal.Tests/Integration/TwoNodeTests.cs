@@ -3,6 +3,11 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Escalations;
+using Portal.Core.Persistence;
+using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Realtime;
 using Portal.Tests.Support;
@@ -15,6 +20,9 @@ public sealed class TwoNodeFixture : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-nodes", Guid.NewGuid().ToString("N"));
 
     public RedisServer Redis { get; } = new();
+
+    /// <summary>One clock for both nodes, as servers synchronised by NTP share one time.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public NodeFactory A { get; private set; } = default!;
     public NodeFactory B { get; private set; } = default!;
 
@@ -27,9 +35,9 @@ public sealed class TwoNodeFixture : IAsyncLifetime
             ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
             ["Redis:Configuration"] = Redis.Configuration,
         };
-        A = new NodeFactory(settings);
+        A = new NodeFactory(settings, Clock);
         await A.StartAsync();
-        B = new NodeFactory(settings);
+        B = new NodeFactory(settings, Clock);
         await B.StartAsync(seedOrg: false);
     }
 
@@ -48,9 +56,11 @@ public sealed class TwoNodeFixture : IAsyncLifetime
         }
     }
 
-    public sealed class NodeFactory(IReadOnlyDictionary<string, string?> settings) : PortalFactory
+    public sealed class NodeFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider clock) : PortalFactory
     {
         protected override IReadOnlyDictionary<string, string?> Settings => settings;
+
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(clock);
     }
 }
 
@@ -118,6 +128,28 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
             last.TrySetResult();
         await last.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Single(got, m => m.TicketId == first.Id);
+    }
+
+    [Fact]
+    public async Task AThousandDueLevels_SweptByBothNodesAtOnce_FireExactlyOnceEach()
+    {
+        await Get<EscalationAdminService>(fx.A).SaveAsync(Org.ActorFor(Org.Admin), new PathInput(null, "Two nodes", true, Org.Hr.Id, null,
+            [new LevelInput(1, SlaMetric.FirstResponse, EscalationTrigger.AtBreach, null, null, new EscalationActions { RaisePriority = true })]));
+        var tickets = Get<TicketService>(fx.A);
+        var ids = new List<int>();
+        for (var i = 0; i < 1000; i++)
+            ids.Add((await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
+        fx.Clock.Advance(TimeSpan.FromDays(10)); // every first response has breached: 1,000 levels due
+
+        var swept = await Task.WhenAll(Task.Run(() => Get<EscalationService>(fx.A).SweepAsync()), Task.Run(() => Get<EscalationService>(fx.B).SweepAsync()));
+        // Whatever either node left to the other (a batch it lost to the other's claim), a second round finds nothing due.
+        var again = await Task.WhenAll(Get<EscalationService>(fx.A).SweepAsync(), Get<EscalationService>(fx.B).SweepAsync());
+
+        Assert.Equal(1000, swept.Sum(r => r.Fired) + again.Sum(r => r.Fired));
+        await using var db = await Get<IDbContextFactory<DeskDbContext>>(fx.A).CreateDbContextAsync();
+        var fired = await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).GroupBy(f => f.TicketId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(1000, fired.Count);
+        Assert.All(fired, n => Assert.Equal(1, n));
     }
 
     [Fact]
