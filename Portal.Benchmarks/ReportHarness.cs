@@ -55,32 +55,11 @@ public static class ReportHarness
         await MeasureAsync($"A department's KPI tiles ({tiles.Count} tiles, one department of six)", 40, () => dashboards.RenderAsync(supervisor, tiles));
         var org = DashboardService.DefaultFor(admin).Widgets;
         await MeasureAsync($"The organisation-wide dashboard ({org.Count} widgets: tiles, trends, breakdowns, at-risk list)", 20, () => dashboards.RenderAsync(admin, org));
+        // REPORT_HARNESS_EACH=1: each widget of the organisation's dashboard on its own, to see where the time goes.
         if (Environment.GetEnvironmentVariable("REPORT_HARNESS_EACH") == "1")
         {
             foreach (var w in org)
                 await MeasureAsync($"  {w.Kind} {w.Measure} {w.By}", 5, () => dashboards.RenderAsync(admin, [w]));
-            var facts = provider.GetRequiredService<ReportFacts>();
-            await MeasureAsync("  facts 30 days", 5, () => facts.ReadAsync(admin, null, Now.AddDays(-29).Date, Now.Date.AddDays(1)));
-            await MeasureAsync("  load 30 days", 5, () => provider.GetRequiredService<ReportService>().LoadAsync(admin, null, Now.AddDays(-29).Date, Now.Date.AddDays(1)));
-            await using var db = await factory.CreateDbContextAsync();
-            var from = Now.AddDays(-29).Date;
-            await MeasureAsync("  raw facts 30 days", 5, async () =>
-            {
-                var connection = (SqliteConnection)db.Database.GetDbConnection();
-                await connection.OpenAsync();
-                var n = 0;
-                foreach (var d in new[] { 1, 2, 3, 4, 5, 6 })
-                {
-                    await using var c = connection.CreateCommand();
-                    c.CommandText = $"SELECT TicketId, TeamId, AssigneeId, CategoryId, TypeId, Priority, Status, CreatedAt, FirstResponseAt, FirstResponseBusinessSeconds, FirstResponseState, FirstResponseBreachedAt, ResolvedAt, ResolutionBusinessSeconds, ResolutionState, ResolutionBreachedAt, Reopens, EscalationLevel, DueAt, DepartmentId FROM TicketFacts WHERE DepartmentId = {d} AND ResolvedAt >= {(from - DateTime.UnixEpoch).Ticks / 10000}";
-                    await using var r = await c.ExecuteReaderAsync();
-                    while (await r.ReadAsync())
-                        for (var i = 0; i < r.FieldCount; i++)
-                            n += r.IsDBNull(i) ? 0 : 1;
-                }
-
-                return n;
-            });
         }
 
         var reports = provider.GetRequiredService<ReportService>();

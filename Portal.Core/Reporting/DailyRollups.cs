@@ -72,8 +72,6 @@ public static class DailyRollups
 
     public static int DayOf(DateTime at) => (int)((at.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerDay);
 
-    public static DateTime StartOf(int day) => DateTime.UnixEpoch.AddDays(day);
-
     /// <summary>What one fact counts, by day: the same rules as <see cref="Measures"/> (docs/measures.md).</summary>
     internal static IEnumerable<(int Day, Counter Counter)> Counts(TicketFact f)
     {

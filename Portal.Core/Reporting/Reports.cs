@@ -32,13 +32,10 @@ public enum MeasureUnit
 }
 
 /// <summary>A measure's name for people, its unit and one line on what it counts (docs/measures.md has the full rules).</summary>
-public sealed record MeasureInfo(Measure Measure, string Title, MeasureUnit Unit, string Explanation, bool HigherIsBetter);
+public sealed record MeasureInfo(Measure Measure, string Title, MeasureUnit Unit, string Explanation);
 
 /// <summary>What a figure is read from: the facts of the tickets that can count in the period, its escalations, and which type is a complaint.</summary>
-public sealed record ReportData(IReadOnlyList<TicketFact> Facts, IReadOnlyList<FiringFact> Firings, int? ComplaintTypeId, DateTime From, DateTime To)
-{
-    public static readonly ReportData Empty = new([], [], null, DateTime.MinValue, DateTime.MinValue);
-}
+public sealed record ReportData(IReadOnlyList<TicketFact> Facts, IReadOnlyList<FiringFact> Firings, int? ComplaintTypeId, DateTime From, DateTime To);
 
 /// <summary>Narrows the tickets a figure counts; null parts do not narrow.</summary>
 public sealed record ReportFilter(int? TeamId = null, string? AssigneeId = null, int? CategoryId = null, TicketPriority? Priority = null, int? TypeId = null)
@@ -62,22 +59,22 @@ public static class Reports
 {
     public static readonly IReadOnlyList<MeasureInfo> All =
     [
-        new(Measure.Created, "Created", MeasureUnit.Count, "Tickets created in the period.", true),
-        new(Measure.Resolved, "Resolved", MeasureUnit.Count, "Tickets whose latest resolution falls in the period.", true),
-        new(Measure.FirstResponseMedian, "First response, median", MeasureUnit.Duration, "Time from creation to the first answer, for tickets first answered in the period.", false),
-        new(Measure.FirstResponseP90, "First response, 90th percentile", MeasureUnit.Duration, "Nine in ten first answers came within this time.", false),
-        new(Measure.ResolutionMedian, "Resolution, median", MeasureUnit.Duration, "Time from creation to resolution, for tickets resolved in the period.", false),
-        new(Measure.ResolutionP90, "Resolution, 90th percentile", MeasureUnit.Duration, "Nine in ten resolutions came within this time.", false),
-        new(Measure.FirstResponseCompliance, "First response SLA met", MeasureUnit.Rate, "Met / (met + missed) of the first response targets that ended in the period.", true),
-        new(Measure.ResolutionCompliance, "Resolution SLA met", MeasureUnit.Rate, "Met / (met + missed) of the resolution targets that ended in the period.", true),
-        new(Measure.Breaches, "Breaches", MeasureUnit.Count, "Targets whose due instant passed unmet in the period.", false),
-        new(Measure.Backlog, "Backlog", MeasureUnit.Count, "Tickets open at the period's end.", false),
-        new(Measure.BacklogAgeMedian, "Backlog age, median", MeasureUnit.Duration, "How long the backlog's tickets have been open at the period's end.", false),
-        new(Measure.ReopenRate, "Reopen rate", MeasureUnit.Rate, "Share of the tickets resolved in the period that had been reopened.", false),
-        new(Measure.Escalations, "Escalations", MeasureUnit.Count, "Escalation levels that fired in the period (break down by level).", false),
-        new(Measure.Workload, "Workload", MeasureUnit.Count, "Open tickets someone is assigned at the period's end (break down by agent or team).", false),
-        new(Measure.ComplaintsReceived, "Complaints received", MeasureUnit.Count, "Complaints logged in the period.", false),
-        new(Measure.ComplaintsOpen, "Complaints open", MeasureUnit.Count, "Complaints not resolved at the period's end.", false),
+        new(Measure.Created, "Created", MeasureUnit.Count, "Tickets created in the period."),
+        new(Measure.Resolved, "Resolved", MeasureUnit.Count, "Tickets whose latest resolution falls in the period."),
+        new(Measure.FirstResponseMedian, "First response, median", MeasureUnit.Duration, "Time from creation to the first answer, for tickets first answered in the period."),
+        new(Measure.FirstResponseP90, "First response, 90th percentile", MeasureUnit.Duration, "Nine in ten first answers came within this time."),
+        new(Measure.ResolutionMedian, "Resolution, median", MeasureUnit.Duration, "Time from creation to resolution, for tickets resolved in the period."),
+        new(Measure.ResolutionP90, "Resolution, 90th percentile", MeasureUnit.Duration, "Nine in ten resolutions came within this time."),
+        new(Measure.FirstResponseCompliance, "First response SLA met", MeasureUnit.Rate, "Met / (met + missed) of the first response targets that ended in the period."),
+        new(Measure.ResolutionCompliance, "Resolution SLA met", MeasureUnit.Rate, "Met / (met + missed) of the resolution targets that ended in the period."),
+        new(Measure.Breaches, "Breaches", MeasureUnit.Count, "Targets whose due instant passed unmet in the period."),
+        new(Measure.Backlog, "Backlog", MeasureUnit.Count, "Tickets open at the period's end."),
+        new(Measure.BacklogAgeMedian, "Backlog age, median", MeasureUnit.Duration, "How long the backlog's tickets have been open at the period's end."),
+        new(Measure.ReopenRate, "Reopen rate", MeasureUnit.Rate, "Share of the tickets resolved in the period that had been reopened."),
+        new(Measure.Escalations, "Escalations", MeasureUnit.Count, "Escalation levels that fired in the period (break down by level)."),
+        new(Measure.Workload, "Workload", MeasureUnit.Count, "Open tickets someone is assigned at the period's end (break down by agent or team)."),
+        new(Measure.ComplaintsReceived, "Complaints received", MeasureUnit.Count, "Complaints logged in the period."),
+        new(Measure.ComplaintsOpen, "Complaints open", MeasureUnit.Count, "Complaints not resolved at the period's end."),
     ];
 
     public static MeasureInfo Info(Measure m) => All[(int)m];
