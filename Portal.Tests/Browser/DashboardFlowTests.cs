@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 
 namespace Portal.Tests.Browser;
 
@@ -27,7 +28,9 @@ public partial class DashboardFlowTests(BrowserFixture fx) : IClassFixture<Brows
         await sam.ClickAsync("[data-testid=add-widget]");
         await sam.Locator("[data-testid=widget][data-measure=Breaches][data-kind=Breakdown]").WaitForAsync();
         await sam.ClickAsync("[data-testid=save-dashboard]");
-        await sam.WaitForURLAsync(DashboardUrl());
+        // The page moves to the saved dashboard's address within the app (no page load), then shows it with Edit.
+        await sam.WaitForURLAsync(DashboardUrl(), new() { WaitUntil = WaitUntilState.Commit });
+        await sam.Locator("[data-testid=edit-dashboard]").WaitForAsync();
 
         await sam.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(sam);
