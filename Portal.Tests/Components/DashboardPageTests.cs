@@ -6,7 +6,7 @@ using Portal.Tests.Support;
 
 namespace Portal.Tests.Components;
 
-/// <summary>The dashboard page: tiles follow ticket changes without a reload; widgets are added and removed, and a nameless dashboard is refused naming the field.</summary>
+/// <summary>The dashboard page: tiles follow ticket changes without a reload; widgets are added, changed and removed, and a nameless dashboard is refused naming the field.</summary>
 public class DashboardPageTests : IAsyncLifetime
 {
     private TestDatabase _db = default!;
@@ -57,9 +57,19 @@ public class DashboardPageTests : IAsyncLifetime
         await cut.InvokeAsync(() => cut.Find("[data-testid=remove-widget]").Click());
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=widget]")));
 
+        // Changing the remaining widget's settings keeps it in its place, with the new measure.
+        await cut.InvokeAsync(() => cut.Find("[data-testid=change-widget]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("Change the widget", cut.Find("[data-testid=widget-picker]").TextContent));
+        await cut.Choose("Measure", Measure.Resolved);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=add-widget]").Click());
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=widget][data-measure=Resolved]")));
+        Assert.Single(cut.FindAll("[data-testid=widget]"));
+        Assert.Contains("Add a widget", cut.Find("[data-testid=widget-picker]").TextContent);
+
         cut.Type("Name", " ");
         await cut.InvokeAsync(() => cut.Find("[data-testid=save-dashboard]").Click());
         cut.WaitForAssertion(() => Assert.Contains("Name is required.", cut.Markup));
+        Assert.Single(cut.FindAll("[data-testid=widget][data-measure=Resolved]"));
         Assert.Single(cut.FindAll("[data-testid=widget]")); // nothing typed or added is lost
         Assert.Empty(await _db.Get<DashboardService>().ListAsync(_db.Org.ActorFor(_db.Org.ItSupervisor)));
     }
