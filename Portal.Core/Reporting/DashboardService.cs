@@ -31,35 +31,26 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
 
     public static Dashboard DefaultFor(Actor actor)
     {
+        // Supervisors and the organisation see the same week and month at a glance; they differ in the figures below it.
         if (actor.IsAdmin || actor.CanReadAudit)
         {
             return new Dashboard(null, "Organisation", [
-                W(WidgetKind.Tile, Measure.Backlog), W(WidgetKind.Tile, Measure.Created, Period.Last7Days),
-                W(WidgetKind.Tile, Measure.Resolved, Period.Last7Days), W(WidgetKind.Tile, Measure.Breaches, Period.Last7Days),
-                W(WidgetKind.Tile, Measure.FirstResponseCompliance), W(WidgetKind.Tile, Measure.ResolutionCompliance),
-                W(WidgetKind.Tile, Measure.ResolutionMedian), W(WidgetKind.Tile, Measure.ComplaintsOpen),
-                W(WidgetKind.Trend, Measure.Created) with { Size = WidgetSize.Half },
-                W(WidgetKind.Trend, Measure.Resolved) with { Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.ResolutionCompliance) with { By = Dimension.Department, Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.Backlog) with { By = Dimension.Department, Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.Escalations) with { By = Dimension.Level, Size = WidgetSize.Half },
-                W(WidgetKind.AtRisk, Measure.Backlog) with { Size = WidgetSize.Half },
+                .. Overview(W(WidgetKind.Tile, Measure.ResolutionMedian), W(WidgetKind.Tile, Measure.ComplaintsOpen)),
+                Half(WidgetKind.Breakdown, Measure.ResolutionCompliance) with { By = Dimension.Department },
+                Half(WidgetKind.Breakdown, Measure.Backlog) with { By = Dimension.Department },
+                Half(WidgetKind.Breakdown, Measure.Escalations) with { By = Dimension.Level },
+                Half(WidgetKind.AtRisk, Measure.Backlog),
             ], null, 0, false);
         }
 
         if (actor.IsSupervisor)
         {
             return new Dashboard(null, "My departments", [
-                W(WidgetKind.Tile, Measure.Backlog), W(WidgetKind.Tile, Measure.Created, Period.Last7Days),
-                W(WidgetKind.Tile, Measure.Resolved, Period.Last7Days), W(WidgetKind.Tile, Measure.Breaches, Period.Last7Days),
-                W(WidgetKind.Tile, Measure.FirstResponseCompliance), W(WidgetKind.Tile, Measure.ResolutionCompliance),
-                W(WidgetKind.Tile, Measure.FirstResponseMedian), W(WidgetKind.Tile, Measure.ReopenRate),
-                W(WidgetKind.Trend, Measure.Created) with { Size = WidgetSize.Half },
-                W(WidgetKind.Trend, Measure.Resolved) with { Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.Workload) with { By = Dimension.Agent, Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.Breaches) with { By = Dimension.Priority, Size = WidgetSize.Half },
-                W(WidgetKind.Breakdown, Measure.Escalations) with { By = Dimension.Level, Size = WidgetSize.Half },
-                W(WidgetKind.AtRisk, Measure.Backlog) with { Size = WidgetSize.Half },
+                .. Overview(W(WidgetKind.Tile, Measure.FirstResponseMedian), W(WidgetKind.Tile, Measure.ReopenRate)),
+                Half(WidgetKind.Breakdown, Measure.Workload) with { By = Dimension.Agent },
+                Half(WidgetKind.Breakdown, Measure.Breaches) with { By = Dimension.Priority },
+                Half(WidgetKind.Breakdown, Measure.Escalations) with { By = Dimension.Level },
+                Half(WidgetKind.AtRisk, Measure.Backlog),
             ], null, 0, false);
         }
 
@@ -73,6 +64,18 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
     }
 
     private static Widget W(WidgetKind kind, Measure m, Period period = Period.Last30Days) => new(Widget.NewId(), kind, m, period);
+
+    private static Widget Half(WidgetKind kind, Measure m) => W(kind, m) with { Size = WidgetSize.Half };
+
+    /// <summary>The backlog and the week's flow, the month's SLA results, two tiles of the role's own, and the daily trends.</summary>
+    private static Widget[] Overview(Widget seventh, Widget eighth) =>
+    [
+        W(WidgetKind.Tile, Measure.Backlog), W(WidgetKind.Tile, Measure.Created, Period.Last7Days),
+        W(WidgetKind.Tile, Measure.Resolved, Period.Last7Days), W(WidgetKind.Tile, Measure.Breaches, Period.Last7Days),
+        W(WidgetKind.Tile, Measure.FirstResponseCompliance), W(WidgetKind.Tile, Measure.ResolutionCompliance),
+        seventh, eighth,
+        Half(WidgetKind.Trend, Measure.Created), Half(WidgetKind.Trend, Measure.Resolved),
+    ];
 
     public async Task<IReadOnlyList<DashboardSummary>> ListAsync(Actor actor, CancellationToken ct = default)
     {

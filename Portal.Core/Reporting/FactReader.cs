@@ -44,12 +44,7 @@ internal static class FactReader
         var hint = index is not null && db.Database.IsSqlite() ? $" INDEXED BY \"{index}\"" : "";
         command.CommandText = $"""SELECT {Columns} FROM "TicketFacts"{hint} WHERE {where}""";
         for (var i = 0; i < parameters.Count; i++)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = $"@p{i}";
-            p.Value = parameters[i];
-            command.Parameters.Add(p);
-        }
+            Add(command, $"@p{i}", parameters[i]);
 
         await using var r = await command.ExecuteReaderAsync(ct);
         // Row by row without a task each: SQLite hands rows over synchronously, and a dashboard reads tens of thousands.
@@ -66,6 +61,14 @@ internal static class FactReader
     private static DateTime? Instant(DbDataReader r, int i) => r.IsDBNull(i) ? null : UnixMillis.FromMillis(r.GetInt64(i));
 
     private static SlaState? State(DbDataReader r, int i) => r.IsDBNull(i) ? null : Enum.Parse<SlaState>(r.GetString(i));
+
+    /// <summary>Adds a named parameter with its value to a command.</summary>
+    public static void Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        (p.ParameterName, p.Value) = (name, value);
+        command.Parameters.Add(p);
+    }
 
     /// <summary>A UTC instant as the table stores it (milliseconds since 1970), for a parameter.</summary>
     public static long Millis(DateTime at) => UnixMillis.ToMillis(at);

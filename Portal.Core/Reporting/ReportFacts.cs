@@ -66,12 +66,9 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
             command.CommandText = $"""
                 SELECT "{at}", "{at}" - "CreatedAt", "{seconds}" FROM "TicketFacts" WHERE "DepartmentId" = @d AND "{at}" >= @from AND "{at}" < @to
                 """;
-            foreach (var (name, value) in new (string, object)[] { ("@d", department), ("@from", FactReader.Millis(from)), ("@to", FactReader.Millis(to)) })
-            {
-                var p = command.CreateParameter();
-                (p.ParameterName, p.Value) = (name, value);
-                command.Parameters.Add(p);
-            }
+            FactReader.Add(command, "@d", department);
+            FactReader.Add(command, "@from", FactReader.Millis(from));
+            FactReader.Add(command, "@to", FactReader.Millis(to));
 
             await using var r = await command.ExecuteReaderAsync(ct);
             while (r.Read())
@@ -124,12 +121,9 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            foreach (var (name, v) in new (string, object)[] { ("@from", FactReader.Millis(from)), ("@to", FactReader.Millis(to)), ("@offset", offset ?? 0) })
-            {
-                var p = command.CreateParameter();
-                (p.ParameterName, p.Value) = (name, v);
-                command.Parameters.Add(p);
-            }
+            FactReader.Add(command, "@from", FactReader.Millis(from));
+            FactReader.Add(command, "@to", FactReader.Millis(to));
+            FactReader.Add(command, "@offset", offset ?? 0);
 
             return await command.ExecuteScalarAsync(ct) is { } result and not DBNull ? Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) : null;
         }

@@ -25,9 +25,7 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
     {
         var read = await facts.ReadAsync(actor, departmentIds, from, to, ct);
         var firings = (await facts.ReadFiringsAsync(actor, departmentIds, from, to, ct)).Select(f => f.Firing).ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var complaintType = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
-        return new ReportData(read, firings, complaintType, from, to);
+        return new ReportData(read, firings, await ComplaintTypeAsync(null, ct), from, to);
     }
 
     /// <summary>
@@ -120,13 +118,15 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
         return by is null or Dimension.Department ? (DailyRollups.All, null) : (by.Value.ToString(), null);
     }
 
-    private async Task<int?> ComplaintTypeAsync(ReportReads reads, CancellationToken ct)
+    /// <summary>The Complaint type's id (read once per render when <paramref name="reads"/> is given).</summary>
+    private async Task<int?> ComplaintTypeAsync(ReportReads? reads, CancellationToken ct)
     {
-        if (reads.ComplaintType is { } known)
+        if (reads?.ComplaintType is { } known)
             return known.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var id = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
-        reads.ComplaintType = new StrongBox<int?>(id);
+        if (reads is not null)
+            reads.ComplaintType = new StrongBox<int?>(id);
         return id;
     }
 
