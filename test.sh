@@ -26,6 +26,36 @@ if [ ! -x /usr/bin/redis-server ]; then
   }
 fi
 
+# The service and integration tests run a second time on a real PostgreSQL server, started here on a loopback port
+# (initdb and pg_ctl as the postgres user; the cluster lives under /tmp and is stopped when the run ends).
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
+  echo "Installing PostgreSQL for the tests on PostgreSQL (apt-get)..."
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql > /dev/null || {
+    echo "Could not install PostgreSQL; the tests on PostgreSQL need its server." >&2
+    exit 1
+  }
+fi
+PGBIN="$(pg_bin)"
+PGPORT_TEST="${DESK_TEST_PG_PORT:-55432}"
+PGROOT="/tmp/internaldesk-pg-$PGPORT_TEST"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+stop_pg() { as_pg "'$PGBIN/pg_ctl' -D '$PGROOT/data' -m immediate stop" > /dev/null 2>&1 || true; }
+stop_pg
+rm -rf "$PGROOT" && mkdir -p "$PGROOT"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$PGROOT"; fi
+if ! as_pg "'$PGBIN/initdb' -D '$PGROOT/data' -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync" > "$PGROOT/initdb.log" 2>&1 \
+  || ! as_pg "'$PGBIN/pg_ctl' -D '$PGROOT/data' -l '$PGROOT/server.log' -w -t 60 start -o \"-p $PGPORT_TEST -k '$PGROOT' -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\"" > /dev/null; then
+  echo "Could not start PostgreSQL on port $PGPORT_TEST; see $PGROOT." >&2
+  cat "$PGROOT/initdb.log" "$PGROOT/server.log" 2>/dev/null | tail -n 20 >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+trap stop_pg EXIT
+export DESK_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT_TEST;Username=postgres"
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="TestResults"
 rm -rf "$results"
@@ -37,21 +67,30 @@ if ! dotnet build InternalDesk.sln -nologo -v quiet; then
   exit 1
 fi
 
+# First every test on SQLite (the embedded default), then the service and integration tests on PostgreSQL. Tests of
+# SQLite's own features (its file, its backup) carry the trait Database=Sqlite and run only in the first.
 dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+  --logger "trx;LogFileName=sqlite.trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
+echo "Now the service and integration tests on PostgreSQL $("$PGBIN/postgres" --version | grep -o '[0-9.]*$')..."
+DESK_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
+  --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration)&Database!=Sqlite" \
+  --logger "trx;LogFileName=postgres.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+pg_status=$?
+if [ "$pg_status" -ne 0 ]; then status=$pg_status; fi
 
-trx="$results/results.trx"
-if [ ! -f "$trx" ]; then
-  echo "No test results were written."
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-
-counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"; }
-passed=$(counter passed)
-failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-skipped=$(counter notExecuted)
+passed=0; failed=0; skipped=0
+counter() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*"; }
+for trx in "$results/sqlite.trx" "$results/postgres.trx"; do
+  if [ ! -f "$trx" ]; then
+    echo "No test results were written to $trx."
+    failed=$(( failed + 1 ))
+    continue
+  fi
+  passed=$(( passed + $(counter "$trx" passed) ))
+  failed=$(( failed + $(counter "$trx" failed) + $(counter "$trx" error) + $(counter "$trx" timeout) + $(counter "$trx" aborted) ))
+  skipped=$(( skipped + $(counter "$trx" notExecuted) ))
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The run itself failed (a crashed test host, say) although no test reported a failure: count it as one.
   echo "The test run ended abnormally; see the output above."

@@ -168,7 +168,9 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
             while (await reader.ReadAsync(ct))
             {
                 entry.Id = reader.GetInt64(0);
-                entry.At = DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                entry.At = reader.GetFieldType(1) == typeof(DateTime)
+                    ? DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)
+                    : DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
                 entry.ActorKind = Enum.TryParse<AuditActorKind>(reader.GetString(2), out var kind) ? kind : (AuditActorKind)(-1);
                 entry.ActorId = reader.IsDBNull(3) ? null : reader.GetString(3);
                 entry.Action = reader.GetString(4);

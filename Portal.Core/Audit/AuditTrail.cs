@@ -115,15 +115,38 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
         Source = e.IsPublic ? "public" : "internal",
     };
 
+    /// <summary>The advisory lock key that serialises appends to the chain on PostgreSQL.</summary>
+    internal const long ChainLock = 0x4175646974; // "Audit"
+
     /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>
     internal static async Task AppendAsync(DeskDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
     {
+        var postgres = db.Database.IsPostgres();
+        if (postgres && db.Database.CurrentTransaction is null)
+        {
+            // The chain's lock lasts until a transaction ends: a save without one appends in a transaction of its own.
+            await using var own = await db.Database.BeginTransactionAsync(ct);
+            await AppendAsync(db, entries, ct);
+            await own.CommitAsync(ct);
+            return;
+        }
+
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
         long lastId = 0;
         var prev = AuditChain.Genesis;
+        if (postgres)
+        {
+            // SQLite lets one writer in at a time. PostgreSQL lets many, so appenders take the chain's lock first (held
+            // until their transaction ends): each reads the head the one before it committed, and the chain never forks.
+            await using var chainLock = connection.CreateCommand();
+            chainLock.Transaction = transaction;
+            chainLock.CommandText = $"SELECT pg_advisory_xact_lock({ChainLock})";
+            await chainLock.ExecuteNonQueryAsync(ct);
+        }
+
         await using (var head = connection.CreateCommand())
         {
             head.Transaction = transaction;
@@ -150,11 +173,12 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
         foreach (var e in entries)
         {
             e.Id = ++lastId;
-            e.At = DateTime.SpecifyKind(e.At, DateTimeKind.Utc);
+            // Whole microseconds, which every supported database keeps exactly (PostgreSQL's timestamps hold no finer).
+            e.At = new DateTime(e.At.Ticks - e.At.Ticks % 10, DateTimeKind.Utc);
             AuditChain.Seal(e, prev);
             prev = e.Hash;
             Set(p["id"], e.Id);
-            Set(p["at"], e.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
+            Set(p["at"], postgres ? e.At : e.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
             Set(p["kind"], e.ActorKind.ToString());
             Set(p["actor"], e.ActorId);
             Set(p["action"], e.Action);

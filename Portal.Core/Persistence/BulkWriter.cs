@@ -93,7 +93,7 @@ internal static class BulkWriter
                         command.Parameters.Add(parameter);
                     }
 
-                    await command.PrepareAsync(ct);
+                    await DatabaseProviders.PrepareAsync(command, ct);
                     commands[signature] = command;
                 }
 
@@ -143,7 +143,7 @@ internal static class BulkWriter
                         command.Parameters.Add(p);
                     }
 
-                    await command.PrepareAsync(ct);
+                    await DatabaseProviders.PrepareAsync(command, ct);
                 }
 
                 for (var i = 0; i < row.Length; i++)

@@ -17,8 +17,17 @@ public static class PortalCoreServices
     public static IdentityBuilder AddPortalCore(this IServiceCollection services, IConfiguration configuration,
         string contentRoot)
     {
-        var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionName), contentRoot);
-        services.AddDbContextFactory<DeskDbContext>((sp, o) => ConfigureSqlite(o, connectionString, sp.GetService<TimeProvider>()));
+        if (DatabaseProvider.Of(configuration) == DatabaseProvider.Postgres)
+        {
+            var connectionString = PostgresConnectionString(configuration.GetConnectionString(ConnectionName));
+            services.AddDbContextFactory<DeskDbContext, PostgresContextFactory>((sp, o) => ConfigurePostgres(o, connectionString, sp.GetService<TimeProvider>()));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionName), contentRoot);
+            services.AddDbContextFactory<DeskDbContext>((sp, o) => ConfigureSqlite(o, connectionString, sp.GetService<TimeProvider>()));
+        }
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActorService>();
         services.AddSingleton<TicketChangeFeed>();
@@ -85,6 +94,35 @@ public static class PortalCoreServices
         builder.DefaultTimeout = 30;
         builder.Pooling = true;
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The server's connection string, required when the provider is PostgreSQL; Npgsql prepares the statements used most
+    /// on each connection unless the string says otherwise.
+    /// </summary>
+    public static string PostgresConnectionString(string? configured)
+    {
+        NpgsqlSwitches.Set();
+        if (string.IsNullOrWhiteSpace(configured))
+            throw new InvalidOperationException(
+                "Database:Provider is Postgres, so ConnectionStrings:Desk must name the server, e.g. \"Host=db.example;Database=desk;Username=desk;Password=...\".");
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            builder.MaxAutoPrepare = 64;
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// PostgreSQL with the same interceptors as SQLite. Instants are UTC by contract everywhere in the desk and are kept
+    /// as <c>timestamp without time zone</c>, as SQLite keeps them as text without a zone (Npgsql's legacy timestamp
+    /// mapping; docs/decisions/0017-postgresql.md).
+    /// </summary>
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null, bool withInterceptors = true)
+    {
+        NpgsqlSwitches.Set();
+        options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+        if (withInterceptors)
+            options.AddInterceptors(new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
     }
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>

@@ -186,7 +186,7 @@ public static class DailyRollups
         {
             if (!prepared)
             {
-                await command.PrepareAsync(ct);
+                await DatabaseProviders.PrepareAsync(command, ct);
                 prepared = true;
             }
 

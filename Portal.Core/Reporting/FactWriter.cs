@@ -30,23 +30,28 @@ internal sealed class FactWriter : SaveChangesInterceptor
             t."UpdatedAt")
         """;
 
-    private static readonly string Select = $"""
-        SELECT t."Id", t."DepartmentId", t."TeamId", t."AssigneeId", t."CategoryId", t."TypeId", t."Priority", t."Status", {Ms("t.\"CreatedAt\"")},
-            {Ms(Answered)},
+    private static string Select(bool postgres) => $"""
+        SELECT t."Id", t."DepartmentId", t."TeamId", t."AssigneeId", t."CategoryId", t."TypeId", t."Priority", t."Status", {Ms(postgres, "t.\"CreatedAt\"")},
+            {Ms(postgres, Answered)},
             CASE WHEN f."StoppedAt" IS NULL THEN NULL ELSE f."ElapsedSeconds" END,
-            f."State", {Ms("f.\"BreachedAt\"")},
-            CASE WHEN t."Status" IN ('Resolved', 'Closed') THEN {Ms(Resolved)} END,
+            f."State", {Ms(postgres, "f.\"BreachedAt\"")},
+            CASE WHEN t."Status" IN ('Resolved', 'Closed') THEN {Ms(postgres, Resolved)} END,
             CASE WHEN t."Status" IN ('Resolved', 'Closed') AND r."StoppedAt" IS NOT NULL THEN r."ElapsedSeconds" END,
-            r."State", {Ms("r.\"BreachedAt\"")},
+            r."State", {Ms(postgres, "r.\"BreachedAt\"")},
             (SELECT COUNT(*) FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'Reopened'),
-            t."EscalationLevel", {Ms("t.\"SlaDueAt\"")}
+            t."EscalationLevel", {Ms(postgres, "t.\"SlaDueAt\"")}
         FROM "Tickets" t
         LEFT JOIN "TicketSlaStates" f ON f."TicketId" = t."Id" AND f."Metric" = 'FirstResponse'
         LEFT JOIN "TicketSlaStates" r ON r."TicketId" = t."Id" AND r."Metric" = 'Resolution'
         """;
 
-    /// <summary>An instant (SQLite keeps it as text) as whole milliseconds since 1970, as <see cref="TicketFactRow"/> stores it.</summary>
-    private static string Ms(string instant) => $"CAST(ROUND((julianday({instant.Trim()}) - 2440587.5) * 86400000) AS INTEGER)";
+    /// <summary>
+    /// An instant as whole milliseconds since 1970, as <see cref="TicketFactRow"/> stores it: SQLite keeps instants as
+    /// text (its julian day of it), PostgreSQL as a UTC timestamp without zone (its epoch).
+    /// </summary>
+    private static string Ms(bool postgres, string instant) => postgres
+        ? $"CAST(ROUND(EXTRACT(EPOCH FROM {instant.Trim()}) * 1000) AS BIGINT)"
+        : $"CAST(ROUND((julianday({instant.Trim()}) - 2440587.5) * 86400000) AS INTEGER)";
 
     private const string Upsert = """
         INSERT INTO "TicketFacts" ("TicketId", "DepartmentId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "Status", "CreatedAt",
@@ -80,7 +85,7 @@ internal sealed class FactWriter : SaveChangesInterceptor
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                command.CommandText = $"{Upsert}\n{Select}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}";
+                command.CommandText = $"{Upsert}\n{Select(db.Database.IsPostgres())}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}";
                 await command.ExecuteNonQueryAsync(ct);
             }
 
@@ -93,12 +98,12 @@ internal sealed class FactWriter : SaveChangesInterceptor
     public static async Task RebuildAsync(DeskDbContext db, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("""DELETE FROM "TicketFacts" """, ct);
-        await db.Database.ExecuteSqlRawAsync(FillSql, ct);
+        await db.Database.ExecuteSqlRawAsync(FillSql(db.Database.IsPostgres()), ct);
         await DailyRollups.RebuildAsync(db, ct);
     }
 
     /// <summary>Fills the table from every ticket.</summary>
-    private static string FillSql => $"{Upsert}\n{Select}\nWHERE 1 = 1\n{OnConflict}";
+    private static string FillSql(bool postgres) => $"{Upsert}\n{Select(postgres)}\nWHERE 1 = 1\n{OnConflict}";
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {

@@ -18,6 +18,7 @@ namespace Portal.Tests.Integration;
 public sealed class TwoNodeFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-nodes", Guid.NewGuid().ToString("N"));
+    private string? _postgres;
 
     public RedisServer Redis { get; } = new();
 
@@ -30,11 +31,10 @@ public sealed class TwoNodeFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         await Redis.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_directory, "desk.db")}",
-            ["Redis:Configuration"] = Redis.Configuration,
-        };
+        // One database for both nodes: a SQLite file, or on a PostgreSQL run one server database.
+        _postgres = TestDatabases.Postgres ? await TestDatabases.CreatePostgresAsync() : null;
+        var settings = TestDatabases.Settings(_postgres ?? $"Data Source={Path.Combine(_directory, "desk.db")}");
+        settings["Redis:Configuration"] = Redis.Configuration;
         A = new NodeFactory(settings, Clock);
         await A.StartAsync();
         B = new NodeFactory(settings, Clock);
@@ -46,6 +46,8 @@ public sealed class TwoNodeFixture : IAsyncLifetime
         await B.DisposeAsync();
         await A.DisposeAsync();
         await Redis.DisposeAsync();
+        if (_postgres is not null)
+            await TestDatabases.DropPostgresAsync(_postgres);
         try
         {
             Directory.Delete(_directory, true);

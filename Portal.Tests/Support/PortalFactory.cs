@@ -21,6 +21,7 @@ public class PortalFactory : WebApplicationFactory<Program>
 {
     public const string TestUserHeader = "X-Test-User";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-web", Guid.NewGuid().ToString("N"));
+    private string? _postgres;
 
     protected virtual string EnvironmentName => "Testing";
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -36,7 +37,17 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(_directory);
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_directory, "desk.db")}");
+        if (TestDatabases.Postgres)
+        {
+            // A database of its own unless the test names one (two nodes on one database, say).
+            builder.UseSetting("Database:Provider", "Postgres");
+            if (!Settings.ContainsKey("ConnectionStrings:Desk"))
+                builder.UseSetting("ConnectionStrings:Desk", _postgres ??= TestDatabases.CreatePostgres());
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_directory, "desk.db")}");
+        }
         // Scheduled jobs only where a test needs them running by themselves (its Settings turn them on).
         builder.UseSetting("Desk:ScheduledJobs", "false");
         foreach (var (key, value) in Settings)
@@ -77,6 +88,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_postgres is not null)
+            await TestDatabases.DropPostgresAsync(_postgres);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

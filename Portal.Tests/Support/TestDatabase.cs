@@ -6,7 +6,10 @@ using Portal.Core.Persistence;
 
 namespace Portal.Tests.Support;
 
-/// <summary>A real SQLite database in a temporary file, migrated like production, with the Core services over it.</summary>
+/// <summary>
+/// A real database migrated like production, with the Core services over it: a SQLite file in a temporary folder, or a
+/// PostgreSQL database of its own when the run is on PostgreSQL (<see cref="TestDatabases"/>).
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _directory;
@@ -16,15 +19,14 @@ public sealed class TestDatabase : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
     public TestOrg Org { get; private set; } = default!;
 
-    private TestDatabase(IReadOnlyDictionary<string, string?>? settings)
+    private TestDatabase(string directory, string connectionString, IReadOnlyDictionary<string, string?>? settings)
     {
-        _directory = Path.Combine(Path.GetTempPath(), "internaldesk-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        ConnectionString = $"Data Source={Path.Combine(_directory, "desk.db")}";
+        _directory = directory;
+        ConnectionString = connectionString;
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddPortalCore(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Desk"] = ConnectionString })
+            .AddInMemoryCollection(TestDatabases.Settings(ConnectionString))
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build(), _directory);
         services.AddSingleton<TimeProvider>(Clock);
@@ -34,7 +36,12 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <param name="settings">Extra configuration, as appsettings would give it (e.g. Notifications:Email:Host).</param>
     public static async Task<TestDatabase> CreateAsync(bool withOrg = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var db = new TestDatabase(settings);
+        var directory = Path.Combine(Path.GetTempPath(), "internaldesk-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var connectionString = TestDatabases.Postgres
+            ? await TestDatabases.CreatePostgresAsync()
+            : $"Data Source={Path.Combine(directory, "desk.db")}";
+        var db = new TestDatabase(directory, connectionString, settings);
         await db.Services.GetRequiredService<DatabaseSetup>().MigrateAsync();
         if (withOrg)
             db.Org = await TestOrg.SeedAsync(db.Services.GetRequiredService<IDbContextFactory<DeskDbContext>>());
@@ -48,6 +55,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        if (TestDatabases.Postgres)
+            await TestDatabases.DropPostgresAsync(ConnectionString);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
