@@ -72,7 +72,7 @@ fi
 dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
   --logger "trx;LogFileName=sqlite.trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
-echo "Now the service and integration tests on PostgreSQL $("$PGBIN/postgres" --version | grep -o '[0-9.]*$')..."
+echo "Now the service and integration tests on PostgreSQL $("$PGBIN/postgres" --version | grep -o '[0-9][0-9]*\.[0-9][0-9]*' | head -n 1)..."
 DESK_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
   --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration)&Database!=Sqlite" \
   --logger "trx;LogFileName=postgres.trx" --logger "console;verbosity=minimal" --results-directory "$results"

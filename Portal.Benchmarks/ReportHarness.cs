@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +29,7 @@ public static class ReportHarness
 
     public static async Task RunAsync(int ticketCount, string? keep)
     {
-        var fresh = keep is null || !File.Exists(keep);
+        var fresh = !await BenchDatabase.ExistsAsync(keep);
         using var bench = await BenchDatabase.CreateAsync("internaldesk-report-harness", new FakeTimeProvider(new DateTimeOffset(Now)), keep);
         var provider = bench.Services;
         var factory = provider.GetRequiredService<IDbContextFactory<DeskDbContext>>();
@@ -38,7 +38,7 @@ public static class ReportHarness
 
         await using (var db = await factory.CreateDbContextAsync())
             Console.WriteLine($"Desk: {await db.Tickets.CountAsync():N0} tickets, {await db.TicketEvents.CountAsync():N0} history entries, " +
-                $"{await db.EscalationFirings.CountAsync():N0} escalations, {await db.TicketFacts.CountAsync():N0} facts; file {new FileInfo(bench.File).Length / 1_048_576.0:N0} MB");
+                $"{await db.EscalationFirings.CountAsync():N0} escalations, {await db.TicketFacts.CountAsync():N0} facts; {BenchDatabase.ProviderName} database {await bench.SizeMbAsync():N0} MB");
 
         var dashboards = provider.GetRequiredService<DashboardService>();
         var actors = provider.GetRequiredService<ActorService>();
@@ -174,28 +174,28 @@ public static class ReportHarness
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var connection = db.Database.GetDbConnection();
             await connection.OpenAsync();
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
             var ticket = Command(connection, tx, """
-                INSERT INTO Tickets (Id, DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId, AssigneeId, TeamId,
-                                     CreatedAt, UpdatedAt, Version, SlaPolicyVersion, EscalationLevel, SlaDueAt)
-                VALUES ($id, $dept, $number, $key, $title, '', $category, $type, $priority, $status, $requester, $assignee, $team, $created, $updated, 1, 1, $level, $due)
-                """, "$id", "$dept", "$number", "$key", "$title", "$category", "$type", "$priority", "$status", "$requester", "$assignee", "$team", "$created", "$updated", "$level", "$due");
+                INSERT INTO "Tickets" ("Id", "DepartmentId", "Number", "Key", "Title", "Description", "CategoryId", "TypeId", "Priority", "Status", "RequesterId", "AssigneeId", "TeamId",
+                                     "CreatedAt", "UpdatedAt", "Version", "SlaPolicyVersion", "EscalationLevel", "SlaDueAt")
+                VALUES (@id, @dept, @number, @key, @title, '', @category, @type, @priority, @status, @requester, @assignee, @team, @created, @updated, 1, 1, @level, @due)
+                """, "@id", "@dept", "@number", "@key", "@title", "@category", "@type", "@priority", "@status", "@requester", "@assignee", "@team", "@created", "@updated", "@level", "@due");
             var ev = Command(connection, tx, """
-                INSERT INTO TicketEvents (TicketId, At, ActorId, Kind, IsPublic, ByAgent, Subject, NewValue) VALUES ($id, $at, $actor, $kind, 1, $agent, $subject, $new)
-                """, "$id", "$at", "$actor", "$kind", "$agent", "$subject", "$new");
+                INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "ByAgent", "Subject", "NewValue") VALUES (@id, @at, @actor, @kind, TRUE, @agent, @subject, @new)
+                """, "@id", "@at", "@actor", "@kind", "@agent", "@subject", "@new");
             var state = Command(connection, tx, """
-                INSERT INTO TicketSlaStates (TicketId, Metric, State, TargetSeconds, ElapsedSeconds, DueAt, StoppedAt, BreachedAt)
-                VALUES ($id, $metric, $state, $target, $elapsed, $due, $stopped, $breached)
-                """, "$id", "$metric", "$state", "$target", "$elapsed", "$due", "$stopped", "$breached");
+                INSERT INTO "TicketSlaStates" ("TicketId", "Metric", "State", "TargetSeconds", "ElapsedSeconds", "DueAt", "StoppedAt", "BreachedAt")
+                VALUES (@id, @metric, @state, @target, @elapsed, @due, @stopped, @breached)
+                """, "@id", "@metric", "@state", "@target", "@elapsed", "@due", "@stopped", "@breached");
             var firing = Command(connection, tx, """
-                INSERT INTO EscalationFirings (TicketId, LevelId, Cycle, DueAt, FiredAt, Late) VALUES ($id, $level, 0, $at, $at, 0)
-                """, "$id", "$level", "$at");
+                INSERT INTO "EscalationFirings" ("TicketId", "LevelId", "Cycle", "DueAt", "FiredAt", "Late") VALUES (@id, @level, 0, @at, @at, FALSE)
+                """, "@id", "@level", "@at");
             var numbers = departments.ToDictionary(d => d, _ => 0);
             var codes = new Dictionary<int, string>();
             foreach (var d in departments)
-                codes[d] = (string)(await new SqliteCommand($"SELECT Code FROM Departments WHERE Id = {d}", connection, tx).ExecuteScalarAsync())!;
+                codes[d] = (string)(await BenchDatabase.Command(connection, tx, $"SELECT \"Code\" FROM \"Departments\" WHERE \"Id\" = {d}").ExecuteScalarAsync())!;
             var span = TimeSpan.FromDays(730).TotalSeconds;
             int[] targets = [0, 3600 * 8, 3600 * 4, 3600 * 1]; // first response target by priority (Low has 8 h as Normal)
             // Tickets are numbered in the order they were filed, as in a running desk.
@@ -270,7 +270,8 @@ public static class ReportHarness
             }
 
             foreach (var (d, n) in numbers)
-                await new SqliteCommand($"UPDATE Departments SET NextTicketNumber = {n + 1} WHERE Id = {d}", connection, tx).ExecuteNonQueryAsync();
+                await BenchDatabase.Command(connection, tx, $"UPDATE \"Departments\" SET \"NextTicketNumber\" = {n + 1} WHERE \"Id\" = {d}").ExecuteNonQueryAsync();
+            await BenchDatabase.AfterExplicitIdsAsync(connection, tx, "Tickets");
             await tx.CommitAsync();
         }
 
@@ -286,23 +287,16 @@ public static class ReportHarness
         Console.WriteLine($"Reporting facts rebuilt from scratch in {facts.Elapsed.TotalSeconds:F0} s");
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        foreach (var name in names)
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-        return command;
-    }
+    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql, params string[] names) =>
+        BenchDatabase.Command(connection, tx, sql, names);
 
-    private static void Set(SqliteCommand command, params object?[] values)
+    private static void Set(DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
-    private static Task<int> Event(SqliteCommand ev, int id, DateTime at, string actor, string kind, bool agent, string? subject, string? value)
+    private static Task<int> Event(DbCommand ev, int id, DateTime at, string actor, string kind, bool agent, string? subject, string? value)
     {
         Set(ev, id, at, actor, kind, agent, subject, value);
         return ev.ExecuteNonQueryAsync();

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Escalations;
@@ -13,7 +11,7 @@ using Portal.Core.Users;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// Load harness for the escalation sweep: a SQLite file with N open tickets (default 1,000,000) of which 1 % have
+/// Load harness for the escalation sweep: a desk (SQLite, or PostgreSQL with DESK_BENCH_POSTGRES) with N open tickets (default 1,000,000) of which 1 % have
 /// an escalation level due; one sweep claims and fires all of them. Run:
 /// dotnet run -c Release --project Portal.Benchmarks -- sweep [tickets]
 /// (after a warm-up on 100,000 tickets, whose figures are printed but not the measure)
@@ -32,19 +30,9 @@ public static class SweepHarness
 
     private static async Task RunOnceAsync(int ticketCount)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "internaldesk-sweep-harness", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(directory, "desk.db")}",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPortalCore(config, directory);
-        services.AddSingleton<TimeProvider>(clock);
-        await using var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
+        using var bench = await BenchDatabase.CreateAsync("internaldesk-sweep-harness", clock);
+        var provider = bench.Services;
         var now = clock.GetUtcNow().UtcDateTime;
 
         var seed = Stopwatch.StartNew();
@@ -65,62 +53,43 @@ public static class SweepHarness
             // The default policy and the ordinary request type (not the first row an index hands back: "Complaints" sorts first).
             var policyId = await db.SlaPolicies.Where(p => p.IsDefault).Select(p => p.Id).FirstAsync();
             var typeId = await db.TicketTypes.Where(t => t.Name == TicketService.DefaultTypeName).Select(t => t.Id).FirstAsync();
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var connection = db.Database.GetDbConnection();
             await connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            var ticket = connection.CreateCommand();
-            ticket.CommandText = """
-                INSERT INTO Tickets (Id, DepartmentId, Number, Key, Title, Description, CategoryId, TypeId, Priority, Status, RequesterId,
-                                     CreatedAt, UpdatedAt, Version, SlaPolicyId, SlaPolicyVersion, NextEscalationAt, EscalationLevel)
-                VALUES ($id, 1, $id, $k, 'Sweep harness', '', $c, $type, 1, 'Open', $r, $created, $created, 1, $p, 1, $next, 0)
-                """;
-            var ev = connection.CreateCommand();
-            ev.CommandText = "INSERT INTO TicketEvents (TicketId, At, ActorId, Kind, IsPublic, ByAgent) VALUES ($id, $created, $r, 'Created', 1, 0)";
-            var id = ticket.Parameters.Add(new SqliteParameter("$id", 0));
-            var key = ticket.Parameters.Add(new SqliteParameter("$k", ""));
-            var created = ticket.Parameters.Add(new SqliteParameter("$created", now));
-            var next = ticket.Parameters.Add(new SqliteParameter("$next", now));
-            ticket.Parameters.AddWithValue("$c", category.Id);
-            ticket.Parameters.AddWithValue("$type", typeId);
-            ticket.Parameters.AddWithValue("$r", requester.Id);
-            ticket.Parameters.AddWithValue("$p", policyId);
+            var ticket = BenchDatabase.Command(connection, tx, """
+                INSERT INTO "Tickets" ("Id", "DepartmentId", "Number", "Key", "Title", "Description", "CategoryId", "TypeId", "Priority", "Status", "RequesterId",
+                                     "CreatedAt", "UpdatedAt", "Version", "SlaPolicyId", "SlaPolicyVersion", "NextEscalationAt", "EscalationLevel")
+                VALUES (@id, 1, @id, @k, 'Sweep harness', '', @c, @type, 1, 'Open', @r, @created, @created, 1, @p, 1, @next, 0)
+                """, "@id", "@k", "@created", "@next", "@c", "@type", "@r", "@p");
+            var ev = BenchDatabase.Command(connection, tx, """
+                INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "ByAgent") VALUES (@id, @created, @r, 'Created', TRUE, FALSE)
+                """, "@id", "@created", "@r");
+            (ticket.Parameters[4].Value, ticket.Parameters[5].Value, ticket.Parameters[6].Value, ticket.Parameters[7].Value) = (category.Id, typeId, requester.Id, policyId);
+            ev.Parameters[2].Value = requester.Id;
             // As in a running desk, each ticket already has its SLA state from when it was filed.
-            var state = connection.CreateCommand();
-            state.CommandText = """
-                INSERT INTO TicketSlaStates (TicketId, Metric, State, TargetSeconds, ElapsedSeconds, DueAt)
-                VALUES ($id, 'FirstResponse', 'Running', 14400, 0, $due), ($id, 'NextResponse', 'Idle', 28800, 0, NULL),
-                       ($id, 'Resolution', 'Running', 86400, 0, $resDue)
-                """;
-            var stId = state.Parameters.Add(new SqliteParameter("$id", 0));
-            var stDue = state.Parameters.Add(new SqliteParameter("$due", now));
-            var stResDue = state.Parameters.Add(new SqliteParameter("$resDue", now));
-            var evId = ev.Parameters.Add(new SqliteParameter("$id", 0));
-            var evAt = ev.Parameters.Add(new SqliteParameter("$created", now));
-            ev.Parameters.AddWithValue("$r", requester.Id);
+            var state = BenchDatabase.Command(connection, tx, """
+                INSERT INTO "TicketSlaStates" ("TicketId", "Metric", "State", "TargetSeconds", "ElapsedSeconds", "DueAt")
+                VALUES (@id, 'FirstResponse', 'Running', 14400, 0, @due), (@id, 'NextResponse', 'Idle', 28800, 0, NULL),
+                       (@id, 'Resolution', 'Running', 86400, 0, @resDue)
+                """, "@id", "@due", "@resDue");
             for (var i = 1; i <= ticketCount; i++)
             {
                 // One in a hundred was created five hours ago: its 4 h first response has breached and its level is due.
                 var due = i % 100 == 0;
                 var at = due ? now.AddHours(-5) : now.AddMinutes(-(i % 60));
-                id.Value = i;
-                key.Value = $"IT-{i}";
-                created.Value = at;
-                next.Value = at.AddHours(4).AddSeconds(1);
+                (ticket.Parameters[0].Value, ticket.Parameters[1].Value, ticket.Parameters[2].Value, ticket.Parameters[3].Value) =
+                    (i, $"IT-{i}", at, at.AddHours(4).AddSeconds(1));
                 await ticket.ExecuteNonQueryAsync();
-                evId.Value = i;
-                evAt.Value = at;
+                (ev.Parameters[0].Value, ev.Parameters[1].Value) = (i, at);
                 await ev.ExecuteNonQueryAsync();
-                stId.Value = i;
-                stDue.Value = at.AddHours(4);
-                stResDue.Value = at.AddHours(24);
+                (state.Parameters[0].Value, state.Parameters[1].Value, state.Parameters[2].Value) = (i, at.AddHours(4), at.AddHours(24));
                 await state.ExecuteNonQueryAsync();
             }
 
-            var update = connection.CreateCommand();
-            update.CommandText = "UPDATE Departments SET NextTicketNumber = $n WHERE Id = 1; ANALYZE;";
-            update.Parameters.AddWithValue("$n", ticketCount + 1);
-            await update.ExecuteNonQueryAsync();
+            await BenchDatabase.Command(connection, tx, $"UPDATE \"Departments\" SET \"NextTicketNumber\" = {ticketCount + 1} WHERE \"Id\" = 1").ExecuteNonQueryAsync();
+            await BenchDatabase.AfterExplicitIdsAsync(connection, tx, "Tickets");
             await tx.CommitAsync();
+            await db.Database.ExecuteSqlRawAsync("ANALYZE");
         }
 
         Console.WriteLine($"Seeded {ticketCount:N0} open tickets ({ticketCount / 100:N0} due) with history and SLA states in {seed.Elapsed.TotalSeconds:F1} s");
@@ -141,7 +110,5 @@ public static class SweepHarness
             $"({sweep.Elapsed.TotalMilliseconds / Math.Max(1, result.Fired):F2} ms per level)");
         var again = await sweeper.SweepAsync();
         Console.WriteLine($"Second sweep fired {again.Fired} (exactly once)");
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(directory, true);
     }
 }

@@ -108,7 +108,11 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         string title, string description, DateTime now, Action<Ticket, TicketEvent>? afterInsert, CancellationToken ct,
         TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null)
     {
-        var dept = await db.Departments.FirstAsync(d => d.Id == departmentId, ct);
+        // On PostgreSQL the department's row is locked until the caller commits, so concurrent filings take their numbers
+        // in turn; SQLite already lets one writing transaction in at a time (a lost race there is retried by the caller).
+        var dept = db.Database.IsPostgres()
+            ? await db.Departments.FromSql($"""SELECT * FROM "Departments" WHERE "Id" = {departmentId} FOR UPDATE""").FirstAsync(ct)
+            : await db.Departments.FirstAsync(d => d.Id == departmentId, ct);
         var number = dept.NextTicketNumber;
         dept.NextTicketNumber++;
         var ticket = new Ticket

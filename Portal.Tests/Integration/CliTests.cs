@@ -3,7 +3,11 @@ using Portal.Cli;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>The admin verbs, run in-process against a fresh SQLite file through the same configuration path as the app.</summary>
+/// <summary>
+/// The admin verbs, run in-process against a fresh SQLite file through the same configuration path as the app. Only on
+/// SQLite: the backup verb is SQLite's own, and on PostgreSQL migrating is what every other test's start runs.
+/// </summary>
+[Trait("Database", "Sqlite")]
 public sealed class CliTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "internaldesk-cli", Guid.NewGuid().ToString("N"));

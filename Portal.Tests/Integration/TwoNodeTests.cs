@@ -6,9 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Escalations;
+using Portal.Core.Operations;
 using Portal.Core.Persistence;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
+using Portal.Jobs;
 using Portal.Realtime;
 using Portal.Tests.Support;
 
@@ -164,5 +166,61 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         var ready = await fx.B.CreateClient().GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("\"redis\":{\"status\":\"Healthy\"", await ready.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>The sweep's lease across two real nodes: the leader sweeps, and when it is killed the other takes over.</summary>
+public sealed class TwoNodeFailoverTests : IAsyncLifetime
+{
+    private readonly TwoNodeFixture _fx = new();
+
+    public Task InitializeAsync() => _fx.InitializeAsync();
+
+    public Task DisposeAsync() => _fx.DisposeAsync();
+
+    private static EscalationSweepJob Job(PortalFactory node) => ActivatorUtilities.CreateInstance<EscalationSweepJob>(node.Services);
+
+    [Fact]
+    public async Task KillingTheLeadingNode_HandsTheSweepToTheOther_WithinThirtySeconds()
+    {
+        var org = _fx.A.Org;
+        async Task<int> DueTicketAsync()
+        {
+            var created = await _fx.A.Services.GetRequiredService<TicketService>().CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org));
+            _fx.Clock.Advance(TimeSpan.FromDays(10)); // past the first response target, whatever day the clock started on
+            return created.Id;
+        }
+
+        async Task<int> LevelAsync(int id)
+        {
+            await using var db = await _fx.B.Services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync();
+            return await db.Tickets.Where(t => t.Id == id).Select(t => t.EscalationLevel).SingleAsync();
+        }
+
+        await _fx.A.Services.GetRequiredService<EscalationAdminService>().SaveAsync(org.ActorFor(org.Admin), new PathInput(null, "IT breach", true,
+            org.It.Id, null, [new LevelInput(1, SlaMetric.FirstResponse, EscalationTrigger.AtBreach, null, null, new EscalationActions { RaisePriority = true })]));
+        var (a, b) = (Job(_fx.A), Job(_fx.B));
+        var first = await DueTicketAsync();
+        await a.Invoke(); // node A takes the lease and sweeps
+        Assert.Equal(1, await LevelAsync(first));
+
+        var second = await DueTicketAsync();
+        var leasesA = _fx.A.Services.GetRequiredService<LeaseService>();
+        Assert.True(await leasesA.TryHoldAsync(EscalationSweepJob.LeaseName, TimeSpan.FromSeconds(20))); // A's tick renews it
+        await b.Invoke();
+        Assert.Equal(0, await LevelAsync(second)); // B skips while A leads
+
+        // Node A is killed: its process ends without the clean shutdown that would give the lease up. (In-process, its
+        // host stops after its holder name is changed, so the shutdown's release finds nothing, as a kill releases nothing.)
+        leasesA.Node = "killed";
+        await _fx.A.DisposeAsync();
+        await b.Invoke();
+        Assert.Equal(0, await LevelAsync(second)); // the dead leader's lease still runs
+
+        _fx.Clock.Advance(TimeSpan.FromSeconds(21)); // the lease has run out (within 30 s of the last renewal)
+        await b.Invoke();
+        Assert.Equal(1, await LevelAsync(second));
+        var lease = await _fx.B.Services.GetRequiredService<LeaseService>().GetAsync(EscalationSweepJob.LeaseName);
+        Assert.Equal(_fx.B.Services.GetRequiredService<LeaseService>().Node, lease!.Holder);
     }
 }

@@ -97,7 +97,7 @@ public class EscalationTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging();
         Portal.Core.Persistence.PortalCoreServices.AddPortalCore(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Desk"] = _db.ConnectionString }).Build(), Path.GetTempPath());
+            .AddInMemoryCollection(TestDatabases.Settings(_db.ConnectionString)).Build(), Path.GetTempPath());
         services.AddSingleton<TimeProvider>(_db.Clock);
         await using var other = services.BuildServiceProvider();
 

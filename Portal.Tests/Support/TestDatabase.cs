@@ -16,7 +16,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
     public ServiceProvider Services { get; }
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>Monday 23 November 2026, 09:00 UTC: where every test database's clock starts.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
     public TestOrg Org { get; private set; } = default!;
 
     private TestDatabase(string directory, string connectionString, IReadOnlyDictionary<string, string?>? settings)

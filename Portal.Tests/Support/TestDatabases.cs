@@ -100,6 +100,8 @@ public static class TestDatabases
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddPortalCore(new ConfigurationBuilder().AddInMemoryCollection(Settings(ConnectionTo(Template))).Build(), Path.GetTempPath());
+        // The reference data's audit entries carry the instant every test database starts at (TestDatabase's clock).
+        services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestDatabase.Start));
         await using (var provider = services.BuildServiceProvider())
             await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
         NpgsqlConnection.ClearAllPools();
