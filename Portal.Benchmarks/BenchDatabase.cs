@@ -155,3 +155,57 @@ public sealed class BenchDatabase : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>
+/// Runs a generator's commands with their current parameter values: at once on SQLite (in-process, nothing to save),
+/// in batches of 1,000 statements on PostgreSQL (one round trip each, in the order given). Flush before commit.
+/// </summary>
+public sealed class GeneratorWriter(DbConnection connection, DbTransaction tx) : IAsyncDisposable
+{
+    private DbBatch? _batch;
+
+    public async Task RunAsync(DbCommand command)
+    {
+        if (!connection.CanCreateBatch)
+        {
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
+
+        _batch ??= NewBatch();
+        var copy = _batch.CreateBatchCommand();
+        copy.CommandText = command.CommandText;
+        foreach (DbParameter p in command.Parameters)
+        {
+            var q = copy.CreateParameter();
+            (q.ParameterName, q.Value) = (p.ParameterName, p.Value ?? DBNull.Value);
+            copy.Parameters.Add(q);
+        }
+
+        _batch.BatchCommands.Add(copy);
+        if (_batch.BatchCommands.Count >= 1000)
+            await FlushAsync();
+    }
+
+    public async Task FlushAsync()
+    {
+        if (_batch is null)
+            return;
+        await _batch.ExecuteNonQueryAsync();
+        await _batch.DisposeAsync();
+        _batch = null;
+    }
+
+    private DbBatch NewBatch()
+    {
+        var batch = connection.CreateBatch();
+        batch.Transaction = tx;
+        return batch;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_batch is not null)
+            await _batch.DisposeAsync();
+    }
+}

@@ -29,6 +29,7 @@ namespace Portal.Benchmarks;
 /// the save to the change arriving (hub: the message; board: the ticket's row in the page's DOM), and the server's
 /// managed memory per connected client. Run:
 /// dotnet run -c Release --project Portal.Benchmarks -- live [hubClients=1000] [circuits=200] [browserPages=20] [changes=20] [path=/board]
+/// With LIVE_HARNESS_NODES=2 and DESK_BENCH_POSTGRES set: two nodes over PostgreSQL and Redis, saving on one, watching the other.
 /// </summary>
 public static partial class LiveHarness
 {
@@ -40,38 +41,89 @@ public static partial class LiveHarness
 
     public static async Task RunAsync(int hubClients, int circuits, int browserPages, int changes, string boardPath = "/board")
     {
+        // LIVE_HARNESS_NODES=2 (with DESK_BENCH_POSTGRES): two portals on one PostgreSQL database and one Redis server;
+        // changes are saved through node A and the clients watch node B, so every figure includes the trip between nodes.
+        var twoNodes = Environment.GetEnvironmentVariable("LIVE_HARNESS_NODES") == "2";
         var directory = Path.Combine(Path.GetTempPath(), "internaldesk-live-harness", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(directory, "desk.db")}",
+            ["Desk:SeedDemoDataOnFirstStart"] = "true",
+        };
+        BenchDatabase? database = null;
+        Process? redis = null;
+        if (twoNodes)
+        {
+            if (!BenchDatabase.Postgres)
+                throw new InvalidOperationException("Two nodes need DESK_BENCH_POSTGRES (a PostgreSQL server both share).");
+            database = await BenchDatabase.CreateAsync("internaldesk-live-harness");
+            var port = 56379;
+            redis = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+            {
+                RedirectStandardOutput = true,
+            })!;
+            await Task.Delay(500);
+            settings["Database:Provider"] = "Postgres";
+            settings["ConnectionStrings:Desk"] = database.File;
+            settings["Redis:Configuration"] = $"127.0.0.1:{port}";
+            settings["DataProtection:KeysFolder"] = Path.Combine(directory, "keys");
+        }
+
+        try
+        {
+            var (app, baseUrl) = await StartNodeAsync(directory, settings);
+            await using var a = app;
+            var watched = baseUrl;
+            WebApplication? b = null;
+            if (twoNodes)
+            {
+                (b, watched) = await StartNodeAsync(directory, settings);
+                Console.WriteLine($"Node A at {baseUrl} (saves), node B at {watched} (clients); PostgreSQL and Redis on loopback");
+            }
+
+            Console.WriteLine($"Portal at {watched}; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+            var cookies = await SignInAsync(watched, Supervisor);
+            var filer = await FilerAsync(a.Services);
+            if (hubClients > 0)
+                await HubPhaseAsync(watched, cookies, filer, hubClients, changes);
+            if (circuits > 0)
+                await HeadlessCircuitPhaseAsync(watched, cookies, filer, circuits, changes, boardPath);
+            if (browserPages > 0)
+                await CircuitPhaseAsync(watched, cookies, filer, browserPages, changes, boardPath);
+            if (b is not null)
+            {
+                await b.StopAsync();
+                await b.DisposeAsync();
+            }
+
+            await a.StopAsync();
+        }
+        finally
+        {
+            redis?.Kill();
+            database?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, true);
+        }
+    }
+
+    /// <summary>One portal on a loopback port; returns it started with its address.</summary>
+    private static async Task<(WebApplication App, string BaseUrl)> StartNodeAsync(string directory, Dictionary<string, string?> settings)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = "Portal", EnvironmentName = "Development", ContentRootPath = directory,
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(directory, "desk.db")}",
-            ["Desk:SeedDemoDataOnFirstStart"] = "true",
-        });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddPortalWeb();
-        await using var app = builder.Build();
+        var app = builder.Build();
         await app.PreparePortalAsync();
         app.UsePortalWeb();
         await app.StartAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Console.WriteLine($"Portal at {baseUrl}; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
-
-        var cookies = await SignInAsync(baseUrl, Supervisor);
-        var filer = await FilerAsync(app.Services);
-        if (hubClients > 0)
-            await HubPhaseAsync(baseUrl, cookies, filer, hubClients, changes);
-        if (circuits > 0)
-            await HeadlessCircuitPhaseAsync(baseUrl, cookies, filer, circuits, changes, boardPath);
-        if (browserPages > 0)
-            await CircuitPhaseAsync(baseUrl, cookies, filer, browserPages, changes, boardPath);
-        await app.StopAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(directory, true);
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     private static async Task HubPhaseAsync(string baseUrl, CookieContainer cookies, Filer filer, int count, int changes)

@@ -192,6 +192,7 @@ public static class ReportHarness
             var firing = Command(connection, tx, """
                 INSERT INTO "EscalationFirings" ("TicketId", "LevelId", "Cycle", "DueAt", "FiredAt", "Late") VALUES (@id, @level, 0, @at, @at, FALSE)
                 """, "@id", "@level", "@at");
+            await using var writer = new GeneratorWriter(connection, tx);
             var numbers = departments.ToDictionary(d => d, _ => 0);
             var codes = new Dictionary<int, string>();
             foreach (var d in departments)
@@ -232,29 +233,29 @@ public static class ReportHarness
                     types[random.NextDouble() < 0.03 && types.Length > 1 ? types.Length - 1 : 0], priority, status, requester, (object?)agent ?? DBNull.Value,
                     random.NextDouble() < 0.8 ? teams[dept][random.Next(2)] : DBNull.Value, created, open ? (answered ? firstAt : created) : resolvedAt, level,
                     open ? created.AddSeconds(resTarget) : DBNull.Value);
-                await ticket.ExecuteNonQueryAsync();
+                await writer.RunAsync(ticket);
 
-                await Event(ev, i, created, requester, "Created", false, null, null);
+                await Event(writer, ev, i, created, requester, "Created", false, null, null);
                 if (answered)
-                    await Event(ev, i, firstAt, agent ?? agents[dept][0], "Reply", true, null, null);
+                    await Event(writer, ev, i, firstAt, agent ?? agents[dept][0], "Reply", true, null, null);
                 if (reopened)
                 {
                     var firstResolved = created.AddSeconds(resSeconds * 0.6);
-                    await Event(ev, i, firstResolved, agent ?? agents[dept][0], "StatusChanged", true, "Status", "Resolved");
-                    await Event(ev, i, created.AddSeconds(resSeconds * 0.7), requester, "Reopened", false, "Status", "Open");
+                    await Event(writer, ev, i, firstResolved, agent ?? agents[dept][0], "StatusChanged", true, "Status", "Resolved");
+                    await Event(writer, ev, i, created.AddSeconds(resSeconds * 0.7), requester, "Reopened", false, "Status", "Open");
                 }
 
                 if (!open)
-                    await Event(ev, i, resolvedAt, agent ?? agents[dept][0], "StatusChanged", true, "Status", "Resolved");
+                    await Event(writer, ev, i, resolvedAt, agent ?? agents[dept][0], "StatusChanged", true, "Status", "Resolved");
 
                 Set(state, i, "FirstResponse", answered ? (frMissed ? "Missed" : "Met") : (Now - created).TotalSeconds > frTarget ? "Breached" : "Running", frTarget,
                     (long)Math.Min(answered ? frSeconds * 0.6 : frTarget, frTarget * 3), created.AddSeconds(frTarget), answered ? firstAt : DBNull.Value,
                     frMissed || (!answered && (Now - created).TotalSeconds > frTarget) ? created.AddSeconds(frTarget) : DBNull.Value);
-                await state.ExecuteNonQueryAsync();
+                await writer.RunAsync(state);
                 Set(state, i, "Resolution", open ? (resBreachedOpen ? "Breached" : "Running") : resMissed ? "Missed" : "Met", resTarget,
                     (long)(open ? Math.Min((Now - created).TotalSeconds, resTarget) : resSeconds * 0.6), created.AddSeconds(resTarget),
                     open ? DBNull.Value : resolvedAt, resMissed || resBreachedOpen ? created.AddSeconds(resTarget) : DBNull.Value);
-                await state.ExecuteNonQueryAsync();
+                await writer.RunAsync(state);
 
                 for (var l = 1; l <= level; l++)
                 {
@@ -262,13 +263,14 @@ public static class ReportHarness
                     if (at > Now)
                         break;
                     Set(firing, i, levels[l - 1], at);
-                    await firing.ExecuteNonQueryAsync();
+                    await writer.RunAsync(firing);
                 }
 
                 if (i % 100_000 == 0)
                     Console.WriteLine($"  {i:N0} tickets in {watch.Elapsed.TotalSeconds:F0} s");
             }
 
+            await writer.FlushAsync();
             foreach (var (d, n) in numbers)
                 await BenchDatabase.Command(connection, tx, $"UPDATE \"Departments\" SET \"NextTicketNumber\" = {n + 1} WHERE \"Id\" = {d}").ExecuteNonQueryAsync();
             await BenchDatabase.AfterExplicitIdsAsync(connection, tx, "Tickets");
@@ -296,9 +298,9 @@ public static class ReportHarness
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
-    private static Task<int> Event(DbCommand ev, int id, DateTime at, string actor, string kind, bool agent, string? subject, string? value)
+    private static Task Event(GeneratorWriter writer, DbCommand ev, int id, DateTime at, string actor, string kind, bool agent, string? subject, string? value)
     {
         Set(ev, id, at, actor, kind, agent, subject, value);
-        return ev.ExecuteNonQueryAsync();
+        return writer.RunAsync(ev);
     }
 }

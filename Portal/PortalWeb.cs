@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Identity.Web;
 using Coravel;
@@ -81,6 +82,12 @@ public static class PortalWeb
             services.AddHostedService<Realtime.RedisChangeRelay>();
             services.AddHealthChecks().AddCheck<HealthEndpoints.RedisCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
+        // Several nodes read each other's sign-in cookies when they share one key ring (a folder every node reaches).
+        if (builder.Configuration["DataProtection:KeysFolder"] is { Length: > 0 } keys)
+        {
+            services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("InternalDesk");
+        }
+
         services.AddScoped<Realtime.CircuitStatus>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<Realtime.CircuitStatus>());
         services.AddHostedService<Realtime.DeskHubRelay>();

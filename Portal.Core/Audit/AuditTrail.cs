@@ -156,20 +156,7 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
                 (lastId, prev) = (reader.GetInt64(0), reader.GetString(1));
         }
 
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO "AuditEntries" ("Id", "At", "ActorKind", "ActorId", "Action", "EntityType", "EntityId", "TicketId", "Before", "After", "Source", "PrevHash", "Hash")
-            VALUES (@id, @at, @kind, @actor, @action, @type, @entity, @ticket, @before, @after, @source, @prev, @hash)
-            """;
-        string[] names = ["id", "at", "kind", "actor", "action", "type", "entity", "ticket", "before", "after", "source", "prev", "hash"];
-        var p = names.ToDictionary(n => n, n =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = "@" + n;
-            insert.Parameters.Add(parameter);
-            return parameter;
-        });
+        var rows = new List<object?[]>(entries.Count);
         foreach (var e in entries)
         {
             e.Id = ++lastId;
@@ -177,22 +164,13 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
             e.At = new DateTime(e.At.Ticks - e.At.Ticks % 10, DateTimeKind.Utc);
             AuditChain.Seal(e, prev);
             prev = e.Hash;
-            Set(p["id"], e.Id);
-            Set(p["at"], postgres ? e.At : e.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
-            Set(p["kind"], e.ActorKind.ToString());
-            Set(p["actor"], e.ActorId);
-            Set(p["action"], e.Action);
-            Set(p["type"], e.EntityType);
-            Set(p["entity"], e.EntityId);
-            Set(p["ticket"], e.TicketId);
-            Set(p["before"], e.Before);
-            Set(p["after"], e.After);
-            Set(p["source"], e.Source);
-            Set(p["prev"], e.PrevHash);
-            Set(p["hash"], e.Hash);
-            await insert.ExecuteNonQueryAsync(ct);
+            rows.Add([e.Id, postgres ? e.At : e.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture),
+                e.ActorKind.ToString(), e.ActorId, e.Action, e.EntityType, e.EntityId, e.TicketId, e.Before, e.After, e.Source, e.PrevHash, e.Hash]);
         }
-    }
 
-    private static void Set(DbParameter parameter, object? value) => parameter.Value = value ?? DBNull.Value;
+        await RowWriter.ExecuteAsync(connection, transaction, """
+            INSERT INTO "AuditEntries" ("Id", "At", "ActorKind", "ActorId", "Action", "EntityType", "EntityId", "TicketId", "Before", "After", "Source", "PrevHash", "Hash")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+            """, rows, ct);
+    }
 }

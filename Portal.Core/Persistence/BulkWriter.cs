@@ -8,8 +8,9 @@ using Portal.Core.Tickets;
 namespace Portal.Core.Persistence;
 
 /// <summary>
-/// Writes the rows a batch adds most (history entries, escalation claims, SLA states) through one prepared
-/// command per table, instead of one prepared statement per row; everything else is left to SaveChanges. Plain
+/// Writes the rows a batch adds most (history entries, escalation claims, SLA states) and its ticket updates through
+/// one statement per table run for every row (<see cref="RowWriter"/>: prepared once on SQLite, sent in batches to
+/// PostgreSQL), instead of SaveChanges' general path; everything else is left to SaveChanges. Plain
 /// SQL that SQLite and PostgreSQL both accept (the SLA state upsert uses ON CONFLICT). Must run inside the
 /// caller's transaction; a unique-key violation surfaces as a DbException and the caller rolls back.
 /// </summary>
@@ -60,101 +61,52 @@ internal static class BulkWriter
         // Only the columns that changed are set, so indexes over unchanged columns are left alone; one prepared
         // command serves every row that changed the same columns.
         var tickets = db.ChangeTracker.Entries<Ticket>().Where(e => e.State == EntityState.Modified).ToList();
-        var commands = new Dictionary<string, DbCommand>();
-        try
+        var bySignature = new Dictionary<string, List<(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<Ticket> Entry, List<Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry> Changed)>>();
+        foreach (var entry in tickets)
         {
-            foreach (var entry in tickets)
+            var changed = entry.Properties.Where(p => p.IsModified).ToList();
+            if (changed.Count == 0)
             {
-                var changed = entry.Properties.Where(p => p.IsModified).ToList();
-                if (changed.Count == 0)
-                {
-                    entry.State = EntityState.Unchanged;
-                    continue;
-                }
-
-                var signature = string.Join(",", changed.Select(p => p.Metadata.Name));
-                if (!commands.TryGetValue(signature, out var command))
-                {
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    var sets = changed.Select((p, i) => $"\"{p.Metadata.GetColumnName()}\" = @p{i}");
-                    command.CommandText = $"UPDATE \"Tickets\" SET {string.Join(", ", sets)} WHERE \"Id\" = @id AND \"Version\" = @version";
-                    for (var i = 0; i < changed.Count; i++)
-                    {
-                        var parameter = command.CreateParameter();
-                        parameter.ParameterName = $"@p{i}";
-                        command.Parameters.Add(parameter);
-                    }
-
-                    foreach (var name in new[] { "@id", "@version" })
-                    {
-                        var parameter = command.CreateParameter();
-                        parameter.ParameterName = name;
-                        command.Parameters.Add(parameter);
-                    }
-
-                    await DatabaseProviders.PrepareAsync(command, ct);
-                    commands[signature] = command;
-                }
-
-                for (var i = 0; i < changed.Count; i++)
-                {
-                    var property = changed[i];
-                    var converter = property.Metadata.GetTypeMapping().Converter;
-                    var value = converter is null ? property.CurrentValue : converter.ConvertToProvider(property.CurrentValue);
-                    command.Parameters[i].Value = value ?? DBNull.Value;
-                }
-
-                command.Parameters[changed.Count].Value = entry.Entity.Id;
-                command.Parameters[changed.Count + 1].Value = entry.OriginalValues.GetValue<int>(nameof(Ticket.Version));
-                if (await command.ExecuteNonQueryAsync(ct) != 1)
-                    throw new DbUpdateConcurrencyException($"Ticket {entry.Entity.Key} was changed by someone else during the sweep.");
                 entry.State = EntityState.Unchanged;
+                continue;
             }
+
+            var signature = string.Join(",", changed.Select(p => p.Metadata.Name));
+            if (!bySignature.TryGetValue(signature, out var group))
+                bySignature[signature] = group = [];
+            group.Add((entry, changed));
         }
-        finally
+
+        foreach (var group in bySignature.Values)
         {
-            foreach (var command in commands.Values)
-                await command.DisposeAsync();
+            var columns = group[0].Changed;
+            var sets = columns.Select((p, i) => $"\"{p.Metadata.GetColumnName()}\" = @p{i}");
+            var sql = $"UPDATE \"Tickets\" SET {string.Join(", ", sets)} WHERE \"Id\" = @p{columns.Count} AND \"Version\" = @p{columns.Count + 1}";
+            var affected = await RowWriter.ExecuteAsync(connection, transaction, sql, group.Select(g => g.Changed.Select(property =>
+            {
+                var converter = property.Metadata.GetTypeMapping().Converter;
+                return converter is null ? property.CurrentValue : converter.ConvertToProvider(property.CurrentValue);
+            }).Append(g.Entry.Entity.Id).Append(g.Entry.OriginalValues.GetValue<int>(nameof(Ticket.Version))).ToArray()), ct);
+            for (var i = 0; i < group.Count; i++)
+            {
+                if (affected[i] != 1)
+                    throw new DbUpdateConcurrencyException($"Ticket {group[i].Entry.Entity.Key} was changed by someone else during the sweep.");
+                group[i].Entry.State = EntityState.Unchanged;
+            }
         }
 
         // The batch's tickets' reporting facts, in the same transaction (a breach or an escalation changes them).
         await Reporting.FactWriter.RefreshAsync(db, Reporting.FactWriter.TakeIds(db), ct);
     }
 
-    /// <summary>One prepared command per table, executed once per row.</summary>
+    /// <summary>One statement per row (see <see cref="RowWriter"/>).</summary>
     private static async Task WriteAsync(DbConnection connection, DbTransaction transaction, string insert, string suffix,
         IEnumerable<object?[]> rows, CancellationToken ct)
     {
-        DbCommand? command = null;
-        try
-        {
-            foreach (var row in rows)
-            {
-                if (command is null)
-                {
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = $"{insert.TrimEnd()} ({string.Join(", ", Enumerable.Range(0, row.Length).Select(i => $"@p{i}"))}) {suffix}";
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        var p = command.CreateParameter();
-                        p.ParameterName = $"@p{i}";
-                        command.Parameters.Add(p);
-                    }
-
-                    await DatabaseProviders.PrepareAsync(command, ct);
-                }
-
-                for (var i = 0; i < row.Length; i++)
-                    command.Parameters[i].Value = row[i] ?? DBNull.Value;
-                await command.ExecuteNonQueryAsync(ct);
-            }
-        }
-        finally
-        {
-            if (command is not null)
-                await command.DisposeAsync();
-        }
+        var list = rows.ToList();
+        if (list.Count == 0)
+            return;
+        var sql = $"{insert.TrimEnd()} ({string.Join(", ", Enumerable.Range(0, list[0].Length).Select(i => $"@p{i}"))}) {suffix}";
+        await RowWriter.ExecuteAsync(connection, transaction, sql, list, ct);
     }
 }

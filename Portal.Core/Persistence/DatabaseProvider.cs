@@ -30,13 +30,6 @@ public static class DatabaseProviders
         }
     }
 
-    /// <summary>
-    /// Prepares a command that runs once per row, on SQLite; Npgsql prepares by itself the statements a connection runs
-    /// often (Max Auto Prepare), with the parameter types of the values actually bound.
-    /// </summary>
-    public static Task PrepareAsync(System.Data.Common.DbCommand command, CancellationToken ct) =>
-        command is Microsoft.Data.Sqlite.SqliteCommand ? command.PrepareAsync(ct) : Task.CompletedTask;
-
     /// <summary>Whether the context talks to PostgreSQL (raw SQL that differs between the two asks this).</summary>
     public static bool IsPostgres(this DatabaseFacade database) =>
         database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";

@@ -162,38 +162,14 @@ public static class DailyRollups
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var columns = string.Join(", ", Columns.Select(c => $"\"{c}\""));
-        var values = string.Join(", ", Columns.Select((_, i) => $"@c{i}"));
+        var values = string.Join(", ", Columns.Select((_, i) => $"@p{i + 4}"));
         var sums = string.Join(", ", Columns.Select(c => $"\"{c}\" = \"DailyRollups\".\"{c}\" + excluded.\"{c}\""));
-        command.CommandText = $"""
-            INSERT INTO "DailyRollups" ("Day", "DepartmentId", "Dimension", "Key", {columns}) VALUES (@day, @department, @dimension, @key, {values})
+        var sql = $"""
+            INSERT INTO "DailyRollups" ("Day", "DepartmentId", "Dimension", "Key", {columns}) VALUES (@p0, @p1, @p2, @p3, {values})
             ON CONFLICT ("DepartmentId", "Dimension", "Day", "Key") DO UPDATE SET {sums}
             """;
-        DbParameter P(string name)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            command.Parameters.Add(p);
-            return p;
-        }
-
-        var (day, department, dimension, key) = (P("@day"), P("@department"), P("@dimension"), P("@key"));
-        var counters = Columns.Select((_, i) => P($"@c{i}")).ToArray();
-        var prepared = false;
-        foreach (var (k, counts) in rows)
-        {
-            if (!prepared)
-            {
-                await DatabaseProviders.PrepareAsync(command, ct);
-                prepared = true;
-            }
-
-            (day.Value, department.Value, dimension.Value, key.Value) = (k.Day, k.DepartmentId, k.Dimension, k.Key);
-            for (var i = 0; i < counts.Length; i++)
-                counters[i].Value = counts[i];
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await RowWriter.ExecuteAsync(connection, db.Database.CurrentTransaction?.GetDbTransaction(), sql,
+            rows.Select(r => new object?[] { r.Key.Day, r.Key.DepartmentId, r.Key.Dimension, r.Key.Key }.Concat(r.Value.Cast<object?>()).ToArray()), ct);
     }
 }

@@ -213,7 +213,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Tickets.AsNoTracking().Where(t => t.SlaNextChangeAt != null && t.SlaNextChangeAt <= now)
-            .OrderBy(t => t.SlaNextChangeAt).Select(t => t.Id).Take(limit).ToListAsync(ct);
+            .OrderBy(t => t.SlaNextChangeAt).ThenBy(t => t.Id).Select(t => t.Id).Take(limit).ToListAsync(ct);
     }
 
     /// <summary>Brings stored states up to date for tickets whose warning or breach instant has passed.</summary>

@@ -24,6 +24,9 @@ public sealed class TwoNodeFixture : IAsyncLifetime
 
     public RedisServer Redis { get; } = new();
 
+    /// <summary>The key ring both nodes share (sign-in cookies from one are read by the other).</summary>
+    public string KeysFolder => Path.Combine(_directory, "keys");
+
     /// <summary>One clock for both nodes, as servers synchronised by NTP share one time.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public NodeFactory A { get; private set; } = default!;
@@ -37,6 +40,7 @@ public sealed class TwoNodeFixture : IAsyncLifetime
         _postgres = TestDatabases.Postgres ? await TestDatabases.CreatePostgresAsync() : null;
         var settings = TestDatabases.Settings(_postgres ?? $"Data Source={Path.Combine(_directory, "desk.db")}");
         settings["Redis:Configuration"] = Redis.Configuration;
+        settings["DataProtection:KeysFolder"] = KeysFolder;
         A = new NodeFactory(settings, Clock);
         await A.StartAsync();
         B = new NodeFactory(settings, Clock);
@@ -158,6 +162,28 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         var fired = await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).GroupBy(f => f.TicketId).Select(g => g.Count()).ToListAsync();
         Assert.Equal(1000, fired.Count);
         Assert.All(fired, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task ASignInOnNodeA_IsHonouredByNodeB_ThroughTheSharedKeyRing()
+    {
+        var a = fx.A.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var page = await a.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var signIn = await a.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["email"] = Org.Requester.Email!, ["password"] = TestOrg.Password,
+            ["returnUrl"] = "",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var cookies = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("InternalDesk.Auth", StringComparison.Ordinal));
+        Assert.NotEmpty(Directory.GetFiles(fx.KeysFolder, "key-*.xml")); // the ring lives where both nodes read it
+
+        var b = fx.B.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        b.DefaultRequestHeaders.Add("Cookie", string.Join("; ", cookies));
+        var home = await b.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("Hello, Rita Requester", await home.Content.ReadAsStringAsync());
     }
 
     [Fact]

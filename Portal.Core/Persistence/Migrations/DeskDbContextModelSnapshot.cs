@@ -1649,11 +1649,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("NextEscalationAt");
-
                     b.HasIndex("ParentId");
-
-                    b.HasIndex("SlaNextChangeAt");
 
                     b.HasIndex("SlaPolicyId");
 
@@ -1674,7 +1670,11 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("DepartmentId", "UpdatedAt");
 
+                    b.HasIndex("NextEscalationAt", "Id");
+
                     b.HasIndex("RequesterId", "UpdatedAt");
+
+                    b.HasIndex("SlaNextChangeAt", "Id");
 
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt");
 

@@ -1706,11 +1706,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("NextEscalationAt");
-
                     b.HasIndex("ParentId");
-
-                    b.HasIndex("SlaNextChangeAt");
 
                     b.HasIndex("SlaPolicyId");
 
@@ -1731,7 +1727,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.HasIndex("DepartmentId", "UpdatedAt");
 
+                    b.HasIndex("NextEscalationAt", "Id");
+
                     b.HasIndex("RequesterId", "UpdatedAt");
+
+                    b.HasIndex("SlaNextChangeAt", "Id");
 
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt");
 
