@@ -4,40 +4,28 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium for the browser tests (apt-get)..."
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null || {
-    echo "Could not install Chromium; the browser tests need /usr/bin/chromium." >&2
+# install_package PACKAGE WHAT: installs a Debian package with apt-get (sudo when not root), or stops the run.
+install_package() {
+  echo "Installing $1 for $2 (apt-get)..."
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" > /dev/null || {
+    echo "Could not install $1; $2 need it." >&2
+    echo "0 passed, 1 failed"
     exit 1
   }
-fi
+}
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+if [ ! -x /usr/bin/chromium ]; then install_package chromium "the browser tests"; fi
 
 # The two-node tests start a real Redis server on a loopback port.
-if [ ! -x /usr/bin/redis-server ]; then
-  echo "Installing Redis for the two-node tests (apt-get)..."
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server > /dev/null || {
-    echo "Could not install redis-server; the two-node tests need /usr/bin/redis-server." >&2
-    exit 1
-  }
-fi
+if [ ! -x /usr/bin/redis-server ]; then install_package redis-server "the two-node tests"; fi
 
 # The service and integration tests run a second time on a real PostgreSQL server, started here on a loopback port
 # (initdb and pg_ctl as the postgres user; the cluster lives under /tmp and is stopped when the run ends).
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
-  echo "Installing PostgreSQL for the tests on PostgreSQL (apt-get)..."
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql > /dev/null || {
-    echo "Could not install PostgreSQL; the tests on PostgreSQL need its server." >&2
-    exit 1
-  }
-fi
+if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then install_package postgresql "the tests on PostgreSQL"; fi
 PGBIN="$(pg_bin)"
 PGPORT_TEST="${DESK_TEST_PG_PORT:-55432}"
 PGROOT="/tmp/internaldesk-pg-$PGPORT_TEST"

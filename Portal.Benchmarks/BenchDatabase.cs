@@ -23,6 +23,9 @@ public sealed class BenchDatabase : IDisposable
     /// <summary>The SQLite file, or the PostgreSQL database's connection string.</summary>
     public string File { get; }
 
+    // Npgsql reads its timestamp switch the first time any of its types is used: before anything here touches it.
+    static BenchDatabase() => NpgsqlSwitches.Set();
+
     public static string? PostgresServer => Environment.GetEnvironmentVariable("DESK_BENCH_POSTGRES");
 
     public static bool Postgres => !string.IsNullOrWhiteSpace(PostgresServer);
@@ -148,7 +151,6 @@ public sealed class BenchDatabase : IDisposable
 
     private static async Task PostgresAdminAsync(string sql)
     {
-        NpgsqlSwitches.Set();
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres" }.ToString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 
@@ -25,7 +26,7 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
             throw new Common.DeskValidationException("target", $"The folder {folder} does not exist.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection source)
-            throw new Common.DeskValidationException("target", "backup copies the embedded SQLite database; back a server database up with its own tools.");
+            throw new Common.DeskValidationException("target", "backup copies the embedded SQLite database; on PostgreSQL use pg_dump (docs/operations.md, Backup and restore).");
         await source.OpenAsync(ct);
         await using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={target};Pooling=False"))
         {
@@ -48,7 +49,10 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        // A new database has no history table yet: asking it for applied migrations would log a failed query first.
+        var pending = await db.Database.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().ExistsAsync(ct)
+            ? (await db.Database.GetPendingMigrationsAsync(ct)).ToList()
+            : db.Database.GetMigrations().ToList();
         await db.Database.MigrateAsync(ct);
         await EnsureReferenceDataAsync(db, ct);
         // Reporting facts and rollups are derived: the upgrade that added them (or a restore without them) computes them once.

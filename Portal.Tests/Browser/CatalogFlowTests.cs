@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 
 namespace Portal.Tests.Browser;
 
@@ -25,7 +26,7 @@ public partial class CatalogFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await erin.Locator("[data-field=\"New hire's name\"]").FillAsync(who);
         await erin.Locator("[data-field='First day']").FillAsync("2027-01-04");
         await erin.ClickAsync("[data-testid=submit-catalog]");
-        await erin.WaitForURLAsync(RequestUrl());
+        await erin.WaitForURLAsync(RequestUrl(), new() { WaitUntil = WaitUntilState.Commit }); // an in-app navigation: no page load follows
         var id = RequestUrl().Match(erin.Url).Groups[1].Value;
         var progress = erin.Locator("[data-testid=task-progress]");
         await progress.WaitForAsync();

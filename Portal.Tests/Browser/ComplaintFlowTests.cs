@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 
 namespace Portal.Tests.Browser;
 
@@ -26,7 +27,7 @@ public partial class ComplaintFlowTests(BrowserFixture fx) : IClassFixture<Brows
         await BrowserFixture.ChooseAsync(erin, "Severity", "High");
         await erin.Locator("[data-testid=regulatory]").ClickAsync();
         await erin.ClickAsync("[data-testid=submit-complaint]");
-        await erin.WaitForURLAsync(RequestUrl());
+        await erin.WaitForURLAsync(RequestUrl(), new() { WaitUntil = WaitUntilState.Commit }); // an in-app navigation: no page load follows
         var id = RequestUrl().Match(erin.Url).Groups[1].Value;
 
         // Hana cannot resolve it before the outcome is recorded.
