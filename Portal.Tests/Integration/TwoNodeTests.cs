@@ -1,3 +1,4 @@
+using Bunit;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
@@ -103,6 +104,20 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         {
             Get<TicketChangeFeed>(fx.B).Changed -= OnB;
         }
+    }
+
+    [Fact]
+    public async Task AChangeOnNodeA_ShowsOnALiveBoardOnNodeB_WithoutReloading()
+    {
+        // The breach board as a supervisor has it open on node B (the page over node B's own services and change feed).
+        await using var ctx = DeskBunit.Create(fx.B.Services, Org.ItSupervisor);
+        var board = ctx.Render<Portal.Features.Board.BoardPage>();
+        board.WaitForAssertion(() => Assert.NotNull(board.Find("[data-testid=at-risk-count]")), TimeSpan.FromSeconds(10));
+        var title = "Core switch down " + Guid.NewGuid().ToString("N")[..6];
+
+        await Get<TicketService>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, title) with { Priority = TicketPriority.Critical });
+
+        board.WaitForAssertion(() => Assert.Contains(title, board.Find("[data-testid=board-tickets]").TextContent), TimeSpan.FromSeconds(15));
     }
 
     [Fact]

@@ -11,30 +11,35 @@ using Portal.Security;
 
 namespace Portal.Tests.Support;
 
-/// <summary>One bUnit setup for every component test: MudBlazor, the Core services over a real SQLite file, a signed-in user.</summary>
+/// <summary>One bUnit setup for every component test: MudBlazor, the Core services over a real database, a signed-in user.</summary>
 public static class DeskBunit
 {
-    public static BunitContext Create(TestDatabase db, DeskUser signedIn, Action<IServiceCollection>? services = null)
+    public static BunitContext Create(TestDatabase db, DeskUser signedIn, Action<IServiceCollection>? services = null) =>
+        Create(db.Services, signedIn, services);
+
+    /// <summary>The same over another set of Core services: a whole app's (one node of two, say).</summary>
+    public static BunitContext Create(IServiceProvider source, DeskUser signedIn, Action<IServiceCollection>? services = null)
     {
+        T Get<T>() where T : notnull => source.GetRequiredService<T>();
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
-        ctx.Services.AddSingleton(db.Get<TicketService>());
-        ctx.Services.AddSingleton(db.Get<QueueService>());
-        ctx.Services.AddSingleton(db.Get<CatalogService>());
-        ctx.Services.AddSingleton(db.Get<ActorService>());
-        ctx.Services.AddSingleton(db.Get<TicketChangeFeed>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.BoardService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.AssetService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Assets.MaintenanceService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Audit.AuditService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Complaints.ComplaintService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.ServiceCatalog>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Catalog.CatalogAdmin>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.DashboardService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.ReportService>());
-        ctx.Services.AddSingleton(db.Get<Portal.Core.Reporting.ScheduledReportService>());
-        ctx.Services.AddSingleton(db.Get<TimeProvider>());
+        ctx.Services.AddSingleton(Get<TicketService>());
+        ctx.Services.AddSingleton(Get<QueueService>());
+        ctx.Services.AddSingleton(Get<CatalogService>());
+        ctx.Services.AddSingleton(Get<ActorService>());
+        ctx.Services.AddSingleton(Get<TicketChangeFeed>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Reporting.BoardService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Assets.AssetService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Assets.MaintenanceService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Audit.AuditService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Complaints.ComplaintService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Catalog.ServiceCatalog>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Catalog.CatalogAdmin>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Reporting.DashboardService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ReportService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ScheduledReportService>());
+        ctx.Services.AddSingleton(Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
         ctx.Services.AddHttpContextAccessor();
         ctx.Services.AddScoped<AccessLog>();
