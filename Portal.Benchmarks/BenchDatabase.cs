@@ -37,7 +37,7 @@ public sealed class BenchDatabase : IDisposable
 
     /// <summary>
     /// A fresh database, or the given one kept (a SQLite file path, or a PostgreSQL database name); on a clock of the
-    /// caller's when given. <paramref name="exists"/> says whether a kept one was there already.
+    /// caller's when given.
     /// </summary>
     public static async Task<BenchDatabase> CreateAsync(string folder = "internaldesk-bench", TimeProvider? clock = null, string? keep = null)
     {

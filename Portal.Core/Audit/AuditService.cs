@@ -165,10 +165,12 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
         var entry = new AuditEntry();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
+            // SQLite hands instants over as text, PostgreSQL as timestamps.
+            var typedInstants = reader.GetFieldType(1) == typeof(DateTime);
             while (await reader.ReadAsync(ct))
             {
                 entry.Id = reader.GetInt64(0);
-                entry.At = reader.GetFieldType(1) == typeof(DateTime)
+                entry.At = typedInstants
                     ? DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)
                     : DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
                 entry.ActorKind = Enum.TryParse<AuditActorKind>(reader.GetString(2), out var kind) ? kind : (AuditActorKind)(-1);

@@ -168,9 +168,9 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
                 e.ActorKind.ToString(), e.ActorId, e.Action, e.EntityType, e.EntityId, e.TicketId, e.Before, e.After, e.Source, e.PrevHash, e.Hash]);
         }
 
-        await RowWriter.ExecuteAsync(connection, transaction, """
+        await RowWriter.ExecuteAsync(connection, transaction, $"""
             INSERT INTO "AuditEntries" ("Id", "At", "ActorKind", "ActorId", "Action", "EntityType", "EntityId", "TicketId", "Before", "After", "Source", "PrevHash", "Hash")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+            VALUES ({RowWriter.Placeholders(13)})
             """, rows, ct);
     }
 }

@@ -106,7 +106,7 @@ internal static class BulkWriter
         var list = rows.ToList();
         if (list.Count == 0)
             return;
-        var sql = $"{insert.TrimEnd()} ({string.Join(", ", Enumerable.Range(0, list[0].Length).Select(i => $"@p{i}"))}) {suffix}";
+        var sql = $"{insert.TrimEnd()} ({RowWriter.Placeholders(list[0].Length)}) {suffix}";
         await RowWriter.ExecuteAsync(connection, transaction, sql, list, ct);
     }
 }

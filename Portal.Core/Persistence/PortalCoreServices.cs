@@ -107,7 +107,7 @@ public static class PortalCoreServices
             throw new InvalidOperationException(
                 "Database:Provider is Postgres, so ConnectionStrings:Desk must name the server, e.g. \"Host=db.example;Database=desk;Username=desk;Password=...\".");
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
-        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (!configured.Replace(" ", "", StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
             builder.MaxAutoPrepare = 64;
         return builder.ToString();
     }
@@ -120,7 +120,7 @@ public static class PortalCoreServices
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null, bool withInterceptors = true)
     {
         NpgsqlSwitches.Set();
-        options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+        options.UseNpgsql(connectionString);
         if (withInterceptors)
             options.AddInterceptors(new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
     }

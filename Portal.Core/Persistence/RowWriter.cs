@@ -12,6 +12,10 @@ internal static partial class RowWriter
 {
     public const int BatchRows = 500;
 
+    /// <summary>The placeholders of <paramref name="count"/> values from @p<paramref name="first"/> on: "@p0, @p1, …".</summary>
+    public static string Placeholders(int count, int first = 0) =>
+        string.Join(", ", Enumerable.Range(first, count).Select(i => $"@p{i}"));
+
     public static async Task<int[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql,
         IEnumerable<object?[]> rows, CancellationToken ct)
     {

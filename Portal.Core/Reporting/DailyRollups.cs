@@ -163,10 +163,9 @@ public static class DailyRollups
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
         var columns = string.Join(", ", Columns.Select(c => $"\"{c}\""));
-        var values = string.Join(", ", Columns.Select((_, i) => $"@p{i + 4}"));
         var sums = string.Join(", ", Columns.Select(c => $"\"{c}\" = \"DailyRollups\".\"{c}\" + excluded.\"{c}\""));
         var sql = $"""
-            INSERT INTO "DailyRollups" ("Day", "DepartmentId", "Dimension", "Key", {columns}) VALUES (@p0, @p1, @p2, @p3, {values})
+            INSERT INTO "DailyRollups" ("Day", "DepartmentId", "Dimension", "Key", {columns}) VALUES ({RowWriter.Placeholders(4 + Columns.Length)})
             ON CONFLICT ("DepartmentId", "Dimension", "Day", "Key") DO UPDATE SET {sums}
             """;
         await RowWriter.ExecuteAsync(connection, db.Database.CurrentTransaction?.GetDbTransaction(), sql,

@@ -41,5 +41,6 @@ public class DatabaseProviderTests
     {
         Assert.Contains("Max Auto Prepare=64", PortalCoreServices.PostgresConnectionString("Host=db1;Database=desk"));
         Assert.Contains("Max Auto Prepare=0", PortalCoreServices.PostgresConnectionString("Host=db1;Database=desk;Max Auto Prepare=0"));
+        Assert.Contains("Max Auto Prepare=8", PortalCoreServices.PostgresConnectionString("Host=db1;Database=desk;MaxAutoPrepare=8"));
     }
 }
