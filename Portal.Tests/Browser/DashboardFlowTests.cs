@@ -22,15 +22,16 @@ public partial class DashboardFlowTests(BrowserFixture fx) : IClassFixture<Brows
         await sam.Locator("[data-testid=widget]").First.WaitForAsync(); // the role's default dashboard
         await sam.ClickAsync("[data-testid=new-dashboard]");
         await sam.Locator("[data-testid=dashboard-name-input]").FillAsync(name);
+        await sam.Locator("[data-testid=dashboard-name-input]").PressAsync("Tab"); // the field takes its value when it is left
         await BrowserFixture.ChooseAsync(sam, "Kind", "Breakdown");
         await BrowserFixture.ChooseAsync(sam, "Measure", "Breaches");
         await BrowserFixture.ChooseAsync(sam, "By", "Priority");
         await sam.ClickAsync("[data-testid=add-widget]");
         await sam.Locator("[data-testid=widget][data-measure=Breaches][data-kind=Breakdown]").WaitForAsync();
         await sam.ClickAsync("[data-testid=save-dashboard]");
-        // The page moves to the saved dashboard's address within the app (no page load), then shows it with Edit.
-        await sam.WaitForURLAsync(DashboardUrl(), new() { WaitUntil = WaitUntilState.Commit });
+        // The page moves to the saved dashboard's address within the app (no page load) and shows it with Edit.
         await sam.Locator("[data-testid=edit-dashboard]").WaitForAsync();
+        Assert.Matches(DashboardUrl(), sam.Url);
 
         await sam.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(sam);
