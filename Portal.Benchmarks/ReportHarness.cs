@@ -183,7 +183,7 @@ public static class ReportHarness
                 VALUES (@id, @dept, @number, @key, @title, '', @category, @type, @priority, @status, @requester, @assignee, @team, @created, @updated, 1, 1, @level, @due)
                 """, "@id", "@dept", "@number", "@key", "@title", "@category", "@type", "@priority", "@status", "@requester", "@assignee", "@team", "@created", "@updated", "@level", "@due");
             var ev = Command(connection, tx, """
-                INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "ByAgent", "Subject", "NewValue") VALUES (@id, @at, @actor, @kind, TRUE, @agent, @subject, @new)
+                INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "ByAgent", "Subject", "NewValue", "NewStatus") VALUES (@id, @at, @actor, @kind, TRUE, @agent, @subject, @new, @new)
                 """, "@id", "@at", "@actor", "@kind", "@agent", "@subject", "@new");
             var state = Command(connection, tx, """
                 INSERT INTO "TicketSlaStates" ("TicketId", "Metric", "State", "TargetSeconds", "ElapsedSeconds", "DueAt", "StoppedAt", "BreachedAt")

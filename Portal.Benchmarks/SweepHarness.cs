@@ -52,7 +52,7 @@ public static class SweepHarness
             await db.SaveChangesAsync();
             // The default policy and the ordinary request type (not the first row an index hands back: "Complaints" sorts first).
             var policyId = await db.SlaPolicies.Where(p => p.IsDefault).Select(p => p.Id).FirstAsync();
-            var typeId = await db.TicketTypes.Where(t => t.Name == TicketService.DefaultTypeName).Select(t => t.Id).FirstAsync();
+            var typeId = await db.TicketTypes.Where(t => t.Kind == Portal.Core.Departments.TicketKind.Request).Select(t => t.Id).FirstAsync();
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();

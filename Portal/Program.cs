@@ -3,6 +3,8 @@ using Portal.Cli;
 
 if (CliRunner.IsCommand(args))
     return await CliRunner.RunAsync(args);
+if (CliRunner.IsUnknownVerb(args))
+    return await CliRunner.RefuseUnknownAsync(args);
 
 var builder = WebApplication.CreateBuilder(DeskEnvironment.Options(args));
 builder.AddPortalWeb();

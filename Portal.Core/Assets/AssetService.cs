@@ -126,7 +126,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             // From the links' side: the tickets of the window, grouped by asset, rather than a count under every asset.
             var since = Now.AddDays(-Rules.RepeatFailureWindowDays);
             var count = Rules.RepeatFailureCount;
-            var failing = db.TicketAssets.Where(l => l.Ticket!.CreatedAt >= since && l.Ticket.Type!.Name != MaintenanceService.TicketTypeName)
+            var failing = db.TicketAssets.Where(l => l.Ticket!.CreatedAt >= since && l.Ticket.Type!.Kind != TicketKind.Maintenance)
                 .GroupBy(l => l.AssetId).Where(g => g.Count() > count).Select(g => g.Key);
             query = query.Where(a => failing.Contains(a.Id));
         }
@@ -202,7 +202,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             {
                 AssetId = g.Key,
                 Open = g.Count(l => l.Ticket!.Status != TicketStatus.Resolved && l.Ticket.Status != TicketStatus.Closed),
-                Incidents = g.Count(l => l.Ticket!.CreatedAt >= since && l.Ticket.Type!.Name != MaintenanceService.TicketTypeName),
+                Incidents = g.Count(l => l.Ticket!.CreatedAt >= since && l.Ticket.Type!.Kind != TicketKind.Maintenance),
             })
             .ToDictionaryAsync(x => x.AssetId, ct);
         return rows.Select(r => counts.TryGetValue(r.Id, out var c)
@@ -395,7 +395,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         if (asset is null || !actor.CanWorkIn(asset.DepartmentId))
             throw new DeskNotFoundException($"Asset {id} does not exist or you may not see its history.");
         var tickets = await db.TicketAssets.AsNoTracking().Where(l => l.AssetId == id)
-            .Select(l => new { l.Ticket!.Id, l.Ticket.Key, l.Ticket.Title, l.Ticket.Status, Type = l.Ticket.Type!.Name, l.Ticket.CreatedAt, l.Ticket.UpdatedAt })
+            .Select(l => new { l.Ticket!.Id, l.Ticket.Key, l.Ticket.Title, l.Ticket.Status, Type = l.Ticket.Type!.Name, l.Ticket.Type.Kind, l.Ticket.CreatedAt, l.Ticket.UpdatedAt })
             .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
             .ToListAsync(ct);
         var sla = await Sla.SlaService.ViewsAsync(db, tickets.Select(t => t.Id).ToList(), ct);
@@ -408,7 +408,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             var done = t.Status is TicketStatus.Resolved or TicketStatus.Closed;
             TimeSpan? took = done ? (resolution?.StoppedAt ?? t.UpdatedAt) - t.CreatedAt : null;
             return new AssetTicketRow(t.Id, t.Key, t.Title, t.Status, t.Type, t.CreatedAt, took, SlaOutcome(targets, now),
-                t.Type != MaintenanceService.TicketTypeName);
+                t.Kind != TicketKind.Maintenance);
         }).ToList();
         var changes = await db.AssetChanges.AsNoTracking().Where(c => c.AssetId == id).OrderBy(c => c.Id)
             .Select(c => new AssetChangeView(c.At, c.Actor != null ? c.Actor.DisplayName : "System", c.Subject, c.OldValue, c.NewValue))

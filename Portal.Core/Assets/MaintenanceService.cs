@@ -17,9 +17,6 @@ public sealed record MaintenanceInput(string? Title, int Every, MaintenanceUnit 
 public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketService tickets,
     TicketChangeFeed feed)
 {
-    /// <summary>The ticket type of maintenance tickets; they do not count as incidents of the asset.</summary>
-    public const string TicketTypeName = "Maintenance";
-
     /// <summary>The category maintenance tickets are filed under in each department (made when first needed).</summary>
     public const string CategoryName = "Preventive maintenance";
 
@@ -128,14 +125,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
             return false;
         var asset = await db.Assets.AsNoTracking().FirstAsync(a => a.Id == assetId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var typeId = await db.TicketTypes.Where(t => t.Name == TicketTypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
-        if (typeId is null)
-        {
-            var type = new TicketType { Name = TicketTypeName };
-            db.TicketTypes.Add(type);
-            await db.SaveChangesAsync(ct);
-            typeId = type.Id;
-        }
+        var typeId = await BuiltInTypes.IdAsync(db, TicketKind.Maintenance, ct);
 
         var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == asset.DepartmentId && c.Name == CategoryName, ct);
         if (category is null)
@@ -150,7 +140,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
             + $"Asset {asset.Tag}: {asset.Name}{(location.Length > 0 ? $", {location}" : "")}.";
         try
         {
-            var ticket = await tickets.FileInTransactionAsync(db, schedule.CreatedById, asset.DepartmentId, category.Id, typeId.Value,
+            var ticket = await tickets.FileInTransactionAsync(db, schedule.CreatedById, asset.DepartmentId, category.Id, typeId,
                 $"{schedule.Title}: {asset.Tag} {asset.Name}", description, now,
                 (t, _) => db.TicketAssets.Add(new TicketAsset { TicketId = t.Id, AssetId = asset.Id, LinkedAt = now }), ct);
             db.MaintenanceRuns.Add(new MaintenanceRun { ScheduleId = schedule.Id, AssetId = asset.Id, DueOn = dueOn, TicketId = ticket.Id, CreatedAt = now });

@@ -67,7 +67,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
         errors.MaxLength("Note", note, TicketLimits.TextMax, "Anything else");
         errors.ThrowIfAny();
 
-        var typeId = await db.TicketTypes.Where(t => t.Name == TicketService.DefaultTypeName).Select(t => t.Id).FirstAsync(ct);
+        var typeId = await BuiltInTypes.IdAsync(db, TicketKind.Request, ct);
         var taskCategories = new Dictionary<int, int>();
         foreach (var departmentId in item.Tasks.Select(t => t.DepartmentId).Distinct())
             taskCategories[departmentId] = await TaskCategoryAsync(db, departmentId, ct);
@@ -148,11 +148,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
         var waiting = await db.Tickets.Where(t => t.WaitsForId == task.Id && t.Status == TicketStatus.Waiting).ToListAsync(ct);
         foreach (var next in waiting)
         {
-            db.TicketEvents.Add(new TicketEvent
-            {
-                TicketId = next.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
-                OldValue = Display.Status(TicketStatus.Waiting), NewValue = Display.Status(TicketStatus.New), Body = $"{task.Key} is done.",
-            });
+            db.TicketEvents.Add(TicketEvent.StatusChange(next.Id, now, TicketStatus.Waiting, TicketStatus.New, note: $"{task.Key} is done."));
             next.Status = TicketStatus.New;
             next.Version++;
             next.UpdatedAt = now;
@@ -167,11 +163,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
             var resolve = await db.CatalogItems.Where(i => i.Id == parent.CatalogItemId).Select(i => (bool?)i.ResolveWhenTasksDone).FirstOrDefaultAsync(ct) ?? true;
             if (resolve)
             {
-                db.TicketEvents.Add(new TicketEvent
-                {
-                    TicketId = parent.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
-                    OldValue = Display.Status(parent.Status), NewValue = Display.Status(TicketStatus.Resolved), Body = "Every task is done.",
-                });
+                db.TicketEvents.Add(TicketEvent.StatusChange(parent.Id, now, parent.Status, TicketStatus.Resolved, note: "Every task is done."));
                 parent.Status = TicketStatus.Resolved;
                 parent.Version++;
                 parent.UpdatedAt = now;
@@ -199,11 +191,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
     private static void Wait(DeskDbContext db, Ticket task, string forKey, DateTime now)
     {
         task.Status = TicketStatus.Waiting;
-        db.TicketEvents.Add(new TicketEvent
-        {
-            TicketId = task.Id, At = now, Kind = TicketEventKind.StatusChanged, IsPublic = true, Subject = "Status",
-            OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Waiting), Body = $"Waits for {forKey}.",
-        });
+        db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, now, TicketStatus.New, TicketStatus.Waiting, note: $"Waits for {forKey}."));
     }
 
     private static async Task<int> TaskCategoryAsync(DeskDbContext db, int departmentId, CancellationToken ct)

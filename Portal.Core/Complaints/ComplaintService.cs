@@ -41,7 +41,6 @@ public sealed record ComplaintQuery(int? DepartmentId = null, ComplaintOutcome? 
 /// </summary>
 public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TimeProvider clock)
 {
-    public const string TypeName = "Complaint";
     public const string CategoryName = "Complaints";
     public const string PolicyName = "Complaints";
 
@@ -78,7 +77,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new { t.DepartmentId, t.CreatedAt, IsComplaint = t.Type!.Name == TypeName }).FirstOrDefaultAsync(ct);
+            .Select(t => new { t.DepartmentId, t.CreatedAt, IsComplaint = t.Type!.Kind == TicketKind.Complaint }).FirstOrDefaultAsync(ct);
         if (ticket is null || !(actor.CanWorkIn(ticket.DepartmentId) || actor.CanReadAudit))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see its complaint.");
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.TicketId == ticketId, ct);
@@ -102,7 +101,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new { t.DepartmentId, IsComplaint = t.Type!.Name == TypeName }).FirstOrDefaultAsync(ct);
+            .Select(t => new { t.DepartmentId, IsComplaint = t.Type!.Kind == TicketKind.Complaint }).FirstOrDefaultAsync(ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
         {
             if (ticket is not null && actor.CanReadAudit)
@@ -173,7 +172,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.TicketId == ticket.Id, ct);
         if (complaint is null)
         {
-            return await db.TicketTypes.AnyAsync(t => t.Id == ticket.TypeId && t.Name == TypeName, ct)
+            return await db.TicketTypes.AnyAsync(t => t.Id == ticket.TypeId && t.Kind == TicketKind.Complaint, ct)
                 ? "Status: a complaint is resolved or closed only after its complaint form and outcome are recorded (Complaint panel)."
                 : null;
         }
@@ -308,12 +307,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     /// <summary>The Complaint type and a department's "Complaints" category, made when first needed.</summary>
     private static async Task<(int TypeId, int CategoryId)> EnsureTypeAndCategoryAsync(DeskDbContext db, int departmentId, CancellationToken ct)
     {
-        var type = await db.TicketTypes.FirstOrDefaultAsync(t => t.Name == TypeName, ct);
-        if (type is null)
-        {
-            type = new TicketType { Name = TypeName };
-            db.TicketTypes.Add(type);
-        }
+        var type = await db.TicketTypes.FirstAsync(t => t.Kind == TicketKind.Complaint, ct);
 
         var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Name == CategoryName, ct);
         if (category is null)

@@ -60,10 +60,12 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
             f.OptionList, f.SortOrder)).ToList();
     }
 
+    /// <summary>The active ticket types, the default for a new request (the Request kind, whatever its name) first.</summary>
     public async Task<IReadOnlyList<NamedOption>> ListTypesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.TicketTypes.AsNoTracking().Where(t => t.IsActive).OrderBy(t => t.Id)
+        return await db.TicketTypes.AsNoTracking().Where(t => t.IsActive)
+            .OrderBy(t => t.Kind == TicketKind.Request ? 0 : 1).ThenBy(t => t.Id)
             .Select(t => new NamedOption(t.Id, t.Name)).ToListAsync(ct);
     }
 

@@ -106,6 +106,26 @@ public class CustomField : IFieldDefinition
 public class TicketType
 {
     public int Id { get; set; }
+
+    /// <summary>What an admin calls the type; free text, shown and renamed at will. Behaviour keys on <see cref="Kind"/>.</summary>
     public string Name { get; set; } = "";
+
+    /// <summary>The built-in role of the type, fixed when it is seeded; <see cref="TicketKind.Custom"/> for an admin's own.</summary>
+    public TicketKind Kind { get; set; }
     public bool IsActive { get; set; } = true;
+}
+
+/// <summary>
+/// The built-in ticket types that behaviour depends on (the default for a new request, the complaint rules, planned
+/// maintenance). Each is seeded once with a name an admin may change; code finds the type by its kind, never by name.
+/// </summary>
+public enum TicketKind
+{
+    Custom = 0,
+    Request = 1,
+    Incident = 2,
+    SecurityIncident = 3,
+    ComplianceComplaint = 4,
+    Complaint = 5,
+    Maintenance = 6,
 }

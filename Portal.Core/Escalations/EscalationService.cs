@@ -104,7 +104,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
                 var priorityBefore = ticket.Priority;
                 await ApplyActionsAsync(db, ticket, due, isLate, dueDate, nowDate, ct);
                 if (ticket.Priority != priorityBefore)
-                    d.History.Add(new SlaService.HistoryItem(TicketEventKind.PriorityChanged, nowDate, false, true, priorityBefore.ToString(), ticket.Priority.ToString()));
+                    d.History.Add(new SlaService.HistoryItem(TicketEventKind.PriorityChanged, nowDate, false, true, null, priorityBefore, ticket.Priority));
                 ticket.EscalationLevel = Math.Max(ticket.EscalationLevel, due.Level.Level);
                 fired++;
                 late += isLate ? 1 : 0;

@@ -82,9 +82,12 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
     {
         var options = delivery.Value;
         var headline = $"[{ticket.Key}] {what}";
+        // The department's code as it is now (a key keeps the code the ticket was filed under).
+        var department = db.Departments.Local.FirstOrDefault(d => d.Id == ticket.DepartmentId)?.Code
+            ?? await db.Departments.Where(d => d.Id == ticket.DepartmentId).Select(d => d.Code).FirstAsync(ct);
         var due = ticket.SlaDueAt is { } at ? (at < now ? $"overdue since {at:yyyy-MM-dd HH:mm} UTC" : $"due {at:yyyy-MM-dd HH:mm} UTC") : "no target running";
         var values = new MessageValues(ticket.Key, ticket.Title, what, Display.Status(ticket.Status), ticket.Priority.ToString(), due,
-            ticket.Key.Split('-')[0], $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}", eventKey, now, ticket.Id).Write();
+            department, $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}", eventKey, now, ticket.Id).Write();
         var people = recipients.Where(r => r != causedBy).Distinct().ToList();
         var chosen = people.Count == 0 ? [] : await PreferenceService.ResolveAsync(db, people, ct);
         foreach (var userId in people)
@@ -101,7 +104,6 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
                 db.OutboxMessages.Add(New(OutboxChannel.Sms, userId));
         }
 
-        var department = ticket.Key.Split('-')[0];
         foreach (var hook in options.Webhooks.Where(h => h.Departments.Count == 0 || h.Departments.Contains(department, StringComparer.OrdinalIgnoreCase)))
             db.OutboxMessages.Add(New(OutboxChannel.Webhook, hook.Name));
 

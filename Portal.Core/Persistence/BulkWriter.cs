@@ -30,10 +30,12 @@ internal static class BulkWriter
 
         var events = db.ChangeTracker.Entries<TicketEvent>().Where(e => e.State == EntityState.Added).ToList();
         await WriteAsync(connection, transaction, """
-            INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "Body", "Subject", "OldValue", "NewValue", "ByAgent") VALUES
+            INSERT INTO "TicketEvents" ("TicketId", "At", "ActorId", "Kind", "IsPublic", "Body", "Subject", "OldValue", "NewValue", "ByAgent",
+                "OldStatus", "NewStatus", "OldPriority", "NewPriority") VALUES
             """, "", events.Select(e => e.Entity).Select(e => new object?[]
             {
                 e.TicketId, e.At, e.ActorId, e.Kind.ToString(), e.IsPublic, e.Body, e.Subject, e.OldValue, e.NewValue, e.ByAgent,
+                e.OldStatus?.ToString(), e.NewStatus?.ToString(), (int?)e.OldPriority, (int?)e.NewPriority,
             }), ct);
 
         var states = db.ChangeTracker.Entries<TicketSlaState>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();

@@ -92,6 +92,8 @@ internal sealed class TicketTypeConfiguration : IEntityTypeConfiguration<TicketT
     {
         b.Property(t => t.Name).HasMaxLength(100);
         b.HasIndex(t => t.Name).IsUnique();
+        // One type of each built-in kind; any number of the admin's own.
+        b.HasIndex(t => t.Kind).IsUnique().HasFilter("\"Kind\" <> 0");
     }
 }
 
@@ -161,6 +163,10 @@ internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<Ticket
         b.Property(e => e.Subject).HasMaxLength(100);
         b.Property(e => e.OldValue).HasMaxLength(TicketLimits.FieldValueMax);
         b.Property(e => e.NewValue).HasMaxLength(TicketLimits.FieldValueMax);
+        b.Property(e => e.OldStatus).HasConversion<string>().HasMaxLength(20);
+        b.Property(e => e.NewStatus).HasConversion<string>().HasMaxLength(20);
+        b.Property(e => e.OldPriority).HasConversion<int>();
+        b.Property(e => e.NewPriority).HasConversion<int>();
         b.HasIndex(e => new { e.TicketId, e.Id });
         b.HasOne<Ticket>().WithMany(t => t.Events).HasForeignKey(e => e.TicketId);
         b.HasOne(e => e.Actor).WithMany().HasForeignKey(e => e.ActorId).OnDelete(DeleteBehavior.SetNull);

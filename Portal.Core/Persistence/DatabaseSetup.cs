@@ -8,9 +8,6 @@ namespace Portal.Core.Persistence;
 /// <summary>Applies migrations and the reference data every install needs (ticket types, the three departments).</summary>
 public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
 {
-    public static readonly string[] DefaultTypes = ["Request", "Incident", "Security incident", "Compliance complaint", "Complaint",
-        Assets.MaintenanceService.TicketTypeName];
-
     public static readonly string[] DefaultAssetTypes = ["Laptop", "Desktop", "Phone", "Printer", "Machine", "Vehicle", "Room"];
 
     /// <summary>
@@ -55,28 +52,12 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
             : db.Database.GetMigrations().ToList();
         await db.Database.MigrateAsync(ct);
         await EnsureReferenceDataAsync(db, ct);
-        // Reporting facts and rollups are derived: the upgrade that added them (or a restore without them) computes them once.
-        if (pending.Count > 0 && await db.Tickets.AnyAsync(ct) && !await db.TicketFacts.AnyAsync(ct))
-        {
-            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await Reporting.FactWriter.RebuildAsync(db, ct);
-            await tx.CommitAsync(ct);
-        }
-
         return pending;
     }
 
     private static async Task EnsureReferenceDataAsync(DeskDbContext db, CancellationToken ct)
     {
-        if (!await db.TicketTypes.AnyAsync(ct))
-        {
-            db.TicketTypes.AddRange(DefaultTypes.Select(n => new TicketType { Name = n }));
-        }
-        else if (!await db.TicketTypes.AnyAsync(t => t.Name == Assets.MaintenanceService.TicketTypeName, ct))
-        {
-            db.TicketTypes.Add(new TicketType { Name = Assets.MaintenanceService.TicketTypeName });
-        }
+        await BuiltInTypes.EnsureAsync(db, ct);
 
         if (!await db.AssetTypes.AnyAsync(ct))
             db.AssetTypes.AddRange(DefaultAssetTypes.Select(n => new Assets.AssetType { Name = n }));
@@ -157,11 +138,9 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
     /// </summary>
     private static async Task EnsureComplaintPolicyAsync(DeskDbContext db, CancellationToken ct)
     {
-        var typeId = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
-        if (typeId is null)
-            return;
+        var typeId = await BuiltInTypes.IdAsync(db, TicketKind.Complaint, ct);
         var conditions = await db.SlaPolicies.Select(p => p.Conditions).ToListAsync(ct);
-        if (conditions.Any(c => Sla.SlaCatalog.ParseConditions(c).Types.Contains(typeId.Value)))
+        if (conditions.Any(c => Sla.SlaCatalog.ParseConditions(c).Types.Contains(typeId)))
             return;
         var calendar = await db.SlaCalendars.FirstOrDefaultAsync(c => c.Name == ComplaintCalendarName, ct) ?? new Sla.SlaCalendarRecord
         {
@@ -171,7 +150,7 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
         db.SlaPolicies.Add(new Sla.SlaPolicyRecord
         {
             Name = Complaints.ComplaintService.PolicyName, Order = 5, Calendar = calendar,
-            Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Types = [typeId.Value] }),
+            Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Types = [typeId] }),
             Targets = ComplaintTargets, PauseOn = "[]", WarnAt = "[0.5,0.75,0.9]",
         });
         await db.SaveChangesAsync(ct);

@@ -263,7 +263,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.AssigneeChanged, IsPublic = true, ByAgent = true, Subject = "Assignee", NewValue = assignee.DisplayName });
                 t = t.AddMinutes(rng.Next(1, 120));
                 ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.Reply, IsPublic = true, ByAgent = true, Body = AgentReplies[rng.Next(AgentReplies.Length)] });
-                ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Open) });
+                ticket.Events.Add(TicketEvent.StatusChange(0, t, TicketStatus.New, TicketStatus.Open, assignee.Id, byAgent: true));
                 if (rng.Next(3) == 0)
                 {
                     t = t.AddMinutes(rng.Next(1, 60));
@@ -273,7 +273,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 if (status != TicketStatus.Open)
                 {
                     t = t.AddMinutes(rng.Next(10, 60 * 24));
-                    ticket.Events.Add(new TicketEvent { At = t, ActorId = assignee.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.Open), NewValue = Display.Status(status) });
+                    ticket.Events.Add(TicketEvent.StatusChange(0, t, TicketStatus.Open, status, assignee.Id, byAgent: true));
                 }
             }
 
@@ -292,7 +292,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         AddRules(db, departments, teams, security, legalTeam, types, categories["IT"].First(c => c.Spec.Name == "System down").Category);
         await db.SaveChangesAsync(ct);
         await AddAssetsAsync(db, departments, requesters, created, admin, rng, now, ct);
-        await AddComplaintsAsync(db, departments, created, types[Complaints.ComplaintService.TypeName].Id, ct);
+        await AddComplaintsAsync(db, departments, created, types["Complaint"].Id, ct);
         await sla.RecomputeAsync(q => q, ct);
         return created.Count;
     }
@@ -463,12 +463,12 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             {
                 ticket.AssigneeId = agent.Id;
                 ticket.Events.Add(new TicketEvent { At = at.AddMinutes(reply), ActorId = agent.Id, Kind = TicketEventKind.Reply, IsPublic = true, ByAgent = true, Body = "We are on it." });
-                ticket.Events.Add(new TicketEvent { At = at.AddMinutes(reply), ActorId = agent.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.New), NewValue = Display.Status(TicketStatus.Open) });
+                ticket.Events.Add(TicketEvent.StatusChange(0, at.AddMinutes(reply), TicketStatus.New, TicketStatus.Open, agent.Id, byAgent: true));
             }
 
             if (c.StatusAfter is { } after)
             {
-                ticket.Events.Add(new TicketEvent { At = at.AddMinutes(after), ActorId = agent.Id, Kind = TicketEventKind.StatusChanged, IsPublic = true, ByAgent = true, Subject = "Status", OldValue = Display.Status(TicketStatus.Open), NewValue = Display.Status(c.Status) });
+                ticket.Events.Add(TicketEvent.StatusChange(0, at.AddMinutes(after), TicketStatus.Open, c.Status, agent.Id, byAgent: true));
                 ticket.UpdatedAt = at.AddMinutes(after);
             }
 

@@ -66,6 +66,9 @@ public static class PortalCoreServices
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<Operations.LeaseService>();
+        services.AddOptions<Operations.SweepOptions>().Bind(configuration.GetSection(Operations.SweepOptions.Section))
+            .Validate(o => o.SweepSeconds is >= 1 and <= 3600, "Desk:SweepSeconds must be between 1 and 3600 seconds.").ValidateOnStart();
+        services.AddSingleton<Operations.ConfigurationVersion>();
         services.AddSingleton<Reporting.ReportService>();
         services.AddSingleton<Reporting.DashboardService>();
         services.AddSingleton<Reporting.ScheduledReportService>();

@@ -26,7 +26,7 @@ internal sealed class FactWriter : SaveChangesInterceptor
 
     private const string Resolved = """
         COALESCE(r."StoppedAt",
-            (SELECT MAX(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."Kind" = 'StatusChanged' AND e."NewValue" IN ('Resolved', 'Closed')),
+            (SELECT MAX(e."At") FROM "TicketEvents" e WHERE e."TicketId" = t."Id" AND e."NewStatus" IN ('Resolved', 'Closed')),
             t."UpdatedAt")
         """;
 

@@ -124,7 +124,7 @@ public sealed class ReportService(IDbContextFactory<DeskDbContext> dbFactory, Re
         if (reads?.ComplaintType is { } known)
             return known.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var id = await db.TicketTypes.Where(t => t.Name == Complaints.ComplaintService.TypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        var id = await db.TicketTypes.Where(t => t.Kind == Departments.TicketKind.Complaint).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
         if (reads is not null)
             reads.ComplaintType = new StrongBox<int?>(id);
         return id;

@@ -23,7 +23,8 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
     public const int BatchSize = 500;
 
     /// <summary>One entry of a ticket's history as the SLA reads it.</summary>
-    public sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, string? OldValue, string? NewValue);
+    public sealed record HistoryItem(TicketEventKind Kind, DateTime At, bool ByAgent, bool IsPublic, TicketStatus? NewStatus,
+        TicketPriority? OldPriority, TicketPriority? NewPriority);
 
     /// <summary>What one recompute found: the policy, the outcome and the escalation levels with a trigger instant.</summary>
     public sealed record Evaluation(CompiledPolicy Policy, SlaOutcome Outcome, long At, IReadOnlyList<Escalations.PlannedLevel> Levels);
@@ -56,7 +57,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         var fields = (await db.TicketFieldValues.Where(v => ids.Contains(v.TicketId)).ToListAsync(ct)).ToLookup(v => v.TicketId);
         var stored = (await db.TicketSlaStates.Where(s => ids.Contains(s.TicketId)).ToListAsync(ct)).ToLookup(s => s.TicketId);
         var history = (await db.TicketEvents.Where(e => ids.Contains(e.TicketId)).OrderBy(e => e.Id)
-            .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.OldValue, e.NewValue) }).ToListAsync(ct))
+            .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }).ToListAsync(ct))
             .ToLookup(e => e.TicketId, e => e.Item);
         var fired = (await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).Select(f => new { f.TicketId, f.LevelId, f.Cycle }).ToListAsync(ct))
             .ToLookup(f => f.TicketId, f => (f.LevelId, f.Cycle));
@@ -148,8 +149,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
     /// <summary>The engine's view of a ticket's history: creation, status and priority changes, public replies.</summary>
     private static SlaEvent[] Timeline(List<HistoryItem> history, TicketPriority current)
     {
-        var initial = history.Where(h => h.Kind == TicketEventKind.PriorityChanged)
-            .Select(h => Enum.TryParse<TicketPriority>(h.OldValue, out var p) ? p : (TicketPriority?)null).FirstOrDefault() ?? current;
+        var initial = history.Where(h => h.Kind == TicketEventKind.PriorityChanged).Select(h => h.OldPriority).FirstOrDefault() ?? current;
         var events = new List<SlaEvent>(history.Count);
         var last = long.MinValue;
         foreach (var h in history)
@@ -164,10 +164,10 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
                 case TicketEventKind.Reply when h.IsPublic:
                     events.Add(SlaEvent.Reply(at, h.ByAgent ? ReplyAuthor.Agent : ReplyAuthor.Requester, true));
                     break;
-                case TicketEventKind.StatusChanged or TicketEventKind.Reopened when Display.ParseStatus(h.NewValue) is { } status:
+                case TicketEventKind.StatusChanged or TicketEventKind.Reopened when h.NewStatus is { } status:
                     events.Add(SlaEvent.StatusTo(at, status));
                     break;
-                case TicketEventKind.PriorityChanged when Enum.TryParse<TicketPriority>(h.NewValue, out var p):
+                case TicketEventKind.PriorityChanged when h.NewPriority is { } p:
                     events.Add(SlaEvent.PriorityTo(at, (int)p));
                     break;
             }

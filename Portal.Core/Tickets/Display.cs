@@ -15,13 +15,4 @@ public static class Display
         TicketStatus.Waiting => "Waiting for another task",
         _ => status.ToString(),
     };
-
-    /// <summary>The status behind a text written by <see cref="Status(TicketStatus)"/> (or the enum name).</summary>
-    public static TicketStatus? ParseStatus(string? text)
-    {
-        foreach (var s in Enum.GetValues<TicketStatus>())
-            if (Status(s) == text || s.ToString() == text)
-                return s;
-        return null;
-    }
 }

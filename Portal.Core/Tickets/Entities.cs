@@ -153,6 +153,33 @@ public class TicketEvent
 
     /// <summary>Whether the author was staff acting as staff (an agent's reply) or the requester.</summary>
     public bool ByAgent { get; set; }
+
+    /// <summary>
+    /// The typed values of a status change (or reopening) and of a priority change. The SLA and the reporting facts read
+    /// these; <see cref="OldValue"/> and <see cref="NewValue"/> are the same values worded for people.
+    /// </summary>
+    public TicketStatus? OldStatus { get; set; }
+    public TicketStatus? NewStatus { get; set; }
+    public TicketPriority? OldPriority { get; set; }
+    public TicketPriority? NewPriority { get; set; }
+
+    /// <summary>A status change from <paramref name="from"/> to <paramref name="to"/> (a reopening when it leaves Resolved or Closed).</summary>
+    public static TicketEvent StatusChange(int ticketId, DateTime at, TicketStatus from, TicketStatus to, string? actorId = null,
+        bool byAgent = false, string? note = null) => new()
+    {
+        TicketId = ticketId, At = at, ActorId = actorId, ByAgent = byAgent, IsPublic = true, Body = note,
+        Kind = from is TicketStatus.Resolved or TicketStatus.Closed && to is not (TicketStatus.Resolved or TicketStatus.Closed)
+            ? TicketEventKind.Reopened
+            : TicketEventKind.StatusChanged,
+        Subject = "Status", OldValue = Display.Status(from), NewValue = Display.Status(to), OldStatus = from, NewStatus = to,
+    };
+
+    public static TicketEvent PriorityChange(int ticketId, DateTime at, TicketPriority from, TicketPriority to, string? actorId = null,
+        bool byAgent = false, string? note = null) => new()
+    {
+        TicketId = ticketId, At = at, ActorId = actorId, ByAgent = byAgent, IsPublic = true, Body = note, Kind = TicketEventKind.PriorityChanged,
+        Subject = "Priority", OldValue = from.ToString(), NewValue = to.ToString(), OldPriority = from, NewPriority = to,
+    };
 }
 
 public class Attachment

@@ -46,7 +46,7 @@ internal static class SystemChanges
     {
         if (priority == ticket.Priority)
             return false;
-        History(db, ticket, now, TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), priority.ToString(), true, note);
+        db.TicketEvents.Add(TicketEvent.PriorityChange(ticket.Id, now, ticket.Priority, priority, note: note));
         ticket.Priority = priority;
         return true;
     }

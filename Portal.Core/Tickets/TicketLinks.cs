@@ -168,11 +168,7 @@ public sealed partial class TicketService
         });
         db.TicketEvents.Add(LinkEvent(duplicate.Id, actor.UserId, now, TicketEventKind.Merged, "Merged into", null, original.Key,
             $"Merged into {original.Key}.", isPublic: true));
-        db.TicketEvents.Add(new TicketEvent
-        {
-            TicketId = duplicate.Id, At = now, ActorId = actor.UserId, ByAgent = true, IsPublic = true, Kind = TicketEventKind.StatusChanged,
-            Subject = "Status", OldValue = Display.Status(duplicate.Status), NewValue = Display.Status(TicketStatus.Closed),
-        });
+        db.TicketEvents.Add(TicketEvent.StatusChange(duplicate.Id, now, duplicate.Status, TicketStatus.Closed, actor.UserId, byAgent: true));
         duplicate.Status = TicketStatus.Closed;
         duplicate.Version++;
         duplicate.UpdatedAt = now;

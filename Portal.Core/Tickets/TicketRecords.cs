@@ -72,6 +72,9 @@ public sealed record TicketDetails(
     IReadOnlyList<TicketEventView> Events,
     IReadOnlyList<AttachmentView> Attachments)
 {
+    /// <summary>The built-in kind of its type (complaint, maintenance, ...), which behaviour keys on; the name is for display.</summary>
+    public Departments.TicketKind TypeKind { get; init; }
+
     /// <summary>The ticket's SLA targets as last computed, and the policy they come from.</summary>
     public IReadOnlyList<Sla.SlaTargetView> Sla { get; init; } = [];
     public string? SlaPolicyName { get; init; }

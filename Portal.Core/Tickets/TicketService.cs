@@ -11,8 +11,6 @@ namespace Portal.Core.Tickets;
 public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
     Routing.AutomationService automation, TicketChangeFeed feed, Notifications.NotificationService notifications)
 {
-    public const string DefaultTypeName = "Request";
-
     public Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default) =>
         CreateAsync(actor, input, null, ct);
 
@@ -58,8 +56,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         }
         else
         {
-            typeId = await db.TicketTypes.Where(t => t.Name == DefaultTypeName).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct)
-                ?? await db.TicketTypes.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync(ct);
+            typeId = await BuiltInTypes.IdAsync(db, TicketKind.Request, ct);
         }
 
         if (!Enum.IsDefined(input.Priority))
@@ -217,6 +214,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             t.Watchers.Select(w => new PersonRef(w.UserId, w.User!.DisplayName)).OrderBy(p => p.Name).ToList(),
             eventViews, attachments.Select(a => a.View).ToList())
         {
+            TypeKind = t.Type.Kind,
             Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
             SlaPolicyName = staff ? policyName : null,
             EscalationLevel = staff ? t.EscalationLevel : 0,
@@ -276,13 +274,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             newStatus = TicketStatus.Open;
         if (newStatus is { } status)
         {
-            db.TicketEvents.Add(new TicketEvent
-            {
-                TicketId = ticket.Id, At = now, ActorId = actor.UserId,
-                Kind = ticket.Status == TicketStatus.Resolved ? TicketEventKind.Reopened : TicketEventKind.StatusChanged,
-                IsPublic = true, ByAgent = staff, Subject = "Status",
-                OldValue = Display.Status(ticket.Status), NewValue = Display.Status(status),
-            });
+            db.TicketEvents.Add(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, status, actor.UserId, byAgent: staff));
             ticket.Status = status;
             ticket.Version++;
         }
@@ -399,16 +391,13 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
 
         if (edit.Status != ticket.Status)
         {
-            var kind = ticket.IsResolvedOrClosed && edit.Status is not (TicketStatus.Resolved or TicketStatus.Closed)
-                ? TicketEventKind.Reopened
-                : TicketEventKind.StatusChanged;
-            Change(kind, "Status", Display.Status(ticket.Status), Display.Status(edit.Status), true);
+            changes.Add(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, edit.Status, actor.UserId, byAgent: true));
             ticket.Status = edit.Status;
         }
 
         if (edit.Priority != ticket.Priority)
         {
-            Change(TicketEventKind.PriorityChanged, "Priority", ticket.Priority.ToString(), edit.Priority.ToString(), true);
+            changes.Add(TicketEvent.PriorityChange(ticket.Id, now, ticket.Priority, edit.Priority, actor.UserId, byAgent: true));
             ticket.Priority = edit.Priority;
         }
 

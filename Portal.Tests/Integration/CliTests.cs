@@ -138,6 +138,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task AMistypedVerb_IsRefusedWithTheVerbs_InsteadOfStartingTheWebServer()
+    {
+        // The real program, as an admin types it: a web server that started would never exit (the wait would time out).
+        var portal = Path.Combine(AppContext.BaseDirectory, "Portal.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [portal, "migrat"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _directory,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("'migrat' is not a command", await error);
+        Assert.Contains("migrate, seed, users, sla, audit, backup, help", await error);
+        Assert.True(CliRunner.IsUnknownVerb(["migrat"]));
+        Assert.False(CliRunner.IsUnknownVerb(["--urls", "http://127.0.0.1:5081"]));
+        Assert.False(CliRunner.IsUnknownVerb(["Desk:SweepSeconds=5"]));
+    }
+
+    [Fact]
     public async Task Help_ListsTheVerbs()
     {
         var result = await Run("help");

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Complaints;
+using Portal.Core.Departments;
 using Portal.Core.Security;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
@@ -56,7 +57,7 @@ public class ComplaintTests : IAsyncLifetime
         // Monday 23 November 2026, 09:00 UTC.
         var created = await Complaints.FileAsync(Org.ActorFor(Org.Requester), Payslip(Org.Hr.Id));
         var ticket = await Tickets.GetAsync(Hal, created.Id);
-        Assert.Equal((ComplaintService.TypeName, ComplaintService.CategoryName, TicketPriority.High), (ticket.TypeName, ticket.CategoryName, ticket.Priority));
+        Assert.Equal(("Complaint", ComplaintService.CategoryName, TicketPriority.High), (ticket.TypeName, ticket.CategoryName, ticket.Priority));
         Assert.Equal(ComplaintService.PolicyName, ticket.SlaPolicyName);
         await using var ctx = _db.NewContext();
         var states = await ctx.TicketSlaStates.AsNoTracking().Where(s => s.TicketId == created.Id).ToDictionaryAsync(s => s.Metric);
@@ -111,7 +112,7 @@ public class ComplaintTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org));
         await using (var ctx = _db.NewContext())
         {
-            var typeId = await ctx.TicketTypes.Where(t => t.Name == ComplaintService.TypeName).Select(t => t.Id).SingleAsync();
+            var typeId = await ctx.TicketTypes.Where(t => t.Kind == TicketKind.Complaint).Select(t => t.Id).SingleAsync();
             var t = await Tickets.GetAsync(Hal, created.Id);
             await Tickets.UpdateAsync(Hal, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { TypeId = typeId });
         }

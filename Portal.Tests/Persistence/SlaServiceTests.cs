@@ -171,7 +171,7 @@ public class SlaServiceTests : IAsyncLifetime
     public async Task Calendar_SavedAndReadBack_WithHolidaysFromAnIcsFile()
     {
         const string ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20270101T000000Z\r\nSUMMARY:New Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        var dates = IcsHolidays.Read(ics);
+        var dates = IcsHolidays.Read(ics, new DateOnly(2026, 11, 23));
         Assert.Equal(["2026-12-25", "2027-01-01"], dates);
         var week = SlaJson.Weekdays.Keys.ToDictionary(d => d, d => d is "Sat" or "Sun" ? "" : "08:00-12:00, 13:00-17:00");
         var saved = await Admin.SaveCalendarAsync(Org.ActorFor(Org.Admin), new CalendarInput(null, "Berlin office", "Europe/Berlin", false, week,

@@ -46,7 +46,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         }
         else
         {
-            builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_directory, "desk.db")}");
+            var file = Path.Combine(_directory, "desk.db");
+            builder.UseSetting("ConnectionStrings:Desk", File.Exists(file) ? $"Data Source={file}" : TestDatabases.CopySqlite(file));
         }
         // Scheduled jobs only where a test needs them running by themselves (its Settings turn them on).
         builder.UseSetting("Desk:ScheduledJobs", "false");

@@ -41,11 +41,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "internaldesk-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        // A copy of a template migrated once per run, on either provider.
         var connectionString = TestDatabases.Postgres
             ? await TestDatabases.CreatePostgresAsync()
-            : $"Data Source={Path.Combine(directory, "desk.db")}";
+            : await TestDatabases.CopySqliteAsync(Path.Combine(directory, "desk.db"));
         var db = new TestDatabase(directory, connectionString, settings);
-        await db.Services.GetRequiredService<DatabaseSetup>().MigrateAsync();
         if (withOrg)
             db.Org = await TestOrg.SeedAsync(db.Services.GetRequiredService<IDbContextFactory<DeskDbContext>>());
         return db;

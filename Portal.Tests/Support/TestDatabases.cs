@@ -66,6 +66,48 @@ public static class TestDatabases
 
     public static string CreatePostgres() => CreatePostgresAsync().GetAwaiter().GetResult();
 
+    private static readonly Lazy<Task<string>> SqliteTemplate = new(MakeSqliteTemplateAsync);
+
+    /// <summary>
+    /// A SQLite file at <paramref name="path"/> copied from a template migrated once per run (with the reference data
+    /// every install has), so no test replays the migrations; its connection string.
+    /// </summary>
+    public static async Task<string> CopySqliteAsync(string path)
+    {
+        File.Copy(await SqliteTemplate.Value, path);
+        return $"Data Source={path}";
+    }
+
+    public static string CopySqlite(string path) => CopySqliteAsync(path).GetAwaiter().GetResult();
+
+    private static async Task<string> MakeSqliteTemplateAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "internaldesk-tests", "template-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "desk.db");
+        var connectionString = $"Data Source={file}";
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddPortalCore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite", ["ConnectionStrings:Desk"] = connectionString,
+        }).Build(), folder);
+        services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestDatabase.Start));
+        await using (var provider = services.BuildServiceProvider())
+            await provider.GetRequiredService<DatabaseSetup>().MigrateAsync();
+        // Everything into the main file (no write-ahead log beside it), so a plain copy is the whole database.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return file;
+    }
+
     /// <summary>Removes a database made by <see cref="CreatePostgresAsync"/>, closing what is still connected to it.</summary>
     public static async Task DropPostgresAsync(string connectionString)
     {

@@ -33,6 +33,22 @@ public static class CliRunner
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
+    /// <summary>
+    /// A first argument that is neither a verb nor a host setting (<c>--urls ...</c>, <c>Key=Value</c>): a mistyped verb,
+    /// refused instead of starting the web server.
+    /// </summary>
+    public static bool IsUnknownVerb(string[] args) =>
+        args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
+
+    /// <summary>Says that the verb is unknown and lists the verbs; the exit code for a wrong command line.</summary>
+    public static async Task<int> RefuseUnknownAsync(string[] args, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        await error.WriteLineAsync($"'{args[0]}' is not a command. The commands are: {string.Join(", ", Verbs.Where(v => !v.StartsWith('-')))}.");
+        await error.WriteLineAsync("Run 'help' for what each does; with no command the web app starts.");
+        return 2;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
         IReadOnlyDictionary<string, string?>? settings = null, TextReader? input = null)
     {

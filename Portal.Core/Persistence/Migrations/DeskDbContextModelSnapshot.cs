@@ -806,12 +806,19 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" <> 0");
 
                     b.HasIndex("Name")
                         .IsUnique();
@@ -1063,6 +1070,26 @@ namespace Portal.Core.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("Portal.Core.Operations.ConfigurationStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ConfigurationStamps", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 1L
+                        });
                 });
 
             modelBuilder.Entity("Portal.Core.Operations.Lease", b =>
@@ -1458,6 +1485,43 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("SlaPolicies", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Sla.SlaRecompute", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AfterTicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyIds")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Recomputed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.ToTable("SlaRecomputes", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Sla.TicketSlaState", b =>
                 {
                     b.Property<int>("TicketId")
@@ -1708,8 +1772,22 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("NewPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NewStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NewValue")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OldPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OldStatus")
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OldValue")

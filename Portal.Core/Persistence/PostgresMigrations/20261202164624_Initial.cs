@@ -107,6 +107,18 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConfigurationStamps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigurationStamps", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DailyRollups",
                 columns: table => new
                 {
@@ -203,6 +215,25 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "SlaRecomputes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RequestedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PolicyIds = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    DepartmentId = table.Column<int>(type: "integer", nullable: true),
+                    AfterTicketId = table.Column<int>(type: "integer", nullable: false),
+                    Recomputed = table.Column<int>(type: "integer", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlaRecomputes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TicketFacts",
                 columns: table => new
                 {
@@ -239,6 +270,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
@@ -1061,7 +1093,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     Subject = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     OldValue = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     NewValue = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    ByAgent = table.Column<bool>(type: "boolean", nullable: false)
+                    ByAgent = table.Column<bool>(type: "boolean", nullable: false),
+                    OldStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    NewStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    OldPriority = table.Column<int>(type: "integer", nullable: true),
+                    NewPriority = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1230,6 +1266,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.InsertData(
+                table: "ConfigurationStamps",
+                columns: new[] { "Id", "Version" },
+                values: new object[] { 1, 1L });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
@@ -1572,6 +1613,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SlaRecomputes_FinishedAt",
+                table: "SlaRecomputes",
+                column: "FinishedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TeamMembers_TeamId",
                 table: "TeamMembers",
                 column: "TeamId");
@@ -1687,9 +1733,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_NextEscalationAt",
+                name: "IX_Tickets_NextEscalationAt_Id",
                 table: "Tickets",
-                column: "NextEscalationAt");
+                columns: new[] { "NextEscalationAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_ParentId",
@@ -1702,9 +1748,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 columns: new[] { "RequesterId", "UpdatedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tickets_SlaNextChangeAt",
+                name: "IX_Tickets_SlaNextChangeAt_Id",
                 table: "Tickets",
-                column: "SlaNextChangeAt");
+                columns: new[] { "SlaNextChangeAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tickets_SlaPolicyId",
@@ -1727,6 +1773,13 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 column: "WaitsForId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_TicketTypes_Kind",
+                table: "TicketTypes",
+                column: "Kind",
+                unique: true,
+                filter: "\"Kind\" <> 0");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TicketTypes_Name",
                 table: "TicketTypes",
                 column: "Name",
@@ -1737,37 +1790,14 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 table: "TicketWatchers",
                 column: "UserId");
 
-            // The audit trail is append-only: the database itself refuses to change or remove an entry (as on SQLite).
-            migrationBuilder.Sql("""
-                CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
-                        RAISE EXCEPTION 'audit entries cannot be removed';
-                    END IF;
-                    RAISE EXCEPTION 'audit entries cannot be changed';
-                END $$;
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "AuditEntries_NoUpdate" BEFORE UPDATE ON "AuditEntries"
-                    FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "AuditEntries_NoDelete" BEFORE DELETE ON "AuditEntries"
-                    FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "AuditEntries_NoTruncate" BEFORE TRUNCATE ON "AuditEntries"
-                    FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
-                """);
+            // What the model cannot say: see HandWrittenSql.
+            HandWrittenSql.PostgresUp(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_NoUpdate" ON "AuditEntries";""");
-            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_NoDelete" ON "AuditEntries";""");
-            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_NoTruncate" ON "AuditEntries";""");
-            migrationBuilder.Sql("DROP FUNCTION IF EXISTS audit_entries_append_only();");
+            HandWrittenSql.PostgresDown(migrationBuilder);
 
             migrationBuilder.DropTable(
                 name: "AspNetUserClaims");
@@ -1800,6 +1830,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 name: "Complaints");
 
             migrationBuilder.DropTable(
+                name: "ConfigurationStamps");
+
+            migrationBuilder.DropTable(
                 name: "DailyRollups");
 
             migrationBuilder.DropTable(
@@ -1828,6 +1861,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "ScheduledReports");
+
+            migrationBuilder.DropTable(
+                name: "SlaRecomputes");
 
             migrationBuilder.DropTable(
                 name: "TeamMembers");

@@ -12,8 +12,8 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.PostgresMigrations
 {
     [DbContext(typeof(PostgresDeskDbContext))]
-    [Migration("20261128062801_DueIndexesWithId")]
-    partial class DueIndexesWithId
+    [Migration("20261202164624_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -840,12 +840,19 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" <> 0");
 
                     b.HasIndex("Name")
                         .IsUnique();
@@ -1109,6 +1116,26 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .IsUnique();
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("Portal.Core.Operations.ConfigurationStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ConfigurationStamps", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 1L
+                        });
                 });
 
             modelBuilder.Entity("Portal.Core.Operations.Lease", b =>
@@ -1514,6 +1541,45 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("SlaPolicies", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Sla.SlaRecompute", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AfterTicketId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("PolicyIds")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Recomputed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.ToTable("SlaRecomputes", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Sla.TicketSlaState", b =>
                 {
                     b.Property<int>("TicketId")
@@ -1770,9 +1836,23 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
 
+                    b.Property<int?>("NewPriority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NewStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("NewValue")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("OldPriority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OldStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("OldValue")
                         .HasMaxLength(2000)

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Catalog;
+using Portal.Core.Common;
+using Portal.Core.Complaints;
+using Portal.Core.Departments;
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+/// <summary>The built-in ticket types keep their behaviour under any name an admin gives them.</summary>
+public sealed class BuiltInTypeTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private TestOrg Org => _db.Org;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var admin = _db.Get<DepartmentAdminService>();
+        var actor = Org.ActorFor(Org.Admin);
+        var types = await admin.ListTypesAsync(actor);
+        foreach (var (from, to) in new[] { ("Complaint", "Grievance"), ("Request", "Ask"), ("Maintenance", "Upkeep") })
+            await admin.SaveTypeAsync(actor, types.Single(t => t.Name == from).Id, to, true);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task EveryBuiltInKind_IsSeededOnce()
+    {
+        await using var ctx = _db.NewContext();
+        var kinds = await ctx.TicketTypes.Where(t => t.Kind != TicketKind.Custom).Select(t => t.Kind).ToListAsync();
+        Assert.Equal(BuiltInTypes.Seeded.Select(s => s.Kind).Order(), kinds.Order());
+    }
+
+    [Fact]
+    public async Task ARenamedComplaintType_StillFilesComplaints_UnderTheirPolicy_AndRefusesClosingWithoutTheOutcome()
+    {
+        var hal = Org.ActorFor(Org.HrAgent);
+        var created = await _db.Get<ComplaintService>().FileAsync(Org.ActorFor(Org.Requester), new ComplaintInput(Org.Hr.Id, "Payslip wrong",
+            "Overtime missing.", "Marta Olsen", "marta@example.org", ComplaintChannel.Email, ComplaintSubject.Service, "Payroll",
+            ComplaintSeverity.High, true, null));
+        var tickets = _db.Get<TicketService>();
+        var ticket = await tickets.GetAsync(hal, created.Id);
+        Assert.Equal(("Grievance", TicketKind.Complaint, ComplaintService.PolicyName), (ticket.TypeName, ticket.TypeKind, ticket.SlaPolicyName));
+        var refused = await Assert.ThrowsAsync<DeskValidationException>(() => tickets.UpdateAsync(hal, created.Id, ticket.Version,
+            TicketServiceTests.TicketEditModelFor(ticket) with { Status = TicketStatus.Resolved }));
+        Assert.Contains("outcome", refused.Errors["Status"]);
+        Assert.NotNull(await _db.Get<ComplaintService>().GetAsync(hal, created.Id));
+    }
+
+    [Fact]
+    public async Task ARenamedRequestType_IsStillTheDefault_ForAPlainRequest_AndForACatalogRequest()
+    {
+        var requester = Org.ActorFor(Org.Requester);
+        var tickets = _db.Get<TicketService>();
+        var plain = await tickets.CreateAsync(requester, new NewTicketInput(Org.It.Id, Org.Laptop.Id, "Screen flickers", "Since Monday.",
+            new Dictionary<int, string?> { [Org.AssetTag.Id] = "LT-1", [Org.Os.Id] = "Windows 11" }, []));
+        Assert.Equal("Ask", (await tickets.GetAsync(requester, plain.Id)).TypeName);
+        Assert.Equal("Ask", (await _db.Get<CatalogService>().ListTypesAsync())[0].Name);
+
+        var catalog = _db.Get<ServiceCatalog>();
+        var onboarding = (await catalog.ListAsync()).Single(i => i.Name == "Onboarding a new hire");
+        var form = await catalog.GetFormAsync(onboarding.Id);
+        var request = await catalog.RequestAsync(requester, onboarding.Id, new Dictionary<int, string?>
+        {
+            [form.Fields.Single(f => f.Label == "New hire's name").Id] = "Nina Novak",
+            [form.Fields.Single(f => f.Label == "First day").Id] = "2026-12-07",
+        }, null);
+        Assert.Equal("Ask", (await tickets.GetAsync(requester, request.Id)).TypeName);
+        Assert.NotEmpty(await catalog.TasksAsync(Org.ActorFor(Org.Admin), request.Id));
+    }
+}
