@@ -57,7 +57,6 @@ public static class PortalWeb
         services.AddScoped<CurrentActor>();
         services.AddScoped<AccessLog>();
         services.AddScoped<Components.Layout.BellSignal>();
-        services.AddSingleton<Jobs.SlaBackgroundWork>();
         services.AddHostedService<Jobs.SchedulerDrain>();
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();
@@ -65,7 +64,6 @@ public static class PortalWeb
         services.AddTransient<Jobs.MaintenanceJob>();
         services.AddTransient<Jobs.ScheduledReportJob>();
         services.AddTransient<Jobs.AuditCheckpointJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<Jobs.SlaBackgroundWork>());
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
         var signalR = services.AddSignalR();
@@ -125,14 +123,17 @@ public static class PortalWeb
 
     public static void UsePortalWeb(this WebApplication app)
     {
-        var seconds = Math.Clamp(app.Configuration.GetValue("Desk:SweepSeconds", 10), 1, 3600);
+        // Every schedule comes from its options class, checked when the app started (PortalCoreServices).
+        T Options<T>() where T : class => app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<T>>().Value;
+        var sweep = Options<Core.Operations.SweepOptions>();
+        var seconds = sweep.SweepSeconds;
         app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
-        var dispatchSeconds = Math.Clamp(app.Configuration.GetValue("Notifications:DispatchSeconds", 5), 1, 3600);
-        var maintenanceMinutes = Math.Clamp(app.Configuration.GetValue("Assets:MaintenanceMinutes", 5), 1, 59);
-        var checkpointMinutes = Math.Clamp(app.Configuration.GetValue("Audit:CheckpointMinutes", 15), 1, 59);
-        var reportMinutes = Math.Clamp(app.Configuration.GetValue("Reports:ScheduleMinutes", 5), 1, 59);
+        var dispatchSeconds = Options<Core.Notifications.DeliveryOptions>().DispatchSeconds;
+        var maintenanceMinutes = Options<Core.Assets.AssetOptions>().MaintenanceMinutes;
+        var checkpointMinutes = Options<Core.Audit.AuditOptions>().CheckpointMinutes;
+        var reportMinutes = Options<Core.Operations.ReportOptions>().ScheduleMinutes;
         // Desk:ScheduledJobs=false leaves the jobs out (tests that do not need them); the sweep can still be run by hand.
-        if (app.Configuration.GetValue("Desk:ScheduledJobs", true))
+        if (sweep.ScheduledJobs)
         {
             app.Services.UseScheduler(s =>
                 {

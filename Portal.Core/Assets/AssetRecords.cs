@@ -19,6 +19,9 @@ public sealed class AssetOptions
     /// <summary>An asset with more incidents than this within the window is flagged as a repeat failure.</summary>
     public int RepeatFailureCount { get; set; } = 2;
     public int RepeatFailureWindowDays { get; set; } = 90;
+
+    /// <summary>How often due preventive maintenance tickets are filed, in minutes; 1 to 59.</summary>
+    public int MaintenanceMinutes { get; set; } = 5;
 }
 
 /// <summary>What a person edits or imports; values are checked and trimmed by <see cref="AssetRules"/>.</summary>

@@ -18,7 +18,8 @@ public sealed record PathRow(int Id, string Name, bool IsActive, string Scope, i
 public sealed record DryRunMatch(int TicketId, string Key, string Title, int Level, DateTime DueAt);
 
 /// <summary>Admins keep escalation paths; every save is validated whole, and a dry run shows what would fire now.</summary>
-public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, SlaService sla, TimeProvider clock)
+public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration, SlaService sla,
+    TimeProvider clock)
 {
     public const int DryRunLimit = 2000;
 
@@ -119,11 +120,13 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
         }
 
         db.EscalationLevels.RemoveRange(record.Levels.Where(x => x.Level > input.Levels.Count).ToList());
-        await db.SaveChangesAsync(ct);
-        catalog.Invalidate();
-        var department = input.DepartmentId;
-        Func<IQueryable<Ticket>, IQueryable<Ticket>> affected = q => department is { } d ? q.Where(t => t.DepartmentId == d) : q;
-        return new SlaSaveResult(record.Id, await sla.CountAsync(affected, ct), affected);
+        // The open tickets the path may apply to get their escalation plan again, on the sweeping node.
+        var work = new SlaRecompute { RequestedAt = clock.GetUtcNow().UtcDateTime, Reason = $"escalation path {name}", DepartmentId = input.DepartmentId };
+        var recomputing = await SlaService.CountAsync(db, work, ct);
+        if (recomputing > 0)
+            db.SlaRecomputes.Add(work);
+        await configuration.SaveEditAsync(db, ct);
+        return new SlaSaveResult(record.Id, recomputing);
     }
 
     /// <summary>The open tickets (up to <see cref="DryRunLimit"/>) whose levels of this saved path are due right now.</summary>

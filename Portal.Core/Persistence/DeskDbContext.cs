@@ -55,6 +55,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Sla.SlaCalendarRecord> SlaCalendars => Set<Sla.SlaCalendarRecord>();
     public DbSet<Sla.SlaPolicyRecord> SlaPolicies => Set<Sla.SlaPolicyRecord>();
     public DbSet<Sla.TicketSlaState> TicketSlaStates => Set<Sla.TicketSlaState>();
+    public DbSet<Sla.SlaRecompute> SlaRecomputes => Set<Sla.SlaRecompute>();
     public DbSet<Escalations.EscalationPathRecord> EscalationPaths => Set<Escalations.EscalationPathRecord>();
     public DbSet<Escalations.EscalationLevelRecord> EscalationLevels => Set<Escalations.EscalationLevelRecord>();
     public DbSet<Escalations.EscalationFiring> EscalationFirings => Set<Escalations.EscalationFiring>();

@@ -42,7 +42,10 @@ public static class PortalCoreServices
         services.AddSingleton<Sla.SlaAdminService>();
         services.AddSingleton<Escalations.EscalationService>();
         services.AddSingleton<Escalations.EscalationAdminService>();
-        services.AddOptions<Notifications.DeliveryOptions>().Bind(configuration.GetSection(Notifications.DeliveryOptions.Section));
+        Checked<Notifications.DeliveryOptions>(services, configuration, Notifications.DeliveryOptions.Section,
+            (o => o.DispatchSeconds is >= 1 and <= 3600, "Notifications:DispatchSeconds must be between 1 and 3600 seconds."),
+            (o => o.MaxAttempts >= 1, "Notifications:MaxAttempts must be at least 1."),
+            (o => o.FirstRetryAfter > TimeSpan.Zero, "Notifications:FirstRetryAfter must be a positive time such as 00:00:30."));
         services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<Notifications.OutboxDispatcher>();
         services.AddSingleton<Notifications.PreferenceService>();
@@ -52,11 +55,15 @@ public static class PortalCoreServices
         services.AddSingleton<Notifications.INotificationChannel, Notifications.WebhookChannel>();
         services.AddSingleton<Routing.AutomationService>();
         services.AddSingleton<Reporting.BoardService>();
-        services.AddOptions<Assets.AssetOptions>().Bind(configuration.GetSection(Assets.AssetOptions.Section));
+        Checked<Assets.AssetOptions>(services, configuration, Assets.AssetOptions.Section,
+            (o => o.MaintenanceMinutes is >= 1 and <= 59, "Assets:MaintenanceMinutes must be between 1 and 59 minutes."),
+            (o => o.RepeatFailureCount >= 0, "Assets:RepeatFailureCount must be 0 or more."),
+            (o => o.RepeatFailureWindowDays >= 1, "Assets:RepeatFailureWindowDays must be at least 1 day."));
         services.AddSingleton<Assets.AssetService>();
         services.AddSingleton<Assets.MaintenanceService>();
         services.AddSingleton<Assets.AssetCsv>();
-        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.Section));
+        Checked<Audit.AuditOptions>(services, configuration, Audit.AuditOptions.Section,
+            (o => o.CheckpointMinutes is >= 1 and <= 59, "Audit:CheckpointMinutes must be between 1 and 59 minutes."));
         services.AddSingleton(sp => new Audit.AuditCheckpoints(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>(), contentRoot));
         services.AddSingleton<Audit.AuditService>();
@@ -66,8 +73,10 @@ public static class PortalCoreServices
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<Operations.LeaseService>();
-        services.AddOptions<Operations.SweepOptions>().Bind(configuration.GetSection(Operations.SweepOptions.Section))
-            .Validate(o => o.SweepSeconds is >= 1 and <= 3600, "Desk:SweepSeconds must be between 1 and 3600 seconds.").ValidateOnStart();
+        Checked<Operations.SweepOptions>(services, configuration, Operations.SweepOptions.Section,
+            (o => o.SweepSeconds is >= 1 and <= 3600, "Desk:SweepSeconds must be between 1 and 3600 seconds."));
+        Checked<Operations.ReportOptions>(services, configuration, Operations.ReportOptions.Section,
+            (o => o.ScheduleMinutes is >= 1 and <= 59, "Reports:ScheduleMinutes must be between 1 and 59 minutes."));
         services.AddSingleton<Operations.ConfigurationVersion>();
         services.AddSingleton<Reporting.ReportService>();
         services.AddSingleton<Reporting.DashboardService>();
@@ -131,4 +140,17 @@ public static class PortalCoreServices
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>
         options.UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
+
+    /// <summary>
+    /// Binds an options class to its section and checks it when the app starts, so a wrong setting stops the start with
+    /// a message naming it instead of surfacing later in a job.
+    /// </summary>
+    private static void Checked<T>(IServiceCollection services, IConfiguration configuration, string section,
+        params (Func<T, bool> Holds, string Message)[] rules) where T : class
+    {
+        var builder = services.AddOptions<T>().Bind(configuration.GetSection(section));
+        foreach (var (holds, message) in rules)
+            builder.Validate(holds, message);
+        builder.ValidateOnStart();
+    }
 }

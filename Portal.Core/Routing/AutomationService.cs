@@ -20,7 +20,8 @@ public sealed record RuleRow(int Id, string Name, int Order, bool IsActive, Rule
 /// Runs the automation rules on a change, in order, inside the change's own unit of work, so that the first state
 /// anyone sees already has them applied; and lets admins keep the rules.
 /// </summary>
-public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory, NotificationService notifications)
+public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory, NotificationService notifications,
+    Operations.ConfigurationVersion configuration)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -29,19 +30,20 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
 
     private sealed record CompiledRule(int Id, string Name, RuleTrigger Trigger, RuleConditions Conditions, RuleActions Actions, bool Stop);
 
-    private volatile IReadOnlyList<CompiledRule>? _rules;
+    private sealed record CachedRules(long Version, IReadOnlyList<CompiledRule> Rules);
 
-    public void Invalidate() => _rules = null;
+    /// <summary>The active rules, compiled, until the configuration version moves (a rule saved on any node).</summary>
+    private volatile CachedRules? _rules;
 
     private async Task<IReadOnlyList<CompiledRule>> RulesAsync(DeskDbContext db, CancellationToken ct)
     {
-        var cached = _rules;
-        if (cached is not null)
-            return cached;
+        var version = await configuration.CurrentAsync(ct);
+        if (_rules is { } cached && cached.Version == version)
+            return cached.Rules;
         var records = await db.AutomationRules.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Order).ThenBy(r => r.Id).ToListAsync(ct);
         var compiled = records.Select(r => new CompiledRule(r.Id, r.Name, r.Trigger, Read<RuleConditions>(r.Conditions), Read<RuleActions>(r.Actions), r.StopProcessing))
             .ToList();
-        _rules = compiled;
+        _rules = new CachedRules(version, compiled);
         return compiled;
     }
 
@@ -107,7 +109,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         var changed = false;
         if (a.Reopen && ticket.IsResolvedOrClosed)
         {
-            SystemChanges.History(db, ticket, now, TicketEventKind.Reopened, "Status", Display.Status(ticket.Status), Display.Status(TicketStatus.Open), true, note);
+            db.TicketEvents.Add(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, TicketStatus.Open, note: note));
             ticket.Status = TicketStatus.Open;
             done.Add("reopened");
             changed = true;
@@ -253,8 +255,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
         record.Conditions = Write(input.Conditions);
         record.Actions = Write(input.Actions);
         record.StopProcessing = input.StopProcessing;
-        await db.SaveChangesAsync(ct);
-        Invalidate();
+        await configuration.SaveEditAsync(db, ct);
         return record.Id;
     }
 

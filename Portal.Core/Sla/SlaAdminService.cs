@@ -24,10 +24,11 @@ public sealed record PolicyInput(int? Id, string Name, int CalendarId, int Order
     string WarnAt, int ExpectedVersion);
 
 /// <summary>What a save changed: the record, and how many open tickets are being recomputed because of it.</summary>
-public sealed record SlaSaveResult(int Id, int Recomputing, Func<IQueryable<Ticket>, IQueryable<Ticket>> Affected);
+/// <summary>What an edit saved, and how many open tickets the sweeping node now recomputes because of it.</summary>
+public sealed record SlaSaveResult(int Id, int Recomputing);
 
 /// <summary>Admins keep calendars and policies; every edit is validated whole before it replaces anything.</summary>
-public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, SlaService sla, TimeProvider clock)
+public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration, TimeProvider clock)
 {
     public async Task<(IReadOnlyList<CalendarRow> Calendars, IReadOnlyList<PolicyRow> Policies)> ListAsync(Actor actor, CancellationToken ct = default)
     {
@@ -131,12 +132,13 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         record.Name = name;
         record.Definition = json;
         record.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        // The open tickets under the policies that count in this calendar are recomputed (a new calendar has none yet).
+        var policyIds = input.Id is { } calendarId
+            ? await db.SlaPolicies.Where(p => p.CalendarId == calendarId).Select(p => p.Id).ToListAsync(ct)
+            : [];
+        var recomputing = await RecomputeAfterAsync(db, $"calendar {name}", policyIds.Count == 0 ? null : string.Join(",", policyIds), ct);
         await SaveAsync(db, ct);
-        catalog.Invalidate();
-        var calendarId = record.Id;
-        var policyIds = await db.SlaPolicies.Where(p => p.CalendarId == calendarId).Select(p => (int?)p.Id).ToListAsync(ct);
-        Func<IQueryable<Ticket>, IQueryable<Ticket>> byPolicy = q => q.Where(t => policyIds.Contains(t.SlaPolicyId));
-        return new SlaSaveResult(record.Id, input.Id is null ? 0 : await sla.CountAsync(byPolicy, ct), byPolicy);
+        return new SlaSaveResult(record.Id, recomputing);
     }
 
     public async Task<PolicyInput> GetPolicyAsync(Actor actor, int id, CancellationToken ct = default)
@@ -256,12 +258,10 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         record.PauseOn = pauseOn;
         record.WarnAt = warnAt;
         record.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await SaveAsync(db, ct);
-        catalog.Invalidate();
-
         // Matching may move any open ticket to or from this policy, so every open ticket is re-matched.
-        Func<IQueryable<Ticket>, IQueryable<Ticket>> all = q => q;
-        return new SlaSaveResult(record.Id, await sla.CountAsync(all, ct), all);
+        var recomputing = await RecomputeAfterAsync(db, $"policy {name}", "", ct, everyTicket: true);
+        await SaveAsync(db, ct);
+        return new SlaSaveResult(record.Id, recomputing);
     }
 
     /// <summary>Runs a timeline (the events list of the scenario format) through this policy as it is in the form.</summary>
@@ -284,11 +284,27 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         }
     }
 
-    private static async Task SaveAsync(DeskDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Adds the durable recompute an edit needs (saved with the edit; the sweeping node works it through) of the open tickets
+    /// under <paramref name="policyIds"/> (comma-separated), or of every open ticket; none when there are no such policies.
+    /// Returns how many open tickets it will touch.
+    /// </summary>
+    private async Task<int> RecomputeAfterAsync(DeskDbContext db, string reason, string? policyIds, CancellationToken ct, bool everyTicket = false)
+    {
+        if (!everyTicket && policyIds is null)
+            return 0;
+        var work = new SlaRecompute { RequestedAt = clock.GetUtcNow().UtcDateTime, Reason = reason, PolicyIds = everyTicket ? null : policyIds };
+        var count = await SlaService.CountAsync(db, work, ct);
+        if (count > 0)
+            db.SlaRecomputes.Add(work);
+        return count;
+    }
+
+    private async Task SaveAsync(DeskDbContext db, CancellationToken ct)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            await configuration.SaveEditAsync(db, ct);
         }
         catch (DbUpdateConcurrencyException)
         {

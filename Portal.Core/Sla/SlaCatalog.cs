@@ -11,10 +11,11 @@ public sealed record CompiledPolicy(int Id, string Name, int Order, bool IsDefau
     SlaPolicy Policy, int CalendarId, WorkingTimeline Calendar);
 
 /// <summary>
-/// The active SLA policies, compiled once and shared; an admin edit invalidates them. Calendars are compiled per
-/// version and kept, so a recompute after an edit reuses what did not change.
+/// The active SLA policies and escalation paths, compiled once and shared until the desk's configuration version moves
+/// (an edit on any node; see <see cref="Operations.ConfigurationVersion"/>). Calendars are compiled per version and kept,
+/// so a recompute after an edit reuses what did not change.
 /// </summary>
-public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration)
 {
     public static readonly string[] PriorityNames = Enum.GetNames<TicketPriority>();
 
@@ -24,40 +25,38 @@ public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory)
     };
 
     private readonly ConcurrentDictionary<(int Id, int Version), WorkingTimeline> _timelines = new();
-    private volatile IReadOnlyList<CompiledPolicy>? _policies;
-    private volatile IReadOnlyList<Escalations.CompiledPath>? _paths;
+    private sealed record Cached<T>(long Version, IReadOnlyList<T> Items);
 
-    public void Invalidate()
-    {
-        _policies = null;
-        _paths = null;
-    }
+    private volatile Cached<CompiledPolicy>? _policies;
+    private volatile Cached<Escalations.CompiledPath>? _paths;
 
     /// <summary>The active escalation paths with their levels in order.</summary>
-    public async Task<IReadOnlyList<Escalations.CompiledPath>> GetPathsAsync(CancellationToken ct = default)
+    /// <param name="fresh">Read the configuration version now (a recompute after an edit), not as last read.</param>
+    public async Task<IReadOnlyList<Escalations.CompiledPath>> GetPathsAsync(CancellationToken ct = default, bool fresh = false)
     {
-        var cached = _paths;
-        if (cached is not null)
-            return cached;
+        var version = await configuration.CurrentAsync(ct, fresh);
+        if (_paths is { } cached && cached.Version == version)
+            return cached.Items;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var records = await db.EscalationPaths.AsNoTracking().Include(p => p.Levels).Where(p => p.IsActive).OrderBy(p => p.Id).ToListAsync(ct);
         var compiled = records.Select(p => new Escalations.CompiledPath(p.Id, p.Name, p.DepartmentId, p.SlaPolicyId,
             p.Levels.OrderBy(l => l.Level).Select(l => new Escalations.CompiledLevel(l.Id, l.Level, l.Metric, l.Trigger, l.Fraction, l.OffsetMinutes,
                 Escalations.EscalationActions.Parse(l.Actions))).ToList())).ToList();
-        _paths = compiled;
+        _paths = new Cached<Escalations.CompiledPath>(version, compiled);
         return compiled;
     }
 
-    public async Task<IReadOnlyList<CompiledPolicy>> GetAsync(CancellationToken ct = default)
+    /// <param name="fresh">Read the configuration version now (a recompute after an edit), not as last read.</param>
+    public async Task<IReadOnlyList<CompiledPolicy>> GetAsync(CancellationToken ct = default, bool fresh = false)
     {
-        var cached = _policies;
-        if (cached is not null)
-            return cached;
+        var version = await configuration.CurrentAsync(ct, fresh);
+        if (_policies is { } cached && cached.Version == version)
+            return cached.Items;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var records = await db.SlaPolicies.AsNoTracking().Include(p => p.Calendar).Where(p => p.IsActive)
             .OrderBy(p => p.IsDefault).ThenBy(p => p.Order).ThenBy(p => p.Id).ToListAsync(ct);
         var compiled = records.Select(Compile).ToList();
-        _policies = compiled;
+        _policies = new Cached<CompiledPolicy>(version, compiled);
         return compiled;
     }
 

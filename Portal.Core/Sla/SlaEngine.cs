@@ -3,7 +3,7 @@ using Portal.Core.Tickets;
 namespace Portal.Core.Sla;
 
 /// <summary>
-/// Computes a ticket's SLA from its timeline, as ../shared/spec/sla-semantics.md defines it. Pure: the same
+/// Computes a ticket's SLA from its timeline, as the SLA contract (docs/sla.md) defines it. Pure: the same
 /// events, policy, calendar and evaluation instant always give the same outcome; it allocates nothing per call.
 /// </summary>
 public static class SlaEngine

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Persistence;
 using Portal.Core.Tickets;
 
@@ -18,7 +19,8 @@ public sealed record SlaTargetView(SlaMetric Metric, SlaState State, TimeSpan Ta
 /// result, in the transaction of the change that moved it. Also recomputes in bulk after policy edits and when a
 /// ticket's next change instant has passed.
 /// </summary>
-public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, TimeProvider clock)
+public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, TimeProvider clock,
+    ILogger<SlaService> log)
 {
     public const int BatchSize = 500;
 
@@ -201,11 +203,60 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         }
     }
 
-    /// <summary>How many tickets a recompute of these would touch (for the admin's "recomputing N tickets").</summary>
-    public async Task<int> CountAsync(Func<IQueryable<Ticket>, IQueryable<Ticket>> which, CancellationToken ct = default)
+    /// <summary>The open tickets a recompute after an edit touches.</summary>
+    internal static IQueryable<Ticket> InScope(IQueryable<Ticket> tickets, SlaRecompute work)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await which(db.Tickets.Where(t => t.Status != TicketStatus.Closed)).CountAsync(ct);
+        var query = tickets.Where(t => t.Status != TicketStatus.Closed);
+        if (work.PolicyIds is not null)
+        {
+            var policies = work.PolicyIdList().Select(id => (int?)id).ToList();
+            query = query.Where(t => policies.Contains(t.SlaPolicyId));
+        }
+
+        return work.DepartmentId is { } department ? query.Where(t => t.DepartmentId == department) : query;
+    }
+
+    /// <summary>How many open tickets a recompute after an edit will touch (the admin's "recomputing N tickets").</summary>
+    internal static Task<int> CountAsync(DeskDbContext db, SlaRecompute work, CancellationToken ct) => InScope(db.Tickets, work).CountAsync(ct);
+
+    /// <summary>
+    /// Works through the recomputes that admins' edits left, oldest first, a batch per transaction that also records how far
+    /// it got, so that a restart, or another node taking the sweep over, carries on where this one stopped. Reads the
+    /// configuration as it is now (not a cache up to one interval old). At most <paramref name="maxBatches"/> batches, so
+    /// the sweep it runs in goes on to the escalations; returns how many tickets it recomputed.
+    /// </summary>
+    public async Task<int> ContinueRecomputesAsync(int maxBatches = 20, CancellationToken ct = default, int batchSize = BatchSize)
+    {
+        var count = 0;
+        for (var i = 0; i < maxBatches; i++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var work = await db.SlaRecomputes.Where(r => r.FinishedAt == null).OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
+            if (work is null)
+                return count;
+            var batch = await InScope(db.Tickets, work).Where(t => t.Id > work.AfterTicketId).OrderBy(t => t.Id).Take(batchSize).ToListAsync(ct);
+            if (batch.Count > 0)
+            {
+                var data = await PrefetchAsync(db, batch, ct);
+                var policies = await catalog.GetAsync(ct, fresh: true);
+                var paths = await catalog.GetPathsAsync(ct, fresh: true);
+                foreach (var ticket in batch)
+                    Apply(db, data[ticket.Id], policies, paths);
+                work.AfterTicketId = batch[^1].Id;
+                work.Recomputed += batch.Count;
+            }
+
+            if (batch.Count < batchSize)
+                work.FinishedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            count += batch.Count;
+            if (work.FinishedAt is not null)
+                log.LogInformation("Recomputed the SLA of {Count} open tickets after the edit of {Reason}", work.Recomputed, work.Reason);
+        }
+
+        return count;
     }
 
     /// <summary>The ids of up to <paramref name="limit"/> tickets whose next SLA change instant has passed, earliest first.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Portal.Core.Tickets;
 
 /// <summary>A committed change to a ticket: which one, in which department, and what kind of change.</summary>
@@ -14,7 +16,7 @@ public sealed record TicketChanged(int TicketId, int DepartmentId, string What)
 /// In-process fan-out of committed ticket changes to whoever listens (open pages). Publishing happens after the
 /// commit, so a listener that re-reads sees the change. Listeners must not throw and must unsubscribe when done.
 /// </summary>
-public sealed class TicketChangeFeed
+public sealed class TicketChangeFeed(ILogger<TicketChangeFeed>? log = null)
 {
     private long _generation;
 
@@ -32,9 +34,10 @@ public sealed class TicketChangeFeed
             {
                 ((Action<TicketChanged>)listener)(change);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
-                // A listener's failure (a page that just closed) must not stop the others or the change itself.
+                // A listener's failure must not stop the others or the change itself; it is a bug worth a line in the log.
+                log?.LogWarning(ex, "A listener of ticket changes failed on {What} of ticket {TicketId}", change.What, change.TicketId);
             }
         }
     }

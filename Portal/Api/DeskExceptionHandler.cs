@@ -4,7 +4,11 @@ using Portal.Core.Common;
 
 namespace Portal.Api;
 
-/// <summary>Turns the Core's refusals into problem-details answers; anything else is a plain 500 without a stack trace.</summary>
+/// <summary>
+/// Turns the Core's refusals into problem-details answers. Anything else is an unexpected failure: logged as an error
+/// with the request and its trace id (the handler reports it handled, so ASP.NET Core itself logs nothing), and answered
+/// with a 500 problem-details body that carries the trace id and no detail of the failure.
+/// </summary>
 internal sealed class DeskExceptionHandler(IProblemDetailsService problems, Core.Audit.AuditService audit, ILogger<DeskExceptionHandler> log)
     : IExceptionHandler
 {
@@ -23,6 +27,9 @@ internal sealed class DeskExceptionHandler(IProblemDetailsService problems, Core
                 (StatusCodes.Status400BadRequest, "The form had expired. Go back, reload the page and send it again."),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side."),
         };
+        if (status == StatusCodes.Status500InternalServerError)
+            log.LogError(exception, "Unexpected failure answering {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path,
+                System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier);
         context.Response.StatusCode = status;
         var details = new ProblemDetails
         {

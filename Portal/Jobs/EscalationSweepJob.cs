@@ -6,8 +6,8 @@ using Portal.Core.Sla;
 namespace Portal.Jobs;
 
 /// <summary>
-/// Every few seconds (Desk:SweepSeconds, default 10): brings stored SLA states up to date where a warning or breach
-/// instant has passed, then fires the escalation levels that are due. A thin shell over Portal.Core; exactly-once
+/// Every few seconds (Desk:SweepSeconds, default 10): carries on with the SLA recomputes admins' edits left, brings stored
+/// SLA states up to date where a warning or breach instant has passed, then fires the escalation levels that are due. A thin shell over Portal.Core; exactly-once
 /// comes from the database claims, not from this scheduler. With several nodes, the one holding the sweep's lease
 /// sweeps and the others skip (saving work); the lease lasts two intervals (at least 10 s), so when its holder dies
 /// another node takes over within three intervals (30 s with the default).
@@ -22,6 +22,8 @@ public sealed class EscalationSweepJob(SlaService sla, EscalationService escalat
         if (!await leases.TryHoldAsync(LeaseName, hold))
             return; // another node sweeps
 
+        // Recomputes that admins' edits left (durable: they carry on after a restart or on the node that takes over).
+        await sla.ContinueRecomputesAsync();
         while (await sla.RefreshDueAsync() == SlaService.BatchSize)
         {
             // A full batch: more states may be due; keep going until caught up.

@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Operations;
+using Portal.Core.Persistence;
+using Portal.Core.Routing;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>Configuration edited on one node holds on the other without a restart; a recompute survives its node.</summary>
+public sealed class TwoNodeConfigurationTests : IAsyncLifetime
+{
+    private readonly TwoNodeFixture _fx = new();
+    private TestOrg Org => _fx.A.Org;
+
+    public Task InitializeAsync() => _fx.InitializeAsync();
+
+    public Task DisposeAsync() => _fx.DisposeAsync();
+
+    private static T Get<T>(PortalFactory node) where T : notnull => node.Services.GetRequiredService<T>();
+
+    private TimeSpan Interval => Get<ConfigurationVersion>(_fx.B).CheckInterval;
+
+    private async Task<DateTime?> FirstResponseDueAsync(int ticketId)
+    {
+        await using var db = await Get<IDbContextFactory<DeskDbContext>>(_fx.B).CreateDbContextAsync();
+        return await db.TicketSlaStates.Where(s => s.TicketId == ticketId && s.Metric == SlaMetric.FirstResponse).Select(s => s.DueAt).SingleAsync();
+    }
+
+    private async Task<SlaSaveResult> EditDefaultPolicyOnAAsync(string firstResponse)
+    {
+        var admin = Get<SlaAdminService>(_fx.A);
+        await using var db = await Get<IDbContextFactory<DeskDbContext>>(_fx.A).CreateDbContextAsync();
+        var policyId = await db.SlaPolicies.Where(p => p.IsDefault).Select(p => p.Id).SingleAsync();
+        var input = await admin.GetPolicyAsync(Org.ActorFor(Org.Admin), policyId);
+        var targets = SlaCatalog.PriorityNames.ToDictionary(p => p, IReadOnlyDictionary<SlaMetric, string> (_) =>
+            new Dictionary<SlaMetric, string> { [SlaMetric.FirstResponse] = firstResponse, [SlaMetric.Resolution] = "PT40H" });
+        return await admin.SavePolicyAsync(Org.ActorFor(Org.Admin), input with { Targets = targets });
+    }
+
+    [Fact]
+    public async Task APolicyEditedOnNodeA_AppliesToRequestsFiledOnNodeB_WithinOneSweepInterval()
+    {
+        var onB = Get<TicketService>(_fx.B);
+        var before = await onB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Before the edit")); // B has read the policies
+        var dueBefore = await FirstResponseDueAsync(before.Id);
+        await EditDefaultPolicyOnAAsync("PT7H");
+
+        _fx.Clock.Advance(Interval);
+        var after = await onB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "After the edit"));
+
+        Assert.Equal(_fx.Clock.GetUtcNow().UtcDateTime.AddHours(7), await FirstResponseDueAsync(after.Id));
+        Assert.NotEqual(_fx.Clock.GetUtcNow().UtcDateTime.AddHours(7), dueBefore);
+    }
+
+    [Fact]
+    public async Task ARuleSavedOnNodeA_RunsOnNodeB_WithinOneSweepInterval()
+    {
+        var onB = Get<TicketService>(_fx.B);
+        var first = await onB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Printer on fire")); // B has read the rules
+        Assert.Equal(TicketPriority.Normal, (await onB.GetAsync(Org.ActorFor(Org.ItAgent), first.Id)).Priority);
+        await Get<AutomationService>(_fx.A).SaveAsync(Org.ActorFor(Org.Admin), new RuleInput(null, "Fire is urgent", 1, true, RuleTrigger.Created,
+            new RuleConditions { TextContains = "fire" }, new RuleActions { SetPriority = TicketPriority.High }, false));
+
+        _fx.Clock.Advance(Interval);
+        var second = await onB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Kitchen on fire"));
+
+        Assert.Equal(TicketPriority.High, (await onB.GetAsync(Org.ActorFor(Org.ItAgent), second.Id)).Priority);
+    }
+
+    [Fact]
+    public async Task ARecomputeCutOffWhenItsNodeDies_IsFinishedByTheOtherNode()
+    {
+        var tickets = Get<TicketService>(_fx.A);
+        var ids = new List<int>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
+        var result = await EditDefaultPolicyOnAAsync("PT3H");
+        Assert.True(result.Recomputing >= 5);
+
+        // Node A recomputes two tickets, then dies before the rest.
+        Assert.Equal(2, await Get<SlaService>(_fx.A).ContinueRecomputesAsync(maxBatches: 1, batchSize: 2));
+        await _fx.A.DisposeAsync();
+
+        await Get<SlaService>(_fx.B).ContinueRecomputesAsync();
+
+        await using var db = await Get<IDbContextFactory<DeskDbContext>>(_fx.B).CreateDbContextAsync();
+        var created = await db.Tickets.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.CreatedAt);
+        foreach (var id in ids)
+            Assert.Equal(created[id].AddHours(3), await FirstResponseDueAsync(id));
+        var work = await db.SlaRecomputes.SingleAsync();
+        Assert.NotNull(work.FinishedAt);
+        Assert.Equal(result.Recomputing, work.Recomputed);
+    }
+}
