@@ -71,25 +71,29 @@ public static class ReportHarness
                 .OrderByDescending(t => t.Id).Take(200).Select(t => new { t.Id, t.AssigneeId }).ToListAsync())
                 .Select(t => (t.Id, t.AssigneeId!)).ToList();
         var saves = new List<double>();
+        long statements = 0;
         foreach (var (id, agentId) in open)
         {
             var agent = (await actors.LoadAsync(agentId))!;
             var t = await tickets.GetAsync(agent, id);
             var edit = new TicketEdit(t.Status, t.Priority == TicketPriority.High ? TicketPriority.Normal : TicketPriority.High, t.CategoryId, t.TypeId,
                 t.Assignee?.Id, t.TeamId, t.Fields.ToDictionary(f => f.FieldId, f => f.Value));
+            using var counter = new HarnessFigures.StatementCounter();
             var watch = Stopwatch.StartNew();
             await tickets.UpdateAsync(agent, id, t.Version, edit);
             saves.Add(watch.Elapsed.TotalMilliseconds);
+            statements += counter.Count;
         }
 
         saves.Sort();
         if (saves.Count > 0)
             Console.WriteLine($"An agent's update of one ticket (with its history, SLA, audit entry, facts and rollups): p50 {saves[saves.Count / 2]:F1} ms, " +
-                $"p95 {saves[(int)Math.Ceiling(saves.Count * 0.95) - 1]:F1} ms over {saves.Count} tickets");
+                $"p95 {saves[(int)Math.Ceiling(saves.Count * 0.95) - 1]:F1} ms over {saves.Count} tickets, {statements / (double)saves.Count:F1} statements each");
 
         var reports = provider.GetRequiredService<ReportService>();
         await MeasureAsync("A report: resolution SLA met by department per month, last 12 months, organisation-wide", 5,
             () => reports.RunAsync(admin, new ReportRequest(Measure.ResolutionCompliance, Period.Last12Months, By: Dimension.Department, Trend: Granularity.Month)));
+        HarnessFigures.PrintReference();
 
     }
 

@@ -110,5 +110,6 @@ public static class SweepHarness
             $"({sweep.Elapsed.TotalMilliseconds / Math.Max(1, result.Fired):F2} ms per level)");
         var again = await sweeper.SweepAsync();
         Console.WriteLine($"Second sweep fired {again.Fired} (exactly once)");
+        HarnessFigures.PrintReference();
     }
 }

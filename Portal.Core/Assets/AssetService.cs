@@ -549,7 +549,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         ticket.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticketId, ticket.DepartmentId, link ? "asset linked" : "asset unlinked") { Notified = db.NotifiedUsers });
+        feed.Publish(new TicketChanged(ticketId, ticket.DepartmentId, link ? TicketChangeKind.AssetLinked : TicketChangeKind.AssetUnlinked) { Notified = db.NotifiedUsers });
     }
 
     internal static TicketEvent LinkEvent(int ticketId, string actorId, Asset asset, bool link, bool staff, DateTime now) => new()

@@ -29,7 +29,7 @@ public sealed record TaskProgress(int Id, string Key, string Title, string Depar
 /// <see cref="TicketStatus.Waiting"/> (every SLA clock paused) and becomes New when the other is done; the parent
 /// resolves when its last task is done (or its assignee is told, by the item's setting).
 /// </summary>
-public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TimeProvider clock)
+public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TicketPipeline pipeline, TimeProvider clock)
 {
     public const string TaskCategoryName = "Service catalog tasks";
 
@@ -84,13 +84,16 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var parent = await tickets.FileInTransactionAsync(db, actor.UserId, item.DepartmentId, item.CategoryId, typeId, title, description, now,
+                var filed = new List<TicketChange>();
+                var parentChange = await tickets.FileInTransactionAsync(db, actor.UserId, item.DepartmentId, item.CategoryId, typeId, title, description, now,
                     (t, _) => t.CatalogItemId = item.Id, ct, fields: values);
+                filed.Add(parentChange);
+                var parent = parentChange.Ticket;
                 var byOrder = new Dictionary<int, Ticket>();
                 foreach (var task in item.Tasks.OrderBy(t => t.Order))
                 {
                     var waitsFor = task.WaitsForOrder is { } o && byOrder.TryGetValue(o, out var before) ? before : null;
-                    var taskTicket = await tickets.FileInTransactionAsync(db, actor.UserId, task.DepartmentId, taskCategories[task.DepartmentId], typeId,
+                    var taskChange = await tickets.FileInTransactionAsync(db, actor.UserId, task.DepartmentId, taskCategories[task.DepartmentId], typeId,
                         $"{task.Title} ({parent.Key})", $"{task.Description}\n\nPart of {parent.Key}: {title}.\n{summary}".Trim(), now,
                         (t, created) =>
                         {
@@ -99,10 +102,13 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
                             if (waitsFor is not null)
                                 Wait(db, t, waitsFor.Key, now);
                         }, ct);
-                    byOrder[task.Order] = taskTicket;
+                    filed.Add(taskChange);
+                    byOrder[task.Order] = taskChange.Ticket;
                 }
 
                 await tx.CommitAsync(ct);
+                foreach (var change in filed)
+                    pipeline.Publish(change);
                 return new CreatedTicket(parent.Id, parent.Key, form.Item.DepartmentName);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
@@ -137,9 +143,9 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
     /// <summary>
     /// After a task's status changed inside its unit of work: when it is done, the tasks waiting for it start (New), and
     /// when every task of its request is done, the request resolves (or its assignee is told). Returns the other tickets it
-    /// changed, for the caller to announce after its commit.
+    /// changed; the pipeline saves them, keeps their SLA and announces them.
     /// </summary>
-    internal static async Task<List<Ticket>> AfterTaskChangedAsync(DeskDbContext db, Ticket task, Sla.SlaService sla,
+    internal static async Task<List<Ticket>> AfterTaskChangedAsync(DeskDbContext db, Ticket task,
         Notifications.NotificationService notifications, DateTime now, CancellationToken ct)
     {
         var changed = new List<Ticket>();
@@ -178,10 +184,6 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
             }
         }
 
-        await db.SaveChangesAsync(ct);
-        foreach (var ticket in changed)
-            await sla.ApplyAsync(db, ticket, ct);
-        await db.SaveChangesAsync(ct);
         return changed;
     }
 
@@ -308,5 +310,23 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
         }));
         await db.SaveChangesAsync(ct);
         return item.Id;
+    }
+}
+
+/// <summary>
+/// The service catalog's part of every ticket change: a task whose status changed moves its request along
+/// (<see cref="ServiceCatalog.AfterTaskChangedAsync"/>), and the request's open pages read its progress again.
+/// </summary>
+internal sealed class CatalogTaskHook(Notifications.NotificationService notifications) : ITicketHook
+{
+    public async Task AfterChangeAsync(TicketChange change, CancellationToken ct)
+    {
+        var task = change.Ticket;
+        if (task.ParentId is not { } parentId)
+            return;
+        if (change.StatusChanged)
+            change.AlsoChanged.AddRange(await ServiceCatalog.AfterTaskChangedAsync(change.Db, task, notifications, change.Now, ct));
+        var parentDepartment = await change.Db.Tickets.Where(t => t.Id == parentId).Select(t => t.DepartmentId).FirstAsync(ct);
+        change.AlsoAnnounced.Add((parentId, parentDepartment));
     }
 }

@@ -389,3 +389,9 @@ public static class ComplaintDisplay
         _ => "",
     };
 }
+
+/// <summary>A complaint is resolved or closed only once its outcome is recorded: the complaints' "before close" step.</summary>
+internal sealed class ComplaintCloseHook : ITicketHook
+{
+    public Task<string?> BeforeCloseAsync(DeskDbContext db, Ticket ticket, CancellationToken ct) => ComplaintService.MissingBeforeCloseAsync(db, ticket, ct);
+}

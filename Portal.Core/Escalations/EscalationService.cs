@@ -130,7 +130,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         foreach (var ticket in changed)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated") { Notified = db.NotifiedUsers });
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, TicketChangeKind.Escalated) { Notified = db.NotifiedUsers });
         return (fired, late, moved);
     }
 
@@ -177,7 +177,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         if (fired > 0)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "escalated") { Notified = db.NotifiedUsers });
+            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, TicketChangeKind.Escalated) { Notified = db.NotifiedUsers });
         return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
     }
 

@@ -31,6 +31,10 @@ public static class PortalCoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActorService>();
         services.AddSingleton<TicketChangeFeed>();
+        services.AddSingleton<TicketPipeline>();
+        // Features that extend tickets join the pipeline at its named steps (Tickets never calls them).
+        services.AddSingleton<ITicketHook, Complaints.ComplaintCloseHook>();
+        services.AddSingleton<ITicketHook, Catalog.CatalogTaskHook>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<CatalogService>();

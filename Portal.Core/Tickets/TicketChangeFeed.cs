@@ -3,8 +3,22 @@ using Microsoft.Extensions.Logging;
 namespace Portal.Core.Tickets;
 
 /// <summary>A committed change to a ticket: which one, in which department, and what kind of change.</summary>
-public sealed record TicketChanged(int TicketId, int DepartmentId, string What)
+public sealed record TicketChanged(int TicketId, int DepartmentId, TicketChangeKind Kind)
 {
+    /// <summary>The kind as hub clients and the other nodes read it ("created", "reply", "asset linked", ...).</summary>
+    public string What => WireName(Kind);
+
+    public static string WireName(TicketChangeKind kind) => kind switch
+    {
+        TicketChangeKind.AssetLinked => "asset linked",
+        TicketChangeKind.AssetUnlinked => "asset unlinked",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The kind behind a wire name; null for one this version does not know (a newer node's).</summary>
+    public static TicketChangeKind? FromWireName(string what) =>
+        Enum.GetValues<TicketChangeKind>().Select(k => (TicketChangeKind?)k).FirstOrDefault(k => WireName(k!.Value) == what);
+
     /// <summary>Who got an in-app notification with this change; null when the publisher does not say (count again).</summary>
     public IReadOnlySet<string>? Notified { get; init; }
 

@@ -85,6 +85,7 @@ public sealed partial class TicketService
         if (!Enum.IsDefined(kind))
             throw new DeskValidationException("Kind", "Choose related or caused by.");
         await using var db = await dbFactory.CreateForAsync(actor, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await RequireStaffTicketAsync(db, actor, ticketId, ct);
         var other = await FindByKeyAsync(db, otherKey, ticket, "OtherKey", ct);
         if (await db.TicketLinks.AnyAsync(l => ((l.FromTicketId == ticket.Id && l.ToTicketId == other.Id)
@@ -93,15 +94,16 @@ public sealed partial class TicketService
         var now = clock.GetUtcNow().UtcDateTime;
         db.TicketLinks.Add(new TicketLink { FromTicketId = ticket.Id, ToTicketId = other.Id, Kind = kind, CreatedAt = now, CreatedById = actor.UserId });
         var label = kind == TicketLinkKind.CausedBy ? "Caused by" : "Related to";
-        db.TicketEvents.Add(LinkEvent(ticket.Id, actor.UserId, now, TicketEventKind.LinkAdded, label, null, other.Key));
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Linked, now);
+        change.Record(LinkEvent(ticket.Id, actor.UserId, now, TicketEventKind.LinkAdded, label, null, other.Key));
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "linked"));
+        await pipeline.CommitAsync(change, tx, ct);
     }
 
     public async Task UnlinkAsync(Actor actor, int ticketId, int linkId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await RequireStaffTicketAsync(db, actor, ticketId, ct);
         var link = await db.TicketLinks.FirstOrDefaultAsync(l => l.Id == linkId && (l.FromTicketId == ticketId || l.ToTicketId == ticketId), ct)
             ?? throw new DeskNotFoundException("That link does not exist (any more).");
@@ -111,11 +113,11 @@ public sealed partial class TicketService
             .Select(t => t.Key).FirstAsync(ct);
         db.Remove(link);
         var now = clock.GetUtcNow().UtcDateTime;
-        db.TicketEvents.Add(LinkEvent(ticket.Id, actor.UserId, now, TicketEventKind.LinkRemoved, link.Kind == TicketLinkKind.CausedBy ? "Caused by" : "Related to",
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Linked, now);
+        change.Record(LinkEvent(ticket.Id, actor.UserId, now, TicketEventKind.LinkRemoved, link.Kind == TicketLinkKind.CausedBy ? "Caused by" : "Related to",
             otherKey, null));
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "linked"));
+        await pipeline.CommitAsync(change, tx, ct);
     }
 
     /// <summary>
@@ -140,6 +142,8 @@ public sealed partial class TicketService
         await db.Entry(original).Collection(t => t.Watchers).LoadAsync(ct);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var change = pipeline.Begin(db, duplicate, actor.UserId, TicketChangeKind.Merged, now);
+        change.AlsoChanged.Add(original);
         var conversation = await db.TicketEvents.AsNoTracking()
             .Where(e => e.TicketId == duplicate.Id && (e.Kind == TicketEventKind.Created || e.Kind == TicketEventKind.Reply || e.Kind == TicketEventKind.InternalNote))
             .OrderBy(e => e.Id).ToListAsync(ct);
@@ -162,13 +166,13 @@ public sealed partial class TicketService
 
         var note = $"This request repeats {original.Key}, where it is being handled. Its messages were copied there and you now follow "
             + $"{original.Key}: you will hear of its progress.";
-        db.TicketEvents.Add(new TicketEvent
+        change.Record(new TicketEvent
         {
             TicketId = duplicate.Id, At = now, ActorId = actor.UserId, ByAgent = true, IsPublic = true, Kind = TicketEventKind.Reply, Body = note,
         });
-        db.TicketEvents.Add(LinkEvent(duplicate.Id, actor.UserId, now, TicketEventKind.Merged, "Merged into", null, original.Key,
+        change.Record(LinkEvent(duplicate.Id, actor.UserId, now, TicketEventKind.Merged, "Merged into", null, original.Key,
             $"Merged into {original.Key}.", isPublic: true));
-        db.TicketEvents.Add(TicketEvent.StatusChange(duplicate.Id, now, duplicate.Status, TicketStatus.Closed, actor.UserId, byAgent: true));
+        change.Record(TicketEvent.StatusChange(duplicate.Id, now, duplicate.Status, TicketStatus.Closed, actor.UserId, byAgent: true));
         duplicate.Status = TicketStatus.Closed;
         duplicate.Version++;
         duplicate.UpdatedAt = now;
@@ -178,15 +182,11 @@ public sealed partial class TicketService
         {
             FromTicketId = duplicate.Id, ToTicketId = original.Id, Kind = TicketLinkKind.DuplicateOf, CreatedAt = now, CreatedById = actor.UserId,
         });
-        await db.SaveChangesAsync(ct);
-        await notifications.AddAsync(db, [duplicate.RequesterId], actor.UserId, duplicate, $"merged:{duplicate.Id}",
-            Notifications.NotificationEvent.RequestUpdate, $"Your request {duplicate.Key} continues as {original.Key}", now, ct);
-        await sla.ApplyAsync(db, duplicate, ct);
-        await sla.ApplyAsync(db, original, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(duplicate.Id, duplicate.DepartmentId, "merged") { Notified = db.NotifiedUsers });
-        feed.Publish(new TicketChanged(original.Id, original.DepartmentId, "merged"));
+        change.Notify(token => notifications.AddAsync(db, [duplicate.RequesterId], actor.UserId, duplicate, $"merged:{duplicate.Id}",
+            Notifications.NotificationEvent.RequestUpdate, $"Your request {duplicate.Key} continues as {original.Key}", now, token));
+        // A merge fires no rules (as before the pipeline): the triggers stay empty.
+        change.Triggers.Clear();
+        await pipeline.CommitAsync(change, tx, ct);
         return original.Key;
     }
 

@@ -8,8 +8,8 @@ using Portal.Core.Security;
 namespace Portal.Core.Tickets;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
-public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla,
-    Routing.AutomationService automation, TicketChangeFeed feed, Notifications.NotificationService notifications)
+public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
+    Notifications.NotificationService notifications)
 {
     public Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default) =>
         CreateAsync(actor, input, null, ct);
@@ -71,7 +71,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var ticket = await FileInTransactionAsync(db, actor.UserId, department.Id, category.Id, typeId!.Value, title, description, now,
+                var change = await FileInTransactionAsync(db, actor.UserId, department.Id, category.Id, typeId!.Value, title, description, now,
                     (ticket, created) =>
                     {
                         AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
@@ -85,8 +85,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
                         alsoAdd?.Invoke(db, ticket);
                     }, ct, input.Priority, values);
                 await tx.CommitAsync(ct);
-                feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "created") { Notified = db.NotifiedUsers });
-                return new CreatedTicket(ticket.Id, ticket.Key, department.Name);
+                pipeline.Publish(change);
+                return new CreatedTicket(change.Ticket.Id, change.Ticket.Key, department.Name);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
@@ -98,10 +98,11 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
     }
 
     /// <summary>
-    /// Adds a new ticket inside the caller's transaction: takes the department's next number, applies the rules for a new
-    /// ticket and its SLA. The caller commits (and retries on a concurrency failure: another ticket took the number).
+    /// Adds a new ticket inside the caller's transaction: takes the department's next number and runs the filing through
+    /// the pipeline (rules for a new ticket, notifications, its SLA). The caller commits, then publishes the change (and
+    /// retries on a concurrency failure: another ticket took the number).
     /// </summary>
-    internal async Task<Ticket> FileInTransactionAsync(DeskDbContext db, string requesterId, int departmentId, int categoryId, int typeId,
+    internal async Task<TicketChange> FileInTransactionAsync(DeskDbContext db, string requesterId, int departmentId, int categoryId, int typeId,
         string title, string description, DateTime now, Action<Ticket, TicketEvent>? afterInsert, CancellationToken ct,
         TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null)
     {
@@ -119,20 +120,19 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             CreatedAt = now, UpdatedAt = now, Version = 1,
         };
         ticket.FieldValues.AddRange((fields ?? new Dictionary<int, string>()).Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
+        db.Tickets.Add(ticket);
+        var change = pipeline.Begin(db, ticket, requesterId, TicketChangeKind.Created, now);
         var created = new TicketEvent
         {
             At = now, ActorId = requesterId, Kind = TicketEventKind.Created, IsPublic = true, Body = description, NewValue = title,
         };
-        ticket.Events.Add(created);
-        db.Tickets.Add(ticket);
-        await db.SaveChangesAsync(ct);
-        await automation.ApplyAsync(db, ticket, new Routing.RuleContext(new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Created },
-            TicketStatus.New, $"{title}\n{description}", requesterId), now, ct);
-        afterInsert?.Invoke(ticket, created);
-        await db.SaveChangesAsync(ct);
-        await sla.ApplyAsync(db, ticket, ct);
-        await db.SaveChangesAsync(ct);
-        return ticket;
+        change.Record(created);
+        change.Triggers.Add(Routing.RuleTrigger.Created);
+        change.RuleText = $"{title}\n{description}";
+        if (afterInsert is not null)
+            change.AfterFirstWrite(() => afterInsert(ticket, created));
+        await pipeline.RunAsync(change, ct);
+        return change;
     }
 
     public async Task<PagedResult<TicketSummary>> ListMyRequestsAsync(Actor actor, bool openOnly, int page, int pageSize,
@@ -258,14 +258,14 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var statusBefore = ticket.Status;
+        var change = pipeline.Begin(db, ticket, actor.UserId, isPublic ? TicketChangeKind.Reply : TicketChangeKind.Note, now);
         var reply = new TicketEvent
         {
             TicketId = ticket.Id, At = now, ActorId = actor.UserId,
             Kind = isPublic ? TicketEventKind.Reply : TicketEventKind.InternalNote,
             IsPublic = isPublic, ByAgent = staff, Body = body,
         };
-        db.TicketEvents.Add(reply);
+        change.Record(reply);
 
         TicketStatus? newStatus = null;
         if (isPublic && staff && ticket.Status == TicketStatus.New)
@@ -274,50 +274,34 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             newStatus = TicketStatus.Open;
         if (newStatus is { } status)
         {
-            db.TicketEvents.Add(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, status, actor.UserId, byAgent: staff));
+            change.Record(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, status, actor.UserId, byAgent: staff));
             ticket.Status = status;
             ticket.Version++;
         }
 
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        var triggers = new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Updated };
+        change.Triggers.Add(Routing.RuleTrigger.Updated);
         if (isPublic)
-            triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
-        if (newStatus is not null)
-            triggers.Add(Routing.RuleTrigger.StatusChanged);
-        await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, body, actor.UserId), now, ct);
-        AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now);
-        // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
-        // watcher's) to the assignee and watchers; an internal note only to the assignee, never outside the department.
-        var watchers = ticket.Watchers.Select(w => w.UserId).ToList();
-        var told = !isPublic ? [ticket.AssigneeId]
-            : staff ? watchers.Append(ticket.RequesterId)
-            : watchers.Append(ticket.AssigneeId);
-        var who = actor.DisplayName;
-        var mentioned = await MentionedAsync(db, ticket.DepartmentId, body, ct);
-        await notifications.AddAsync(db, mentioned, actor.UserId, ticket, $"mention:{reply.Id}", Notifications.NotificationEvent.Mentioned,
-            $"{who} mentioned you in {(isPublic ? "a reply" : "an internal note")}", now, ct);
-        told = told.Where(u => u is null || !mentioned.Contains(u));
-        await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
-            !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, ct);
-        await db.SaveChangesAsync(ct);
-        await sla.ApplyAsync(db, ticket, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, isPublic ? "reply" : "note") { Notified = db.NotifiedUsers });
-        if (newStatus is not null)
-            await AnnounceToParentAsync(ticket, ct);
-    }
-
-    /// <summary>A task's request shows its progress: its open pages read it again when the task changed.</summary>
-    private async Task AnnounceToParentAsync(Ticket task, CancellationToken ct)
-    {
-        if (task.ParentId is not { } parentId)
-            return;
-        await using var read = await dbFactory.CreateDbContextAsync(ct);
-        var parentDepartment = await read.Tickets.Where(t => t.Id == parentId).Select(t => t.DepartmentId).FirstAsync(ct);
-        feed.Publish(new TicketChanged(parentId, parentDepartment, "task"));
+            change.Triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
+        change.RuleText = body;
+        change.AfterFirstWrite(() => AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now));
+        change.Notify(async token =>
+        {
+            // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
+            // watcher's) to the assignee and watchers; an internal note only to the assignee, never outside the department.
+            var watchers = ticket.Watchers.Select(w => w.UserId).ToList();
+            var told = !isPublic ? [ticket.AssigneeId]
+                : staff ? watchers.Append(ticket.RequesterId)
+                : watchers.Append(ticket.AssigneeId);
+            var who = actor.DisplayName;
+            var mentioned = await MentionedAsync(db, ticket.DepartmentId, body, token);
+            await notifications.AddAsync(db, mentioned, actor.UserId, ticket, $"mention:{reply.Id}", Notifications.NotificationEvent.Mentioned,
+                $"{who} mentioned you in {(isPublic ? "a reply" : "an internal note")}", now, token);
+            told = told.Where(u => u is null || !mentioned.Contains(u));
+            await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
+                !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, token);
+        });
+        await pipeline.CommitAsync(change, tx, ct);
     }
 
     /// <summary>
@@ -374,16 +358,14 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
                      && ticket.FieldValues.Any(v => v.FieldId == f.Id)))
             errors.Add(FieldRules.ErrorKey(field.Id), $"{field.Label} is required.");
         if (edit.Status != ticket.Status && edit.Status is TicketStatus.Resolved or TicketStatus.Closed
-            && await Complaints.ComplaintService.MissingBeforeCloseAsync(db, ticket, ct) is { } missing)
+            && await pipeline.BeforeCloseAsync(db, ticket, ct) is { } missing)
             errors.Add(nameof(edit.Status), missing);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var statusBefore = ticket.Status;
-        var assigneeBefore = ticket.AssigneeId;
-        var changes = new List<TicketEvent>();
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Updated, now);
         void Change(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
-            changes.Add(new TicketEvent
+            change.Record(new TicketEvent
             {
                 TicketId = ticket.Id, At = now, ActorId = actor.UserId, Kind = kind, IsPublic = isPublic, ByAgent = true,
                 Subject = subject, OldValue = oldValue, NewValue = newValue,
@@ -391,13 +373,13 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
 
         if (edit.Status != ticket.Status)
         {
-            changes.Add(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, edit.Status, actor.UserId, byAgent: true));
+            change.Record(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, edit.Status, actor.UserId, byAgent: true));
             ticket.Status = edit.Status;
         }
 
         if (edit.Priority != ticket.Priority)
         {
-            changes.Add(TicketEvent.PriorityChange(ticket.Id, now, ticket.Priority, edit.Priority, actor.UserId, byAgent: true));
+            change.Record(TicketEvent.PriorityChange(ticket.Id, now, ticket.Priority, edit.Priority, actor.UserId, byAgent: true));
             ticket.Priority = edit.Priority;
         }
 
@@ -446,31 +428,17 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
                 current.Value = next;
         }
 
-        if (changes.Count == 0)
+        if (change.Events.Count == 0)
             return ticket.Version;
 
-        db.TicketEvents.AddRange(changes);
         ticket.UpdatedAt = now;
         ticket.Version++;
-        List<Ticket> alsoChanged;
+        change.Triggers.Add(Routing.RuleTrigger.Updated);
+        change.AssignWithinTeam = edit.TeamId is not null && edit.AssigneeId is null && change.Events.Any(c => c.Kind == TicketEventKind.TeamChanged);
+        change.Notify(token => NotifyOfUpdateAsync(db, actor, ticket, change.AssigneeBefore, change.StatusBefore, now, token));
         try
         {
-            await db.SaveChangesAsync(ct);
-            if (edit.TeamId is not null && edit.AssigneeId is null && changes.Any(c => c.Kind == TicketEventKind.TeamChanged))
-                await Routing.TeamAssignment.AssignWithinTeamAsync(db, ticket, now, null, ct);
-            var triggers = new HashSet<Routing.RuleTrigger> { Routing.RuleTrigger.Updated };
-            if (changes.Any(c => c.Kind is TicketEventKind.StatusChanged or TicketEventKind.Reopened))
-                triggers.Add(Routing.RuleTrigger.StatusChanged);
-            if (changes.Any(c => c.Kind == TicketEventKind.PriorityChanged))
-                triggers.Add(Routing.RuleTrigger.PriorityChanged);
-            await automation.ApplyAsync(db, ticket, new Routing.RuleContext(triggers, statusBefore, null, actor.UserId), now, ct);
-            await NotifyOfUpdateAsync(db, actor, ticket, assigneeBefore, statusBefore, now, ct);
-            await db.SaveChangesAsync(ct);
-            await sla.ApplyAsync(db, ticket, ct);
-            await db.SaveChangesAsync(ct);
-            alsoChanged = ticket.Status != statusBefore
-                ? await Catalog.ServiceCatalog.AfterTaskChangedAsync(db, ticket, sla, notifications, now, ct)
-                : [];
+            await pipeline.CommitAsync(change, tx, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -479,13 +447,6 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             var current = await fresh.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticketId, ct);
             throw await ConflictAsync(fresh, current, ct);
         }
-
-        await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "updated") { Notified = db.NotifiedUsers });
-        foreach (var other in alsoChanged)
-            feed.Publish(new TicketChanged(other.Id, other.DepartmentId, "updated"));
-        if (alsoChanged.All(t => t.Id != ticket.ParentId))
-            await AnnounceToParentAsync(ticket, ct);
 
         return ticket.Version;
     }
@@ -550,6 +511,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
     public async Task SetWatcherAsync(Actor actor, int ticketId, string userId, bool watch, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
@@ -563,15 +525,15 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         else
             ticket.Watchers.Remove(existing!);
         var now = clock.GetUtcNow().UtcDateTime;
-        db.TicketEvents.Add(new TicketEvent
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Watchers, now);
+        change.Record(new TicketEvent
         {
             TicketId = ticketId, At = now, ActorId = actor.UserId, ByAgent = true, IsPublic = false,
             Kind = watch ? TicketEventKind.WatcherAdded : TicketEventKind.WatcherRemoved,
             Subject = "Watcher", NewValue = user.DisplayName,
         });
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, "watchers") { Notified = db.NotifiedUsers });
+        await pipeline.CommitAsync(change, tx, ct);
     }
 
     public sealed record AttachmentFile(string FileName, string ContentType, byte[] Data);

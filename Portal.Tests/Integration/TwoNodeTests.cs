@@ -85,7 +85,7 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         var arrived = new TaskCompletionSource<TicketChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnB(TicketChanged change)
         {
-            if (change.What == "created")
+            if (change.Kind == TicketChangeKind.Created)
                 arrived.TrySetResult(change);
         }
 

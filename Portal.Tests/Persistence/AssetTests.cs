@@ -296,7 +296,7 @@ public class AssetTests : IAsyncLifetime
         Assert.Equal(0, await maintenance.RunDueAsync());
         // A second node (or the app after a restart) looking at the same due date files nothing more.
         var other = new MaintenanceService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(),
-            _db.Clock, _db.Get<TicketService>(), new TicketChangeFeed());
+            _db.Clock, _db.Get<TicketService>(), _db.Get<TicketPipeline>());
         Assert.Equal(0, await other.RunDueAsync());
 
         // Down for three weeks: one ticket for the latest due date, not three.

@@ -55,9 +55,9 @@ public sealed class RedisChangeRelay(TicketChangeFeed feed, IConnectionMultiplex
         try
         {
             var message = JsonSerializer.Deserialize<Message>(value.ToString());
-            if (message is null || message.Node == node.Node)
+            if (message is null || message.Node == node.Node || TicketChanged.FromWireName(message.What) is not { } kind)
                 return;
-            feed.Publish(new TicketChanged(message.TicketId, message.DepartmentId, message.What)
+            feed.Publish(new TicketChanged(message.TicketId, message.DepartmentId, kind)
             {
                 Notified = message.Notified?.ToHashSet(), FromNode = message.Node,
             });

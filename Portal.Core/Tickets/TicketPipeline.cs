@@ -1,0 +1,192 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using Portal.Core.Persistence;
+using Portal.Core.Routing;
+
+namespace Portal.Core.Tickets;
+
+/// <summary>What a committed change was, as open pages, hub clients and the other nodes hear of it.</summary>
+public enum TicketChangeKind
+{
+    Created,
+    Updated,
+    Reply,
+    Note,
+    Watchers,
+    Linked,
+    Merged,
+    Escalated,
+    AssetLinked,
+    AssetUnlinked,
+
+    /// <summary>One of a request's tasks changed: the request's pages read its progress again.</summary>
+    Task,
+}
+
+/// <summary>
+/// What a feature that extends tickets (complaints, the service catalog) adds to the pipeline at its named steps. Tickets
+/// knows only this interface, so the feature folders depend on Tickets and never the other way round.
+/// </summary>
+public interface ITicketHook
+{
+    /// <summary>Before a ticket moves to Resolved or Closed: why it may not yet (a message for the Status field), or null.</summary>
+    Task<string?> BeforeCloseAsync(DeskDbContext db, Ticket ticket, CancellationToken ct) => Task.FromResult<string?>(null);
+
+    /// <summary>After the change's rules and notifications, in its unit of work: other tickets it moves go to <see cref="TicketChange.AlsoChanged"/>.</summary>
+    Task AfterChangeAsync(TicketChange change, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
+/// One operation on one ticket (a filing, a reply, an edit, a merge; later an email, an API call, a macro): the command
+/// validates, authorizes and applies it, records its history entries here, and hands it to
+/// <see cref="TicketPipeline.CommitAsync"/>, which runs the steps every change goes through, once and in one order.
+/// </summary>
+public sealed class TicketChange
+{
+    internal TicketChange(DeskDbContext db, Ticket ticket, string? actorId, TicketChangeKind kind, DateTime now)
+    {
+        Db = db;
+        Ticket = ticket;
+        ActorId = actorId;
+        Kind = kind;
+        Now = now;
+        StatusBefore = ticket.Status;
+        AssigneeBefore = ticket.AssigneeId;
+    }
+
+    public DeskDbContext Db { get; }
+    public Ticket Ticket { get; }
+
+    /// <summary>Who made the change; null for the desk itself (a rule, the sweep).</summary>
+    public string? ActorId { get; }
+    public TicketChangeKind Kind { get; }
+    public DateTime Now { get; }
+    public TicketStatus StatusBefore { get; }
+    public string? AssigneeBefore { get; }
+    public bool StatusChanged => Ticket.Status != StatusBefore;
+
+    /// <summary>The automation rule triggers the change fires (status and priority changes add theirs as they are recorded).</summary>
+    public HashSet<RuleTrigger> Triggers { get; } = [];
+
+    /// <summary>The text rules look for words in (a new ticket's title and description, a reply's body).</summary>
+    public string? RuleText { get; set; }
+
+    /// <summary>A team was chosen without a person: the team's own assignment mode picks one (routing step).</summary>
+    public bool AssignWithinTeam { get; set; }
+
+    /// <summary>The history entries this change recorded.</summary>
+    public List<TicketEvent> Events { get; } = [];
+
+    /// <summary>Rows that need the ids the first write gives (a new ticket's attachments, asset links, complaint form).</summary>
+    internal List<Action> OnceWritten { get; } = [];
+
+    /// <summary>Who hears of the change, added after the rules ran (so a rule's new assignee is told, not the old one).</summary>
+    internal List<Func<CancellationToken, Task>> Notifications { get; } = [];
+
+    /// <summary>Other tickets the change moved (a task's request, the original of a merge): their SLA follows and they are announced.</summary>
+    public List<Ticket> AlsoChanged { get; } = [];
+
+    /// <summary>Other tickets whose pages should read them again, without a change of their own (a task's request).</summary>
+    public HashSet<(int TicketId, int DepartmentId)> AlsoAnnounced { get; } = [];
+
+    /// <summary>Records a history entry of the change; a status or priority change also fires its rule trigger.</summary>
+    public void Record(TicketEvent e)
+    {
+        if (Ticket.Id == 0)
+            Ticket.Events.Add(e);
+        else
+            Db.TicketEvents.Add(e);
+        Events.Add(e);
+        if (e.Kind is TicketEventKind.StatusChanged or TicketEventKind.Reopened)
+            Triggers.Add(RuleTrigger.StatusChanged);
+        if (e.Kind == TicketEventKind.PriorityChanged)
+            Triggers.Add(RuleTrigger.PriorityChanged);
+    }
+
+    /// <summary>Adds rows that need the ids the change's first write gives.</summary>
+    public void AfterFirstWrite(Action add) => OnceWritten.Add(add);
+
+    /// <summary>Adds notifications, made after the rules have run.</summary>
+    public void Notify(Func<CancellationToken, Task> tell) => Notifications.Add(tell);
+}
+
+/// <summary>
+/// The one way a ticket changes. Whoever changes a ticket (pages, the catalog, complaints, maintenance, and the channels
+/// to come) checks and applies the change, then calls <see cref="CommitAsync"/>, whose steps stand here in order.
+/// </summary>
+public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automation, TicketChangeFeed feed, IEnumerable<ITicketHook> hooks)
+{
+    private readonly ITicketHook[] _hooks = hooks.ToArray();
+
+    /// <summary>Starts a change of <paramref name="ticket"/> (tracked by <paramref name="db"/>); the ticket's state now is its "before".</summary>
+    public TicketChange Begin(DeskDbContext db, Ticket ticket, string? actorId, TicketChangeKind kind, DateTime now) => new(db, ticket, actorId, kind, now);
+
+    /// <summary>The "before close" step: why the ticket may not be resolved or closed yet, or null.</summary>
+    public async Task<string?> BeforeCloseAsync(DeskDbContext db, Ticket ticket, CancellationToken ct)
+    {
+        foreach (var hook in _hooks)
+            if (await hook.BeforeCloseAsync(db, ticket, ct) is { } refusal)
+                return refusal;
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the steps that follow the command's own (authorize, validate, apply) and commits <paramref name="tx"/>:
+    /// <list type="number">
+    /// <item>write the applied change (a new ticket takes its id and number; the SLA reads the written history);</item>
+    /// <item>routing: a team chosen without a person hands the ticket out within the team;</item>
+    /// <item>automation rules on the change's triggers;</item>
+    /// <item>notifications (in-app and the outbox);</item>
+    /// <item>the features' "after change" hooks (a done task starts the next, resolves its request);</item>
+    /// <item>the SLA and escalation plan of every ticket the change touched;</item>
+    /// <item>one save: the audit trail's entries and the reporting facts and rollups are written by the save's interceptors
+    /// (Audit.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
+    /// <item>publish the change to open pages, the hub and the other nodes.</item>
+    /// </list>
+    /// Throws what the save throws (a concurrency conflict, a unique number taken), leaving the commit to nobody.
+    /// </summary>
+    public async Task CommitAsync(TicketChange change, IDbContextTransaction tx, CancellationToken ct)
+    {
+        await RunAsync(change, ct);
+        await tx.CommitAsync(ct);
+        Publish(change);
+    }
+
+    /// <summary>
+    /// Steps 1 to 7 of <see cref="CommitAsync"/> without the commit, for an operation that files several tickets in one
+    /// transaction (a catalog request and its tasks): the caller commits, then publishes each change.
+    /// </summary>
+    public async Task RunAsync(TicketChange change, CancellationToken ct)
+    {
+        var db = change.Db;
+        var ticket = change.Ticket;
+        await db.SaveChangesAsync(ct);
+        foreach (var add in change.OnceWritten)
+            add();
+
+        if (change.AssignWithinTeam)
+            await TeamAssignment.AssignWithinTeamAsync(db, ticket, change.Now, null, ct);
+        if (change.Triggers.Count > 0)
+            await automation.ApplyAsync(db, ticket, new RuleContext(change.Triggers, change.StatusBefore, change.RuleText, change.ActorId), change.Now, ct);
+        foreach (var tell in change.Notifications)
+            await tell(ct);
+        foreach (var hook in _hooks)
+            await hook.AfterChangeAsync(change, ct);
+        await db.SaveChangesAsync(ct);
+
+        await sla.ApplyAsync(db, ticket, ct);
+        foreach (var other in change.AlsoChanged)
+            await sla.ApplyAsync(db, other, ct);
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Step 8: tells open pages, the hub and the other nodes; only after the commit, so a listener that re-reads sees it.</summary>
+    public void Publish(TicketChange change)
+    {
+        feed.Publish(new TicketChanged(change.Ticket.Id, change.Ticket.DepartmentId, change.Kind) { Notified = change.Db.NotifiedUsers });
+        foreach (var other in change.AlsoChanged)
+            feed.Publish(new TicketChanged(other.Id, other.DepartmentId, change.Kind == TicketChangeKind.Merged ? TicketChangeKind.Merged : TicketChangeKind.Updated));
+        foreach (var (id, department) in change.AlsoAnnounced.Where(a => change.AlsoChanged.All(t => t.Id != a.TicketId)))
+            feed.Publish(new TicketChanged(id, department, TicketChangeKind.Task));
+    }
+}
