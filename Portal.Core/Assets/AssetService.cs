@@ -505,20 +505,12 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     public async Task<IReadOnlyList<AssetRef>> ListForTicketAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
-        await VisibleTicketAsync(db, actor, ticketId, ct);
+        await TicketAccess.SeenAsync(db, actor, ticketId, ct);
         var linked = db.TicketAssets.Where(l => l.TicketId == ticketId).Select(l => l.AssetId);
         var rows = await RefRows(db, db.Assets.AsNoTracking().Where(a => linked.Contains(a.Id)).OrderBy(a => a.TagKey)).ToListAsync(ct);
         return rows.Select(r => r.ToRef()).ToList();
     }
 
-    private static async Task<Ticket> VisibleTicketAsync(DeskDbContext db, Actor actor, int ticketId, CancellationToken ct)
-    {
-        var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        if (ticket is null || (!actor.CanWorkIn(ticket.DepartmentId) && ticket.RequesterId != actor.UserId
-                && ticket.Watchers.All(w => w.UserId != actor.UserId)))
-            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
-        return ticket;
-    }
 
     /// <summary>An agent links an asset of their department to a ticket of their department.</summary>
     public Task LinkAsync(Actor actor, int ticketId, int assetId, CancellationToken ct = default) =>
@@ -531,7 +523,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await VisibleTicketAsync(db, actor, ticketId, ct);
+        var ticket = await TicketAccess.SeenAsync(db, actor, ticketId, ct);
         if (!actor.CanWorkIn(ticket.DepartmentId))
             throw new DeskForbiddenException("Only agents of the ticket's department link assets to it.");
         var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == assetId, ct);

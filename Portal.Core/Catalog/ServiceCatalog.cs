@@ -132,8 +132,9 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
                 t.Id, t.Key, t.Title, t.DepartmentId, Department = t.Department!.Name, t.Status, Assignee = t.Assignee != null ? t.Assignee.DisplayName : null,
                 WaitsFor = db.Tickets.Where(w => w.Id == t.WaitsForId).Select(w => w.Key).FirstOrDefault(),
             }).ToListAsync(ct);
-        var mayRead = parent.RequesterId == actor.UserId || parent.Watchers.Contains(actor.UserId) || actor.CanWorkIn(parent.DepartmentId)
-            || rows.Any(r => actor.CanWorkIn(r.DepartmentId));
+        // Who may see the request, and staff of any of its tasks' departments (they work a part of it).
+        var mayRead = TicketAccess.MaySee(actor, parent.DepartmentId, parent.RequesterId, parent.Watchers)
+            || rows.Any(r => TicketAccess.MayWork(actor, r.DepartmentId));
         if (!mayRead)
             throw new DeskNotFoundException($"Request {parentId} does not exist or you may not see it.");
         return rows.Select(r => new TaskProgress(r.Id, r.Key, r.Title, r.Department, r.Status, r.Assignee, r.WaitsFor, actor.CanWorkIn(r.DepartmentId)))

@@ -247,7 +247,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
 
     private static IQueryable<Complaint> Filter(DeskDbContext db, Actor actor, ComplaintQuery q)
     {
-        if (!(actor.IsStaff || actor.CanReadAudit))
+        if (!Access.MayReadReports(actor))
             throw new DeskForbiddenException("The complaint register is for agents, supervisors, admins and auditors.");
         var complaints = db.Complaints.AsNoTracking();
         if (!(actor.IsAdmin || actor.CanReadAudit))

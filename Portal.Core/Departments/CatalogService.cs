@@ -92,8 +92,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     /// <summary>Active people whose name or email contains the text; for staff picking watchers.</summary>
     public async Task<IReadOnlyList<PersonRef>> SearchPeopleAsync(Actor actor, string text, CancellationToken ct = default)
     {
-        if (!actor.IsStaff)
-            throw new DeskForbiddenException("Only staff can look people up.");
+        Access.RequireStaff(actor, "Only staff can look people up.");
         text = text.Trim().ToLowerInvariant();
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking()
@@ -111,9 +110,10 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
             .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 
-    private static void EnsureStaff(Actor actor, int departmentId)
-    {
-        if (!actor.CanWorkIn(departmentId))
-            throw new DeskForbiddenException("You are not an agent or supervisor of this department.");
-    }
+    private static void EnsureStaff(Actor actor, int departmentId) => Access.RequireWorkIn(actor, departmentId);
+
+    /// <summary>The department whose queue the actor opens; refused when it does not exist or the actor does not work it.</summary>
+    public async Task<DepartmentOption> WorkDepartmentAsync(Actor actor, int departmentId, CancellationToken ct = default) =>
+        (await ListWorkDepartmentsAsync(actor, ct)).FirstOrDefault(d => d.Id == departmentId)
+        ?? throw new DeskForbiddenException("This queue does not exist, or you are not an agent or supervisor of its department.");
 }

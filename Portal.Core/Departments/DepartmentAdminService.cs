@@ -261,9 +261,5 @@ public sealed partial class DepartmentAdminService(IDbContextFactory<DeskDbConte
         return type.Id;
     }
 
-    internal static void EnsureAdmin(Actor actor)
-    {
-        if (!actor.IsAdmin)
-            throw new DeskForbiddenException("Only admins can change the desk's configuration.");
-    }
+    internal static void EnsureAdmin(Actor actor) => Access.RequireAdmin(actor);
 }

@@ -93,7 +93,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
 
         if (c.Fields.Count > 0)
         {
-            var values = await db.TicketFieldValues.Where(v => v.TicketId == t.Id).ToDictionaryAsync(v => v.FieldId, v => v.Value, ct);
+            var values = (await UnsavedState.FieldValuesAsync(db, [t.Id], ct))[t.Id].ToDictionary(v => v.FieldId, v => v.Value);
             if (!c.Fields.All(f => values.TryGetValue(f.FieldId, out var v) && string.Equals(v, f.Value, StringComparison.OrdinalIgnoreCase)))
                 return false;
         }

@@ -56,10 +56,12 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         var ids = tickets.Select(t => t.Id).ToList();
         var requesterIds = tickets.Select(t => t.RequesterId).Distinct().ToList();
         var tags = await db.Users.Where(u => requesterIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Tags, ct);
-        var fields = (await db.TicketFieldValues.Where(v => ids.Contains(v.TicketId)).ToListAsync(ct)).ToLookup(v => v.TicketId);
+        // The unit of work's own changes count as made (the pipeline evaluates the SLA before its one save).
+        var fields = await UnsavedState.FieldValuesAsync(db, ids, ct);
         var stored = (await db.TicketSlaStates.Where(s => ids.Contains(s.TicketId)).ToListAsync(ct)).ToLookup(s => s.TicketId);
         var history = (await db.TicketEvents.Where(e => ids.Contains(e.TicketId)).OrderBy(e => e.Id)
-            .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }).ToListAsync(ct))
+                .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }).ToListAsync(ct))
+            .Concat(UnsavedState.Events(db, ids).Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }))
             .ToLookup(e => e.TicketId, e => e.Item);
         var fired = (await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).Select(f => new { f.TicketId, f.LevelId, f.Cycle }).ToListAsync(ct))
             .ToLookup(f => f.TicketId, f => (f.LevelId, f.Cycle));

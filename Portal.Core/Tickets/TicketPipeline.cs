@@ -132,12 +132,12 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// <summary>
     /// Runs the steps that follow the command's own (authorize, validate, apply) and commits <paramref name="tx"/>:
     /// <list type="number">
-    /// <item>write the applied change (a new ticket takes its id and number; the SLA reads the written history);</item>
+    /// <item>a new ticket is written first, for its id and number (any other change is evaluated in hand and written once, below);</item>
     /// <item>routing: a team chosen without a person hands the ticket out within the team;</item>
     /// <item>automation rules on the change's triggers;</item>
     /// <item>notifications (in-app and the outbox);</item>
     /// <item>the features' "after change" hooks (a done task starts the next, resolves its request);</item>
-    /// <item>the SLA and escalation plan of every ticket the change touched;</item>
+    /// <item>the SLA and escalation plan of every ticket the change touched, from its history with the entries in hand;</item>
     /// <item>one save: the audit trail's entries and the reporting facts and rollups are written by the save's interceptors
     /// (Audit.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
     /// <item>publish the change to open pages, the hub and the other nodes.</item>
@@ -159,9 +159,14 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     {
         var db = change.Db;
         var ticket = change.Ticket;
-        await db.SaveChangesAsync(ct);
-        foreach (var add in change.OnceWritten)
-            add();
+        // A new ticket (or rows that point at a new history entry) needs the ids only a write gives; any other change is
+        // evaluated as it stands in hand and written once, below.
+        if (ticket.Id == 0 || change.OnceWritten.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            foreach (var add in change.OnceWritten)
+                add();
+        }
 
         if (change.AssignWithinTeam)
             await TeamAssignment.AssignWithinTeamAsync(db, ticket, change.Now, null, ct);
@@ -171,7 +176,6 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
             await tell(ct);
         foreach (var hook in _hooks)
             await hook.AfterChangeAsync(change, ct);
-        await db.SaveChangesAsync(ct);
 
         await sla.ApplyAsync(db, ticket, ct);
         foreach (var other in change.AlsoChanged)

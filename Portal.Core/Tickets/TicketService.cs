@@ -174,9 +174,9 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
             .Include(x => x.Watchers).ThenInclude(w => w.User)
             .AsSplitQuery()
             .FirstOrDefaultAsync(x => x.Id == ticketId, ct);
-        var staff = t is not null && actor.CanWorkIn(t.DepartmentId);
-        if (t is null || (!staff && t.RequesterId != actor.UserId && t.Watchers.All(w => w.UserId != actor.UserId)))
+        if (t is null || !TicketAccess.MaySee(actor, t))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
+        var staff = TicketAccess.MayWork(actor, t.DepartmentId);
 
         var fields = await db.CustomFields.AsNoTracking()
             .Where(f => f.CategoryId == t.CategoryId && (f.IsActive || t.FieldValues.Select(v => v.FieldId).Contains(f.Id)))
@@ -247,10 +247,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
 
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        var staff = ticket is not null && actor.CanWorkIn(ticket.DepartmentId);
-        if (ticket is null || (!staff && ticket.RequesterId != actor.UserId && ticket.Watchers.All(w => w.UserId != actor.UserId)))
-            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
+        var ticket = await TicketAccess.SeenAsync(db, actor, ticketId, ct);
+        var staff = TicketAccess.MayWork(actor, ticket.DepartmentId);
         if (!isPublic && !staff)
             throw new DeskForbiddenException("Only agents of the department can add internal notes.");
         if (ticket.Status == TicketStatus.Closed && !staff)
@@ -284,7 +282,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         if (isPublic)
             change.Triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
         change.RuleText = body;
-        change.AfterFirstWrite(() => AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now));
+        if (attachments.Count > 0)
+            change.AfterFirstWrite(() => AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now));
         change.Notify(async token =>
         {
             // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
