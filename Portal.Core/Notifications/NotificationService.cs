@@ -82,9 +82,8 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
     {
         var options = delivery.Value;
         var headline = $"[{ticket.Key}] {what}";
-        // The department's code as it is now (a key keeps the code the ticket was filed under).
-        var department = db.Departments.Local.FirstOrDefault(d => d.Id == ticket.DepartmentId)?.Code
-            ?? await db.Departments.Where(d => d.Id == ticket.DepartmentId).Select(d => d.Code).FirstAsync(ct);
+        // The department's code as it is now (a key keeps the code the ticket was filed under); read once per unit of work.
+        var department = (ticket.Department ?? await db.Departments.FindAsync([ticket.DepartmentId], ct))!.Code;
         var due = ticket.SlaDueAt is { } at ? (at < now ? $"overdue since {at:yyyy-MM-dd HH:mm} UTC" : $"due {at:yyyy-MM-dd HH:mm} UTC") : "no target running";
         var values = new MessageValues(ticket.Key, ticket.Title, what, Display.Status(ticket.Status), ticket.Priority.ToString(), due,
             department, $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}", eventKey, now, ticket.Id).Write();

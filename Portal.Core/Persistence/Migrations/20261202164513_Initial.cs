@@ -758,36 +758,39 @@ namespace Portal.Core.Persistence.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // Tickets' columns in name order, as the first schema had them (not the model's declaration order): with the
+            // long Title and Description ahead of the columns the sweep reads and rewrites, the 10,000-level sweep took
+            // about 40 % longer on SQLite (docs/benchmarks.md, ticket change pipeline).
             migrationBuilder.CreateTable(
                 name: "Tickets",
                 columns: table => new
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    DepartmentId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Number = table.Column<int>(type: "INTEGER", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
-                    TypeId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    RequesterId = table.Column<string>(type: "TEXT", nullable: false),
                     AssigneeId = table.Column<string>(type: "TEXT", nullable: true),
-                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    ParentId = table.Column<int>(type: "INTEGER", nullable: true),
-                    WaitsForId = table.Column<int>(type: "INTEGER", nullable: true),
                     CatalogItemId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DepartmentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    EscalationLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    NextEscalationAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    ParentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequesterId = table.Column<string>(type: "TEXT", nullable: false),
+                    SlaDueAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SlaNextChangeAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     SlaPolicyId = table.Column<int>(type: "INTEGER", nullable: true),
                     SlaPolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
-                    SlaNextChangeAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    SlaDueAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    EscalationLevel = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextEscalationAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TypeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    WaitsForId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
