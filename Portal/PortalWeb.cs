@@ -127,7 +127,6 @@ public static class PortalWeb
         T Options<T>() where T : class => app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<T>>().Value;
         var sweep = Options<Core.Operations.SweepOptions>();
         var seconds = sweep.SweepSeconds;
-        app.Services.GetRequiredService<Core.Escalations.EscalationService>().Interval = TimeSpan.FromSeconds(seconds);
         var dispatchSeconds = Options<Core.Notifications.DeliveryOptions>().DispatchSeconds;
         var maintenanceMinutes = Options<Core.Assets.AssetOptions>().MaintenanceMinutes;
         var checkpointMinutes = Options<Core.Audit.AuditOptions>().CheckpointMinutes;

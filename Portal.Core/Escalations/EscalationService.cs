@@ -17,13 +17,13 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// downtime catches up on everything missed, in order, marked late with its original due instant.
 /// </summary>
 public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed,
-    NotificationService notifications)
+    NotificationService notifications, Microsoft.Extensions.Options.IOptions<Operations.SweepOptions> options)
 {
     /// <summary>Tickets fired in one transaction: small enough that an agent's save never waits long behind a sweep.</summary>
     public const int BatchSize = 500;
 
     /// <summary>How often the sweep runs; a level fired later than this (plus a second) after its due instant is marked late.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Interval { get; } = TimeSpan.FromSeconds(options.Value.SweepSeconds);
 
     /// <summary>Sweeps until no due ticket is left (or <paramref name="maxBatches"/> batches are done).</summary>
     public async Task<SweepResult> SweepAsync(int maxBatches = int.MaxValue, CancellationToken ct = default)
