@@ -127,10 +127,13 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
         var now = clock.GetUtcNow().UtcDateTime;
         var typeId = await BuiltInTypes.IdAsync(db, TicketKind.Maintenance, ct);
 
-        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == asset.DepartmentId && c.Name == CategoryName, ct);
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == asset.DepartmentId && c.Purpose == CategoryPurpose.Maintenance, ct);
         if (category is null)
         {
-            category = new Category { DepartmentId = asset.DepartmentId, Name = CategoryName, Description = "Planned maintenance of assets" };
+            category = new Category
+            {
+                DepartmentId = asset.DepartmentId, Name = CategoryName, Purpose = CategoryPurpose.Maintenance, Description = "Planned maintenance of assets",
+            };
             db.Categories.Add(category);
             await db.SaveChangesAsync(ct);
         }

@@ -199,10 +199,13 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
 
     private static async Task<int> TaskCategoryAsync(DeskDbContext db, int departmentId, CancellationToken ct)
     {
-        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Name == TaskCategoryName, ct);
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Purpose == CategoryPurpose.CatalogTasks, ct);
         if (category is null)
         {
-            category = new Category { DepartmentId = departmentId, Name = TaskCategoryName, Description = "Tasks of service catalog requests." };
+            category = new Category
+            {
+                DepartmentId = departmentId, Name = TaskCategoryName, Purpose = CategoryPurpose.CatalogTasks, Description = "Tasks of service catalog requests.",
+            };
             db.Categories.Add(category);
             await db.SaveChangesAsync(ct);
         }

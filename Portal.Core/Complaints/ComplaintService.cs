@@ -41,6 +41,7 @@ public sealed record ComplaintQuery(int? DepartmentId = null, ComplaintOutcome? 
 /// </summary>
 public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TimeProvider clock)
 {
+    /// <summary>The name a department's complaints category starts with (it is found by its purpose).</summary>
     public const string CategoryName = "Complaints";
     public const string PolicyName = "Complaints";
 
@@ -309,10 +310,14 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     {
         var type = await db.TicketTypes.FirstAsync(t => t.Kind == TicketKind.Complaint, ct);
 
-        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Name == CategoryName, ct);
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.DepartmentId == departmentId && c.Purpose == CategoryPurpose.Complaints, ct);
         if (category is null)
         {
-            category = new Category { DepartmentId = departmentId, Name = CategoryName, Description = "Formal complaints, logged through the complaint form." };
+            category = new Category
+            {
+                DepartmentId = departmentId, Name = CategoryName, Purpose = CategoryPurpose.Complaints,
+                Description = "Formal complaints, logged through the complaint form.",
+            };
             db.Categories.Add(category);
         }
 

@@ -38,7 +38,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
         var categories = db.Categories.AsNoTracking().Where(c => c.DepartmentId == departmentId && c.IsActive);
         if (forNewRequests)
             categories = categories.Where(c => !db.CatalogItems.Any(i => i.CategoryId == c.Id)
-                && c.Name != Catalog.ServiceCatalog.TaskCategoryName && c.Name != Complaints.ComplaintService.CategoryName);
+                && c.Purpose != CategoryPurpose.CatalogTasks && c.Purpose != CategoryPurpose.Complaints);
         return await categories
             .OrderBy(c => c.Name)
             .Select(c => new CategoryOption(c.Id, c.Name, c.Description))

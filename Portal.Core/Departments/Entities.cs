@@ -59,8 +59,23 @@ public class Category
     public Department? Department { get; set; }
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
+
+    /// <summary>What the desk files under it by itself (complaints, catalog tasks, maintenance); General for an admin's own.</summary>
+    public CategoryPurpose Purpose { get; set; }
     public bool IsActive { get; set; } = true;
     public List<CustomField> Fields { get; set; } = [];
+}
+
+/// <summary>
+/// The categories the desk makes in a department for its own filings, one of each per department, found by purpose
+/// (their names are only where they start; an admin may rename them).
+/// </summary>
+public enum CategoryPurpose
+{
+    General = 0,
+    Complaints = 1,
+    CatalogTasks = 2,
+    Maintenance = 3,
 }
 
 public enum FieldKind

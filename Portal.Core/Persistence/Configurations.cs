@@ -70,6 +70,7 @@ internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
         b.Property(c => c.Name).HasMaxLength(100);
         b.Property(c => c.Description).HasMaxLength(1000);
         b.HasIndex(c => new { c.DepartmentId, c.Name }).IsUnique();
+        b.HasIndex(c => new { c.DepartmentId, c.Purpose }).IsUnique().HasFilter("\"Purpose\" <> 0");
         b.HasOne(c => c.Department).WithMany(d => d.Categories).HasForeignKey(c => c.DepartmentId);
     }
 }

@@ -320,10 +320,14 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         foreach (var c in DemoComplaints)
         {
             var department = departments[c.Code];
-            var category = await db.Categories.FirstOrDefaultAsync(x => x.DepartmentId == department.Id && x.Name == Complaints.ComplaintService.CategoryName, ct);
+            var category = await db.Categories.FirstOrDefaultAsync(x => x.DepartmentId == department.Id && x.Purpose == CategoryPurpose.Complaints, ct);
             if (category is null)
             {
-                category = new Category { DepartmentId = department.Id, Name = Complaints.ComplaintService.CategoryName, Description = "Formal complaints, logged through the complaint form." };
+                category = new Category
+                {
+                    DepartmentId = department.Id, Name = Complaints.ComplaintService.CategoryName, Purpose = CategoryPurpose.Complaints,
+                    Description = "Formal complaints, logged through the complaint form.",
+                };
                 db.Categories.Add(category);
                 await db.SaveChangesAsync(ct);
             }

@@ -51,6 +51,25 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARenamedComplaintsCategory_StillTakesTheComplaints_AndStaysOffTheRequestForm()
+    {
+        var complaints = _db.Get<ComplaintService>();
+        ComplaintInput Input(string title) => new(Org.Hr.Id, title, "Details.", "Marta Olsen", null, ComplaintChannel.Phone, ComplaintSubject.Service,
+            "Payroll", ComplaintSeverity.Low, false, null);
+        var first = await complaints.FileAsync(Org.ActorFor(Org.Requester), Input("First"));
+        var tickets = _db.Get<TicketService>();
+        var categoryId = (await tickets.GetAsync(Org.ActorFor(Org.HrAgent), first.Id)).CategoryId;
+        await _db.Get<DepartmentAdminService>().SaveCategoryAsync(Org.ActorFor(Org.Admin),
+            new CategoryInput(categoryId, Org.Hr.Id, "Grievances", "Formal grievances.", true));
+
+        var second = await complaints.FileAsync(Org.ActorFor(Org.Requester), Input("Second"));
+
+        var filed = await tickets.GetAsync(Org.ActorFor(Org.HrAgent), second.Id);
+        Assert.Equal((categoryId, "Grievances"), (filed.CategoryId, filed.CategoryName));
+        Assert.DoesNotContain(await _db.Get<CatalogService>().ListCategoriesAsync(Org.Hr.Id, forNewRequests: true), c => c.Id == categoryId);
+    }
+
+    [Fact]
     public async Task ARenamedRequestType_IsStillTheDefault_ForAPlainRequest_AndForACatalogRequest()
     {
         var requester = Org.ActorFor(Org.Requester);

@@ -648,10 +648,17 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Purpose")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DepartmentId", "Name")
                         .IsUnique();
+
+                    b.HasIndex("DepartmentId", "Purpose")
+                        .IsUnique()
+                        .HasFilter("\"Purpose\" <> 0");
 
                     b.ToTable("Categories");
                 });

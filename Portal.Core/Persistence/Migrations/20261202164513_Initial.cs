@@ -498,6 +498,7 @@ namespace Portal.Core.Persistence.Migrations
                     DepartmentId = table.Column<int>(type: "INTEGER", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Purpose = table.Column<int>(type: "INTEGER", nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -1434,6 +1435,13 @@ namespace Portal.Core.Persistence.Migrations
                 table: "CatalogTasks",
                 columns: new[] { "ItemId", "Order" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Categories_DepartmentId_Purpose",
+                table: "Categories",
+                columns: new[] { "DepartmentId", "Purpose" },
+                unique: true,
+                filter: "\"Purpose\" <> 0");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Categories_DepartmentId_Name",

@@ -499,6 +499,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     DepartmentId = table.Column<int>(type: "integer", nullable: false),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Purpose = table.Column<int>(type: "integer", nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
@@ -1432,6 +1433,13 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 table: "CatalogTasks",
                 columns: new[] { "ItemId", "Order" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Categories_DepartmentId_Purpose",
+                table: "Categories",
+                columns: new[] { "DepartmentId", "Purpose" },
+                unique: true,
+                filter: "\"Purpose\" <> 0");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Categories_DepartmentId_Name",

@@ -668,10 +668,17 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int>("Purpose")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DepartmentId", "Name")
                         .IsUnique();
+
+                    b.HasIndex("DepartmentId", "Purpose")
+                        .IsUnique()
+                        .HasFilter("\"Purpose\" <> 0");
 
                     b.ToTable("Categories");
                 });
