@@ -13,7 +13,7 @@ namespace Portal.Core.Assets;
 /// The asset registry. Agents and supervisors manage the assets of their departments (admins all of them);
 /// a requester sees only the assets assigned to them, and may name any asset by its tag when reporting a problem.
 /// </summary>
-public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketChangeFeed feed,
+public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
     IOptions<AssetOptions> options)
 {
     public const int MaxPageSize = 100;
@@ -537,11 +537,10 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             db.TicketAssets.Add(new TicketAsset { TicketId = ticketId, AssetId = assetId, LinkedAt = now });
         else
             db.TicketAssets.Remove(existing!);
-        db.TicketEvents.Add(LinkEvent(ticketId, actor.UserId, asset, link, staff: true, now));
+        var change = pipeline.Begin(db, ticket, actor.UserId, link ? TicketChangeKind.AssetLinked : TicketChangeKind.AssetUnlinked, now);
+        change.Record(LinkEvent(ticketId, actor.UserId, asset, link, staff: true, now));
         ticket.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        feed.Publish(new TicketChanged(ticketId, ticket.DepartmentId, link ? TicketChangeKind.AssetLinked : TicketChangeKind.AssetUnlinked) { Notified = db.NotifiedUsers });
+        await pipeline.CommitAsync(change, tx, ct);
     }
 
     internal static TicketEvent LinkEvent(int ticketId, string actorId, Asset asset, bool link, bool staff, DateTime now) => new()
