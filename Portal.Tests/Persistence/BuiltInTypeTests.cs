@@ -79,15 +79,8 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
         Assert.Equal("Ask", (await tickets.GetAsync(requester, plain.Id)).TypeName);
         Assert.Equal("Ask", (await _db.Get<CatalogService>().ListTypesAsync())[0].Name);
 
-        var catalog = _db.Get<ServiceCatalog>();
-        var onboarding = (await catalog.ListAsync()).Single(i => i.Name == "Onboarding a new hire");
-        var form = await catalog.GetFormAsync(onboarding.Id);
-        var request = await catalog.RequestAsync(requester, onboarding.Id, new Dictionary<int, string?>
-        {
-            [form.Fields.Single(f => f.Label == "New hire's name").Id] = "Nina Novak",
-            [form.Fields.Single(f => f.Label == "First day").Id] = "2026-12-07",
-        }, null);
+        var request = await TicketFactory.OnboardingAsync(_db, requester);
         Assert.Equal("Ask", (await tickets.GetAsync(requester, request.Id)).TypeName);
-        Assert.NotEmpty(await catalog.TasksAsync(Org.ActorFor(Org.Admin), request.Id));
+        Assert.NotEmpty(await _db.Get<ServiceCatalog>().TasksAsync(Org.ActorFor(Org.Admin), request.Id));
     }
 }

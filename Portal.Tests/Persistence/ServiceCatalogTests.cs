@@ -23,14 +23,7 @@ public class ServiceCatalogTests : IAsyncLifetime
 
     private async Task<(CreatedTicket Parent, IReadOnlyList<TaskProgress> Tasks)> OnboardAsync()
     {
-        var onboarding = (await Catalog.ListAsync()).Single(i => i.Name == "Onboarding a new hire");
-        var form = await Catalog.GetFormAsync(onboarding.Id);
-        var fields = new Dictionary<int, string?>
-        {
-            [form.Fields.Single(f => f.Label == "New hire's name").Id] = "Nina Novak",
-            [form.Fields.Single(f => f.Label == "First day").Id] = "2026-12-07",
-        };
-        var parent = await Catalog.RequestAsync(Org.ActorFor(Org.Requester), onboarding.Id, fields, "She needs a standing desk.");
+        var parent = await TicketFactory.OnboardingAsync(_db, Org.ActorFor(Org.Requester), "She needs a standing desk.");
         return (parent, await Catalog.TasksAsync(Admin, parent.Id));
     }
 

@@ -15,4 +15,17 @@ public static class TicketFactory
 
     public static async Task<CreatedTicket> FileAsync(TestDatabase db, Actor requester, NewTicketInput? input = null) =>
         await db.Get<TicketService>().CreateAsync(requester, input ?? Laptop(db.Org));
+
+    /// <summary>The seeded "Onboarding a new hire" catalog item requested for Nina Novak (HR's request, with its tasks).</summary>
+    public static async Task<CreatedTicket> OnboardingAsync(TestDatabase db, Actor requester, string? note = null)
+    {
+        var catalog = db.Get<Portal.Core.Catalog.ServiceCatalog>();
+        var onboarding = (await catalog.ListAsync()).Single(i => i.Name == "Onboarding a new hire");
+        var form = await catalog.GetFormAsync(onboarding.Id);
+        return await catalog.RequestAsync(requester, onboarding.Id, new Dictionary<int, string?>
+        {
+            [form.Fields.Single(f => f.Label == "New hire's name").Id] = "Nina Novak",
+            [form.Fields.Single(f => f.Label == "First day").Id] = "2026-12-07",
+        }, note);
+    }
 }
