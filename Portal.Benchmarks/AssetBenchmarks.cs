@@ -9,6 +9,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Common;
 
 namespace Portal.Benchmarks;
 

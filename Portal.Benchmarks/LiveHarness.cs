@@ -19,6 +19,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Realtime;
+using Portal.Core.Handling;
 
 namespace Portal.Benchmarks;
 
@@ -419,7 +420,7 @@ public static partial class LiveHarness
         using var scope = services.CreateScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<DeskUser>>().FindByEmailAsync(Requester);
         var actor = (await services.GetRequiredService<ActorService>().LoadAsync(user!.Id))!;
-        var catalog = services.GetRequiredService<CatalogService>();
+        var catalog = services.GetRequiredService<DepartmentDirectory>();
         var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Access request");
         var fields = (await catalog.ListFieldsAsync(actor, category.Id)).Where(f => f.Required)
             .ToDictionary(f => f.Id, f => (string?)(f.Options.FirstOrDefault() ?? "Facilities"));

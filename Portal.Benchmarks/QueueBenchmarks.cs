@@ -8,6 +8,8 @@ using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Handling;
+using Portal.Core.Common;
 
 namespace Portal.Benchmarks;
 

@@ -13,6 +13,7 @@ using Portal.Core.Security;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Handling;
 
 namespace Portal.Benchmarks;
 

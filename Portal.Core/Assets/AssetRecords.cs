@@ -1,5 +1,7 @@
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
+using Portal.Core.Common;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Assets;
 

@@ -6,6 +6,7 @@ using Portal.Core.Departments;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Assets;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
+using Portal.Core.Persistence;
 
 namespace Portal.Core.Audit;
 

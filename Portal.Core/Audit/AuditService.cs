@@ -40,7 +40,7 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     /// key (IT-1042) or id; a person by part of their name or email (as actor, or as the record changed); an action by
     /// its start ("ticket.", "signin.", "sla-policy"); dates are whole UTC days, both ends included.
     /// </summary>
-    public async Task<Tickets.PagedResult<AuditRow>> SearchAsync(Security.Actor actor, AuditQuery query, int page = 1, int pageSize = 50,
+    public async Task<Common.PagedResult<AuditRow>> SearchAsync(Security.Actor actor, AuditQuery query, int page = 1, int pageSize = 50,
         CancellationToken ct = default)
     {
         EnsureReader(actor);
@@ -52,7 +52,7 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
             .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),
                 db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Key).FirstOrDefault()))
             .ToListAsync(ct);
-        return new Tickets.PagedResult<AuditRow>(items, total, Math.Max(page, 1), pageSize);
+        return new Common.PagedResult<AuditRow>(items, total, Math.Max(page, 1), pageSize);
     }
 
     /// <summary>Everything that happened to one ticket, oldest first: its audit timeline. Admins and auditors.</summary>

@@ -5,6 +5,7 @@ using Portal.Core.Departments;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Catalog;
 
@@ -235,7 +236,7 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<CatalogItemRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.CatalogItems.AsNoTracking().OrderBy(i => i.Name)
             .Select(i => new CatalogItemRow(i.Id, i.Name, db.Departments.Where(d => d.Id == i.DepartmentId).Select(d => d.Name).First(), i.Tasks.Count, i.IsActive))
@@ -244,7 +245,7 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
 
     public async Task<CatalogItemInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var item = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).FirstOrDefaultAsync(i => i.Id == id, ct)
             ?? throw new DeskNotFoundException($"Catalog item {id} does not exist.");
@@ -261,7 +262,7 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
     /// </summary>
     public async Task<int> SaveAsync(Actor actor, CatalogItemInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";

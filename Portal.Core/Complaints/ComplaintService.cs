@@ -8,6 +8,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Complaints;
 

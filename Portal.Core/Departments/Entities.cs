@@ -30,7 +30,7 @@ public class Team
     public List<TeamMember> Members { get; set; } = [];
 
     /// <summary>How tickets given to the team are handed to its members.</summary>
-    public Routing.AssignmentMode AssignmentMode { get; set; }
+    public AssignmentMode AssignmentMode { get; set; }
 
     /// <summary>For round robin: who got the last ticket.</summary>
     public string? LastAssignedUserId { get; set; }
@@ -143,4 +143,12 @@ public enum TicketKind
     ComplianceComplaint = 4,
     Complaint = 5,
     Maintenance = 6,
+}
+
+/// <summary>How a team hands out the tickets given to it.</summary>
+public enum AssignmentMode
+{
+    Manual,
+    RoundRobin,
+    LeastOpen,
 }

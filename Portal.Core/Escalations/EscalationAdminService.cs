@@ -25,7 +25,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
 
     public async Task<IReadOnlyList<PathRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var paths = await db.EscalationPaths.AsNoTracking().Include(p => p.Levels).OrderBy(p => p.Name).ToListAsync(ct);
         var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
@@ -41,7 +41,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
 
     public async Task<PathInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var p = await db.EscalationPaths.AsNoTracking().Include(x => x.Levels).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Escalation path {id} does not exist.");
@@ -52,7 +52,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
     /// <summary>Saves a path; the result says which open tickets to re-plan (in the background) and how many they are.</summary>
     public async Task<SlaSaveResult> SaveAsync(Actor actor, PathInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";
         errors.Required(nameof(input.Name), name, "Name");
@@ -132,7 +132,7 @@ public sealed class EscalationAdminService(IDbContextFactory<DeskDbContext> dbFa
     /// <summary>The open tickets (up to <see cref="DryRunLimit"/>) whose levels of this saved path are due right now.</summary>
     public async Task<IReadOnlyList<DryRunMatch>> DryRunAsync(Actor actor, int pathId, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var path = await db.EscalationPaths.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pathId, ct)
             ?? throw new DeskNotFoundException($"Escalation path {pathId} does not exist.");

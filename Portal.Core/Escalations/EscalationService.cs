@@ -72,7 +72,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     private async Task<(int Fired, int Late, bool? Moved)> FireBatchAsync(List<int> ids, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Acting = Audit.AuditActing.Sweep;
+        db.Acting = Persistence.AuditActing.Sweep;
 
         // Thousands of tracked rows: look for changes once, at the save, not at every query.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -138,7 +138,7 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     public async Task<(int Fired, int Late, bool Moved)> FireDueAsync(int ticketId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Acting = Audit.AuditActing.Sweep;
+        db.Acting = Persistence.AuditActing.Sweep;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null)
@@ -209,36 +209,13 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             Body = what + (late ? $" (late: it was due {dueAt:yyyy-MM-dd HH:mm:ss} UTC)" : ""), IsPublic = false,
         });
 
-        var recipients = await RecipientsAsync(db, ticket, a, ct);
+        var recipients = await NotifyRecipients.OfAsync(db, ticket, a, ct);
         var kind = due.Level.Trigger is EscalationTrigger.AtBreach or EscalationTrigger.AfterBreach ? NotificationEvent.Breach : NotificationEvent.Warning;
         await notifications.AddAsync(db, recipients, causedBy: null, ticket, $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}", kind,
             $"{(kind == NotificationEvent.Breach ? "Breached" : "Warning")}: {what}", now, ct);
         if (changed)
             ticket.Version++;
         ticket.UpdatedAt = now;
-    }
-
-    /// <summary>The people a level's notify actions name, resolved for this ticket.</summary>
-    internal static async Task<List<string>> RecipientsAsync(DeskDbContext db, Ticket ticket, EscalationActions a, CancellationToken ct)
-    {
-        var list = new List<string>(a.NotifyUsers);
-        if (a.NotifyAssignee && ticket.AssigneeId is { } assignee)
-            list.Add(assignee);
-        if (a.NotifyTeam && ticket.TeamId is { } team)
-            list.AddRange(await db.TeamMembers.Where(m => m.TeamId == team).Select(m => m.UserId).ToListAsync(ct));
-        if (a.NotifyManager && ticket.AssigneeId is { } who
-            && await db.Users.Where(u => u.Id == who).Select(u => u.ManagerId).FirstOrDefaultAsync(ct) is { } manager)
-            list.Add(manager);
-        if (a.NotifyDepartmentHead && await db.Departments.Where(d => d.Id == ticket.DepartmentId).Select(d => d.HeadUserId).FirstOrDefaultAsync(ct) is { } head)
-            list.Add(head);
-        if (a.NotifyWatchers)
-            list.AddRange(await db.TicketWatchers.Where(w => w.TicketId == ticket.Id
-                    && db.Users.Any(u => u.Id == w.UserId && u.IsActive && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId)))
-                .Select(w => w.UserId).ToListAsync(ct));
-        if (a.NotifyRole is { } role && role != DeskRole.Requester)
-            list.AddRange(await db.Users.Where(u => u.IsActive && (u.Roles & role) != 0 && u.Departments.Any(d => d.DepartmentId == ticket.DepartmentId))
-                .Select(u => u.Id).ToListAsync(ct));
-        return list.Distinct().ToList();
     }
 
     private static long Ticks(DateTime utc) => (DateTime.SpecifyKind(utc, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks;

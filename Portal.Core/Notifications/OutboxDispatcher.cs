@@ -60,7 +60,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
                 {
                     await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
                         .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
-                    await Audit.AuditTrail.AppendAsync(db, [Audited(message, "notification.sent", at, null)], CancellationToken.None);
+                    await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.sent", at, null)], CancellationToken.None);
                     await tx.CommitAsync(CancellationToken.None);
                 }
 
@@ -77,7 +77,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
                         .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
                         .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
                     if (giveUp)
-                        await Audit.AuditTrail.AppendAsync(db, [Audited(message, "notification.failed", clock.GetUtcNow().UtcDateTime, error)], CancellationToken.None);
+                        await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.failed", clock.GetUtcNow().UtcDateTime, error)], CancellationToken.None);
                     await tx.CommitAsync(CancellationToken.None);
                 }
 
@@ -109,7 +109,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
         {
             ["Channel"] = message.Channel.ToString(), ["Target"] = message.Target, ["Subject"] = message.Subject, ["Event"] = message.EventKey,
             ["Attempts"] = message.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Error"] = error,
-        }, Audit.AuditJson.Options),
+        }, Persistence.AuditJson.Options),
         Source = "scheduler",
     };
 

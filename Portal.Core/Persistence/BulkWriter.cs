@@ -54,7 +54,7 @@ internal static class BulkWriter
         // states a batch rewrites follow from those events and the policy (recomputable at any time), so they are not
         // written again here: that kept the sweep within its goal (docs/benchmarks.md).
         if (events.Count > 0)
-            await Audit.AuditTrail.AppendAsync(db, events.Select(e => Audit.AuditTrail.FromTicketEvent(e.Entity, db.Acting)).ToList(), ct);
+            await Persistence.AuditTrail.AppendAsync(db, events.Select(e => Persistence.AuditTrail.FromTicketEvent(e.Entity, db.Acting)).ToList(), ct);
 
         foreach (var entry in firings.Cast<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>().Concat(events).Concat(states))
             entry.State = EntityState.Detached;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Sla;
 
 namespace Portal.Core.Persistence;
 
@@ -230,9 +231,9 @@ internal sealed class TicketSlaStateConfiguration : IEntityTypeConfiguration<Sla
     }
 }
 
-internal sealed class EscalationPathConfiguration : IEntityTypeConfiguration<Escalations.EscalationPathRecord>
+internal sealed class EscalationPathConfiguration : IEntityTypeConfiguration<Sla.EscalationPathRecord>
 {
-    public void Configure(EntityTypeBuilder<Escalations.EscalationPathRecord> b)
+    public void Configure(EntityTypeBuilder<Sla.EscalationPathRecord> b)
     {
         b.ToTable("EscalationPaths");
         b.Property(p => p.Name).HasMaxLength(100);
@@ -243,9 +244,9 @@ internal sealed class EscalationPathConfiguration : IEntityTypeConfiguration<Esc
     }
 }
 
-internal sealed class EscalationLevelConfiguration : IEntityTypeConfiguration<Escalations.EscalationLevelRecord>
+internal sealed class EscalationLevelConfiguration : IEntityTypeConfiguration<Sla.EscalationLevelRecord>
 {
-    public void Configure(EntityTypeBuilder<Escalations.EscalationLevelRecord> b)
+    public void Configure(EntityTypeBuilder<Sla.EscalationLevelRecord> b)
     {
         b.ToTable("EscalationLevels");
         b.Property(l => l.Metric).HasConversion<string>().HasMaxLength(20);
@@ -256,15 +257,15 @@ internal sealed class EscalationLevelConfiguration : IEntityTypeConfiguration<Es
     }
 }
 
-internal sealed class EscalationFiringConfiguration : IEntityTypeConfiguration<Escalations.EscalationFiring>
+internal sealed class EscalationFiringConfiguration : IEntityTypeConfiguration<Sla.EscalationFiring>
 {
-    public void Configure(EntityTypeBuilder<Escalations.EscalationFiring> b)
+    public void Configure(EntityTypeBuilder<Sla.EscalationFiring> b)
     {
         b.ToTable("EscalationFirings");
         b.HasIndex(f => new { f.TicketId, f.LevelId, f.Cycle }).IsUnique();
         b.HasIndex(f => f.FiredAt); // escalations per level in a period (reports)
         b.HasOne<Ticket>().WithMany().HasForeignKey(f => f.TicketId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Escalations.EscalationLevelRecord>().WithMany().HasForeignKey(f => f.LevelId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Sla.EscalationLevelRecord>().WithMany().HasForeignKey(f => f.LevelId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -140,7 +140,7 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
     {
         var typeId = await BuiltInTypes.IdAsync(db, TicketKind.Complaint, ct);
         var conditions = await db.SlaPolicies.Select(p => p.Conditions).ToListAsync(ct);
-        if (conditions.Any(c => Sla.SlaCatalog.ParseConditions(c).Types.Contains(typeId)))
+        if (conditions.Any(c => Sla.SlaConfiguration.ParseConditions(c).Types.Contains(typeId)))
             return;
         var calendar = await db.SlaCalendars.FirstOrDefaultAsync(c => c.Name == ComplaintCalendarName, ct) ?? new Sla.SlaCalendarRecord
         {
@@ -150,7 +150,7 @@ public sealed class DatabaseSetup(IDbContextFactory<DeskDbContext> dbFactory)
         db.SlaPolicies.Add(new Sla.SlaPolicyRecord
         {
             Name = Complaints.ComplaintService.PolicyName, Order = 5, Calendar = calendar,
-            Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Types = [typeId] }),
+            Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { Types = [typeId] }),
             Targets = ComplaintTargets, PauseOn = "[]", WarnAt = "[0.5,0.75,0.9]",
         });
         await db.SaveChangesAsync(ct);

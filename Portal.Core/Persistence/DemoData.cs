@@ -172,9 +172,9 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         {
             ["IT"] =
             [
-                new Team { Name = "Service Desk", AssignmentMode = Routing.AssignmentMode.LeastOpen },
-                new Team { Name = "Senior", AssignmentMode = Routing.AssignmentMode.RoundRobin },
-                new Team { Name = "On-call", AssignmentMode = Routing.AssignmentMode.RoundRobin },
+                new Team { Name = "Service Desk", AssignmentMode = Departments.AssignmentMode.LeastOpen },
+                new Team { Name = "Senior", AssignmentMode = Departments.AssignmentMode.RoundRobin },
+                new Team { Name = "On-call", AssignmentMode = Departments.AssignmentMode.RoundRobin },
             ],
             ["HR"] = [new Team { Name = "People Services" }, new Team { Name = "Payroll" }],
             ["FAC"] = [new Team { Name = "Maintenance" }, new Team { Name = "Workplace" }],
@@ -511,32 +511,32 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
 
     private static void AddEscalationPaths(DeskDbContext db, Dictionary<string, Department> departments, Dictionary<string, List<Team>> teams)
     {
-        static Escalations.EscalationLevelRecord Level(int n, Sla.SlaMetric metric, Escalations.EscalationTrigger trigger, Escalations.EscalationActions actions,
+        static Sla.EscalationLevelRecord Level(int n, Sla.SlaMetric metric, Sla.EscalationTrigger trigger, Sla.EscalationActions actions,
             decimal? fraction = null, int? offset = null) => new()
         {
             Level = n, Metric = metric, Trigger = trigger, Fraction = fraction, OffsetMinutes = offset, Actions = actions.Write(),
         };
 
         var senior = teams["IT"].First(t => t.Name == "Senior");
-        db.EscalationPaths.Add(new Escalations.EscalationPathRecord
+        db.EscalationPaths.Add(new Sla.EscalationPathRecord
         {
             Name = "IT: before and after a breach", DepartmentId = departments["IT"].Id,
             Levels =
             [
-                Level(1, Sla.SlaMetric.FirstResponse, Escalations.EscalationTrigger.Fraction, new() { NotifyAssignee = true, NotifyTeam = true }, fraction: 0.75m),
-                Level(2, Sla.SlaMetric.FirstResponse, Escalations.EscalationTrigger.AtBreach, new() { NotifyManager = true, NotifyRole = Security.DeskRole.Supervisor }),
-                Level(3, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.AfterBreach, new() { AssignTeamId = senior.Id, NotifyDepartmentHead = true }, offset: 120),
+                Level(1, Sla.SlaMetric.FirstResponse, Sla.EscalationTrigger.Fraction, new() { NotifyAssignee = true, NotifyTeam = true }, fraction: 0.75m),
+                Level(2, Sla.SlaMetric.FirstResponse, Sla.EscalationTrigger.AtBreach, new() { NotifyManager = true, NotifyRole = Security.DeskRole.Supervisor }),
+                Level(3, Sla.SlaMetric.Resolution, Sla.EscalationTrigger.AfterBreach, new() { AssignTeamId = senior.Id, NotifyDepartmentHead = true }, offset: 120),
             ],
         });
         foreach (var code in new[] { "HR", "FAC" })
         {
-            db.EscalationPaths.Add(new Escalations.EscalationPathRecord
+            db.EscalationPaths.Add(new Sla.EscalationPathRecord
             {
                 Name = $"{departments[code].Name}: breaches", DepartmentId = departments[code].Id,
                 Levels =
                 [
-                    Level(1, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.BeforeDue, new() { NotifyAssignee = true }, offset: 60),
-                    Level(2, Sla.SlaMetric.Resolution, Escalations.EscalationTrigger.AtBreach, new() { NotifyDepartmentHead = true, RaisePriority = true }),
+                    Level(1, Sla.SlaMetric.Resolution, Sla.EscalationTrigger.BeforeDue, new() { NotifyAssignee = true }, offset: 60),
+                    Level(2, Sla.SlaMetric.Resolution, Sla.EscalationTrigger.AtBreach, new() { NotifyDepartmentHead = true, RaisePriority = true }),
                 ],
             });
         }
@@ -570,33 +570,33 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         db.SlaPolicies.AddRange(
             new Sla.SlaPolicyRecord
             {
-                Name = "VIP requesters", Order = 10, Calendar = always, Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { RequesterTags = ["VIP"] }),
+                Name = "VIP requesters", Order = 10, Calendar = always, Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { RequesterTags = ["VIP"] }),
                 Targets = """{"Low":{"firstResponse":"PT2H","resolution":"PT16H"},"Normal":{"firstResponse":"PT1H","nextResponse":"PT2H","resolution":"PT8H"},"High":{"firstResponse":"PT30M","nextResponse":"PT1H","resolution":"PT4H"},"Critical":{"firstResponse":"PT15M","nextResponse":"PT30M","resolution":"PT2H"}}""",
                 PauseOn = Pause, WarnAt = "[0.5,0.75,0.9]",
             },
             new Sla.SlaPolicyRecord
             {
                 Name = "IT critical, around the clock", Order = 20, Calendar = always,
-                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id], Priorities = [TicketPriority.Critical] }),
+                Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id], Priorities = [TicketPriority.Critical] }),
                 Targets = """{"Critical":{"firstResponse":"PT30M","nextResponse":"PT1H","resolution":"PT4H"}}""", PauseOn = Pause, WarnAt = "[0.75,0.9]",
             },
             new Sla.SlaPolicyRecord
             {
                 Name = "IT business hours", Order = 30, Calendar = berlin,
-                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id] }),
+                Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { Departments = [departments["IT"].Id] }),
                 Targets = DatabaseSetup.StandardTargets, PauseOn = Pause, WarnAt = "[0.75,0.9]",
             },
             new Sla.SlaPolicyRecord
             {
                 Name = "HR office hours", Order = 40, Calendar = london,
-                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["HR"].Id] }),
+                Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { Departments = [departments["HR"].Id] }),
                 Targets = """{"Low":{"firstResponse":"PT16H","resolution":"PT80H"},"Normal":{"firstResponse":"PT8H","nextResponse":"PT16H","resolution":"PT40H"},"High":{"firstResponse":"PT4H","nextResponse":"PT8H","resolution":"PT16H"},"Critical":{"firstResponse":"PT1H","resolution":"PT8H"}}""",
                 PauseOn = Pause, WarnAt = "[0.75,0.9]",
             },
             new Sla.SlaPolicyRecord
             {
                 Name = "Facilities site hours", Order = 50, Calendar = newYork,
-                Conditions = Sla.SlaCatalog.WriteConditions(new Sla.PolicyConditions { Departments = [departments["FAC"].Id] }),
+                Conditions = Sla.SlaConfiguration.WriteConditions(new Sla.PolicyConditions { Departments = [departments["FAC"].Id] }),
                 Targets = DatabaseSetup.StandardTargets, PauseOn = Pause, WarnAt = "[0.75,0.9]",
             });
         await db.SaveChangesAsync(ct);

@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Handling;
+using Portal.Core.Persistence;
+using Portal.Core.Sla;
 
 namespace Portal.Core.Persistence;
 
@@ -12,7 +15,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
         : base(options)
     {
         // Ticket events are noted as they start being tracked (no extra change detection at save time): the audit
-        // trail writes an entry for each one its save wrote (Audit.AuditTrail).
+        // trail writes an entry for each one its save wrote (Persistence.AuditTrail).
         ChangeTracker.Tracked += (_, e) =>
         {
             if (e.Entry.State == EntityState.Added && Reporting.FactWriter.Feeds(e.Entry.Entity))
@@ -22,7 +25,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
                 if (e.Entry.State == EntityState.Added)
                     PendingTicketEvents.Add(ticketEvent);
             }
-            else if (!TracksAuditedRecords && Audit.EntityAudit.IsAudited(e.Entry.Metadata.ClrType))
+            else if (!TracksAuditedRecords && Persistence.EntityAudit.IsAudited(e.Entry.Metadata.ClrType))
                 TracksAuditedRecords = true;
         };
 
@@ -56,9 +59,9 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Sla.SlaPolicyRecord> SlaPolicies => Set<Sla.SlaPolicyRecord>();
     public DbSet<Sla.TicketSlaState> TicketSlaStates => Set<Sla.TicketSlaState>();
     public DbSet<Sla.SlaRecompute> SlaRecomputes => Set<Sla.SlaRecompute>();
-    public DbSet<Escalations.EscalationPathRecord> EscalationPaths => Set<Escalations.EscalationPathRecord>();
-    public DbSet<Escalations.EscalationLevelRecord> EscalationLevels => Set<Escalations.EscalationLevelRecord>();
-    public DbSet<Escalations.EscalationFiring> EscalationFirings => Set<Escalations.EscalationFiring>();
+    public DbSet<Sla.EscalationPathRecord> EscalationPaths => Set<Sla.EscalationPathRecord>();
+    public DbSet<Sla.EscalationLevelRecord> EscalationLevels => Set<Sla.EscalationLevelRecord>();
+    public DbSet<Sla.EscalationFiring> EscalationFirings => Set<Sla.EscalationFiring>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
     public DbSet<Notifications.NotificationPreference> NotificationPreferences => Set<Notifications.NotificationPreference>();
@@ -80,20 +83,20 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public HashSet<string> NotifiedUsers { get; } = [];
 
     /// <summary>Who this unit of work acts for, as the audit trail names it; null for the desk itself.</summary>
-    public Audit.AuditActing? Acting { get; set; }
+    public Persistence.AuditActing? Acting { get; set; }
 
     /// <summary>A record the audit trail follows (configuration, people, assets ...) has been tracked, so saves look for its changes.</summary>
     internal bool TracksAuditedRecords { get; private set; }
 
     /// <summary>Changes to such records seen at the start of a save, written to the trail once it succeeded.</summary>
-    internal List<Audit.EntityAudit.Pending> PendingChanges { get; } = [];
+    internal List<Persistence.EntityAudit.Pending> PendingChanges { get; } = [];
 
     public DbSet<Complaints.Complaint> Complaints => Set<Complaints.Complaint>();
     public DbSet<TicketLink> TicketLinks => Set<TicketLink>();
     public DbSet<Catalog.CatalogItem> CatalogItems => Set<Catalog.CatalogItem>();
     public DbSet<Catalog.CatalogTask> CatalogTasks => Set<Catalog.CatalogTask>();
 
-    /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Audit.AuditTrail).</summary>
+    /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Persistence.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Admin;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Persistence;
 
@@ -35,13 +37,15 @@ public static class PortalCoreServices
         // Features that extend tickets join the pipeline at its named steps (Tickets never calls them).
         services.AddSingleton<ITicketHook, Complaints.ComplaintCloseHook>();
         services.AddSingleton<ITicketHook, Catalog.CatalogTaskHook>();
+        services.AddSingleton<ITicketHook, Assets.AssetFilingHook>();
+        services.AddSingleton<ICategoriesWithOwnForm, Catalog.CatalogItemCategories>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<QueueService>();
-        services.AddSingleton<CatalogService>();
+        services.AddSingleton<DepartmentDirectory>();
         services.AddSingleton<DepartmentAdminService>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<ExternalUserService>();
-        services.AddSingleton<Sla.SlaCatalog>();
+        services.AddSingleton<Sla.SlaConfiguration>();
         services.AddSingleton<Sla.SlaService>();
         services.AddSingleton<Sla.SlaAdminService>();
         services.AddSingleton<Escalations.EscalationService>();
@@ -138,12 +142,12 @@ public static class PortalCoreServices
         NpgsqlSwitches.Set();
         options.UseNpgsql(connectionString);
         if (withInterceptors)
-            options.AddInterceptors(new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
+            options.AddInterceptors(new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
     }
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new Audit.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
+            .AddInterceptors(new SqlitePragmas(), new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
 
     /// <summary>
     /// Binds an options class to its section and checks it when the app starts, so a wrong setting stops the start with

@@ -88,7 +88,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
     }
 
     /// <summary>Who may be chosen as a recipient: admins, auditors, and the staff of the owner's departments.</summary>
-    public async Task<IReadOnlyList<Tickets.PersonRef>> RecipientChoicesAsync(Actor actor, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Common.PersonRef>> RecipientChoicesAsync(Actor actor, CancellationToken ct = default)
     {
         Guard(actor);
         var departments = actor.DepartmentIds.ToList();
@@ -97,7 +97,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         return await db.Users.AsNoTracking()
             .Where(u => u.IsActive && ((u.Roles & (DeskRole.Admin | DeskRole.Auditor)) != 0
                 || ((u.Roles & staff) != 0 && u.Departments.Any(d => departments.Contains(d.DepartmentId)))))
-            .OrderBy(u => u.DisplayName).Select(u => new Tickets.PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
+            .OrderBy(u => u.DisplayName).Select(u => new Common.PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 
     public async Task<int> SaveAsync(Actor actor, ScheduledReportInput input, CancellationToken ct = default)
@@ -208,7 +208,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
     private async Task<int> RunOneAsync(int id, DateTime now, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Acting = Audit.AuditActing.Job("scheduled-reports");
+        db.Acting = Persistence.AuditActing.Job("scheduled-reports");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var report = await db.Set<ScheduledReport>().FirstOrDefaultAsync(r => r.Id == id && r.NextRunAt <= now, ct);
         if (report is null)

@@ -8,6 +8,7 @@ using Portal.Core.Notifications;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Routing;
 
@@ -172,7 +173,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
             done.Add($"escalated to level {level}");
         }
 
-        var recipients = await EscalationService.RecipientsAsync(db, ticket, a.Notify, ct);
+        var recipients = await Notifications.NotifyRecipients.OfAsync(db, ticket, a.Notify, ct);
         if (a.NotifyTeams.Count > 0)
             recipients.AddRange(await db.TeamMembers.Where(m => a.NotifyTeams.Contains(m.TeamId)).Select(m => m.UserId).ToListAsync(ct));
         if (recipients.Count > 0)
@@ -201,7 +202,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
 
     public async Task<IReadOnlyList<RuleRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.AutomationRules.AsNoTracking().OrderBy(r => r.Order).ThenBy(r => r.Id)
             .Select(r => new RuleRow(r.Id, r.Name, r.Order, r.IsActive, r.Trigger, r.StopProcessing)).ToListAsync(ct);
@@ -209,7 +210,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
 
     public async Task<RuleInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var r = await db.AutomationRules.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Rule {id} does not exist.");
@@ -218,7 +219,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
 
     public async Task<int> SaveAsync(Actor actor, RuleInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";
         errors.Required(nameof(input.Name), name, "Name");
@@ -260,7 +261,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
     }
 
     /// <summary>The open tickets (up to 2,000) whose current state matches a rule's conditions (the trigger aside).</summary>
-    public async Task<IReadOnlyList<TicketSummary>> DryRunAsync(Actor actor, int id, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TicketRef>> DryRunAsync(Actor actor, int id, CancellationToken ct = default)
     {
         var rule = await GetAsync(actor, id, ct);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
@@ -274,6 +275,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
                 matching.Add(t.Id);
         }
 
-        return await TicketService.Summaries(db.Tickets.AsNoTracking().Where(t => matching.Contains(t.Id)).OrderBy(t => t.Id)).ToListAsync(ct);
+        return await db.Tickets.AsNoTracking().Where(t => matching.Contains(t.Id)).OrderBy(t => t.Id)
+            .Select(t => new TicketRef(t.Id, t.Key, t.Title)).ToListAsync(ct);
     }
 }

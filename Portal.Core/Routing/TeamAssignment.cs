@@ -6,14 +6,6 @@ using Portal.Core.Tickets;
 
 namespace Portal.Core.Routing;
 
-/// <summary>How a team hands out the tickets given to it.</summary>
-public enum AssignmentMode
-{
-    Manual,
-    RoundRobin,
-    LeastOpen,
-}
-
 /// <summary>Auto-assignment inside a team: the next member in turn, or the one with the fewest open tickets; away members are skipped.</summary>
 public static class TeamAssignment
 {

@@ -32,11 +32,11 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
 {
     public async Task<(IReadOnlyList<CalendarRow> Calendars, IReadOnlyList<PolicyRow> Policies)> ListAsync(Actor actor, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var calendars = (await db.SlaCalendars.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct)).Select(c =>
         {
-            var def = SlaCatalog.ParseCalendar(c.Definition);
+            var def = SlaConfiguration.ParseCalendar(c.Definition);
             return new CalendarRow(c.Id, c.Name, def.Zone.Id, def.Is24x7, def.Holidays.Count + def.RecurringHolidays.Count, c.Version);
         }).ToList();
         var policies = await db.SlaPolicies.AsNoTracking().OrderBy(p => p.IsDefault).ThenBy(p => p.Order).ThenBy(p => p.Id)
@@ -48,11 +48,11 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
 
     public async Task<CalendarInput> GetCalendarAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var c = await db.SlaCalendars.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Calendar {id} does not exist.");
-        var def = SlaCatalog.ParseCalendar(c.Definition);
+        var def = SlaConfiguration.ParseCalendar(c.Definition);
         var week = SlaJson.Weekdays.ToDictionary(d => d.Key, d => def.Week is not null && def.Week.TryGetValue(d.Value, out var segs)
             ? string.Join(", ", segs.Select(s => s.ToString())) : "");
         using var doc = JsonDocument.Parse(c.Definition);
@@ -84,7 +84,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         var json = root.ToJsonString();
         try
         {
-            SlaCatalog.ParseCalendar(json);
+            SlaConfiguration.ParseCalendar(json);
         }
         catch (SlaInputException ex)
         {
@@ -105,7 +105,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
 
     public async Task<SlaSaveResult> SaveCalendarAsync(Actor actor, CalendarInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";
         errors.Required(nameof(input.Name), name, "Name");
@@ -143,14 +143,14 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
 
     public async Task<PolicyInput> GetPolicyAsync(Actor actor, int id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var p = await db.SlaPolicies.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new DeskNotFoundException($"Policy {id} does not exist.");
         var targets = new Dictionary<string, IReadOnlyDictionary<SlaMetric, string>>();
         using (var doc = JsonDocument.Parse(p.Targets))
         {
-            foreach (var priority in SlaCatalog.PriorityNames)
+            foreach (var priority in SlaConfiguration.PriorityNames)
             {
                 var row = new Dictionary<SlaMetric, string>();
                 if (doc.RootElement.TryGetProperty(priority, out var perMetric))
@@ -165,7 +165,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         var pauseOn = SlaJson.ParsePauseOn(pause.RootElement);
         using var warn = JsonDocument.Parse(p.WarnAt);
         var warnAt = string.Join(", ", SlaJson.ParseWarnAt(warn.RootElement).Select(w => w.Text));
-        return new PolicyInput(p.Id, p.Name, p.CalendarId, p.Order, p.IsDefault, p.IsActive, SlaCatalog.ParseConditions(p.Conditions),
+        return new PolicyInput(p.Id, p.Name, p.CalendarId, p.Order, p.IsDefault, p.IsActive, SlaConfiguration.ParseConditions(p.Conditions),
             targets, pauseOn.ToDictionary(k => k.Key, k => k.Value), warnAt, p.Version);
     }
 
@@ -173,7 +173,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     public static (string Targets, string PauseOn, string WarnAt) PolicyJson(PolicyInput input)
     {
         var targets = new JsonObject();
-        foreach (var priority in SlaCatalog.PriorityNames)
+        foreach (var priority in SlaConfiguration.PriorityNames)
         {
             var row = new JsonObject();
             if (input.Targets.TryGetValue(priority, out var perMetric))
@@ -193,7 +193,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         try
         {
             using var check = JsonDocument.Parse(warn);
-            SlaCatalog.ParsePolicy(result.Item1, result.Item2, warn);
+            SlaConfiguration.ParsePolicy(result.Item1, result.Item2, warn);
         }
         catch (JsonException)
         {
@@ -213,7 +213,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
 
     public async Task<SlaSaveResult> SavePolicyAsync(Actor actor, PolicyInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";
         errors.Required(nameof(input.Name), name, "Name");
@@ -253,7 +253,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         record.Order = input.Order;
         record.IsDefault = input.IsDefault;
         record.IsActive = input.IsActive || input.IsDefault;
-        record.Conditions = SlaCatalog.WriteConditions(input.Conditions);
+        record.Conditions = SlaConfiguration.WriteConditions(input.Conditions);
         record.Targets = targets;
         record.PauseOn = pauseOn;
         record.WarnAt = warnAt;
@@ -267,7 +267,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
     /// <summary>Runs a timeline (the events list of the scenario format) through this policy as it is in the form.</summary>
     public async Task<string> TestAsync(Actor actor, PolicyInput input, string eventsJson, string at, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var (targets, pauseOn, warnAt) = PolicyJson(input);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var calendar = await db.SlaCalendars.AsNoTracking().Where(c => c.Id == input.CalendarId).Select(c => c.Definition).FirstOrDefaultAsync(ct)

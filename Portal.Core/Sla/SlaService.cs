@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Core.Persistence;
 using Portal.Core.Tickets;
+using Portal.Core.Sla;
 
 namespace Portal.Core.Sla;
 
@@ -19,7 +20,7 @@ public sealed record SlaTargetView(SlaMetric Metric, SlaState State, TimeSpan Ta
 /// result, in the transaction of the change that moved it. Also recomputes in bulk after policy edits and when a
 /// ticket's next change instant has passed.
 /// </summary>
-public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCatalog catalog, TimeProvider clock,
+public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaConfiguration catalog, TimeProvider clock,
     ILogger<SlaService> log)
 {
     public const int BatchSize = 500;
@@ -29,7 +30,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         TicketPriority? OldPriority, TicketPriority? NewPriority);
 
     /// <summary>What one recompute found: the policy, the outcome and the escalation levels with a trigger instant.</summary>
-    public sealed record Evaluation(CompiledPolicy Policy, SlaOutcome Outcome, long At, IReadOnlyList<Escalations.PlannedLevel> Levels);
+    public sealed record Evaluation(CompiledPolicy Policy, SlaOutcome Outcome, long At, IReadOnlyList<Sla.PlannedLevel> Levels);
 
     /// <summary>Everything a recompute reads about one ticket, loaded once (for one ticket, or for a whole batch).</summary>
     public sealed class TicketData(Ticket ticket, string tags, Dictionary<int, string> fields, List<TicketSlaState> stored,
@@ -70,12 +71,12 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
     }
 
     /// <summary>Matches the policy, runs the engine and stores the outcome on the ticket (tracked by <paramref name="db"/>); no query.</summary>
-    public Evaluation? Apply(DeskDbContext db, TicketData data, IReadOnlyList<CompiledPolicy> policies, IReadOnlyList<Escalations.CompiledPath> allPaths)
+    public Evaluation? Apply(DeskDbContext db, TicketData data, IReadOnlyList<CompiledPolicy> policies, IReadOnlyList<Sla.CompiledPath> allPaths)
     {
         var ticket = data.Ticket;
         var facts = new TicketFacts(ticket.DepartmentId, ticket.CategoryId, ticket.TypeId, ticket.Priority,
             data.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), data.Fields);
-        var policy = SlaCatalog.Match(policies, facts);
+        var policy = SlaConfiguration.Match(policies, facts);
         var stored = data.Stored;
         if (policy is null || data.History.Count == 0)
         {
@@ -134,11 +135,11 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
         ticket.SlaDueAt = earliest;
 
         var paths = allPaths.Where(p => p.AppliesTo(ticket.DepartmentId, policy.Id)).ToList();
-        IReadOnlyList<Escalations.PlannedLevel> levels = [];
+        IReadOnlyList<Sla.PlannedLevel> levels = [];
         ticket.NextEscalationAt = null;
         if (paths.Count > 0)
         {
-            levels = Escalations.EscalationPlanner.Plan(paths, outcome, events, policy.Policy, policy.Calendar, at, data.Fired);
+            levels = Sla.EscalationPlanner.Plan(paths, outcome, events, policy.Policy, policy.Calendar, at, data.Fired);
             if (levels.Count > 0)
                 ticket.NextEscalationAt = ToDate(levels.Min(l => l.FireFrom));
         }
@@ -148,7 +149,7 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCa
 
     public async Task<IReadOnlyList<CompiledPolicy>> PoliciesAsync(CancellationToken ct = default) => await catalog.GetAsync(ct);
 
-    public async Task<IReadOnlyList<Escalations.CompiledPath>> PathsAsync(CancellationToken ct = default) => await catalog.GetPathsAsync(ct);
+    public async Task<IReadOnlyList<Sla.CompiledPath>> PathsAsync(CancellationToken ct = default) => await catalog.GetPathsAsync(ct);
 
     /// <summary>The engine's view of a ticket's history: creation, status and priority changes, public replies.</summary>
     private static SlaEvent[] Timeline(List<HistoryItem> history, TicketPriority current)

@@ -1,6 +1,10 @@
 using Portal.Core.Common;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Tickets;
+
+/// <summary>A file picked to go with a request, a reply or a note.</summary>
+public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 
 public static class AttachmentRules
 {

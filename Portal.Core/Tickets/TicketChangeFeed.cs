@@ -2,6 +2,24 @@ using Microsoft.Extensions.Logging;
 
 namespace Portal.Core.Tickets;
 
+/// <summary>What a committed change was, as open pages, hub clients and the other nodes hear of it.</summary>
+public enum TicketChangeKind
+{
+    Created,
+    Updated,
+    Reply,
+    Note,
+    Watchers,
+    Linked,
+    Merged,
+    Escalated,
+    AssetLinked,
+    AssetUnlinked,
+
+    /// <summary>One of a request's tasks changed: the request's pages read its progress again.</summary>
+    Task,
+}
+
 /// <summary>A committed change to a ticket: which one, in which department, and what kind of change.</summary>
 public sealed record TicketChanged(int TicketId, int DepartmentId, TicketChangeKind Kind)
 {

@@ -34,7 +34,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     public async Task<PagedResult<UserRow>> ListAsync(Actor actor, string? text, int page, int pageSize,
         CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
@@ -61,7 +61,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
     public async Task<UserInput> GetAsync(Actor actor, string id, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var u = await db.Users.AsNoTracking().Include(x => x.Departments).Include(x => x.Teams)
             .FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new DeskNotFoundException($"User {id} does not exist.");
@@ -73,7 +73,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     /// <summary>Creates a local account (with a password) or saves changes to an existing user.</summary>
     public async Task<string> SaveAsync(Actor actor, UserInput input, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         var creating = input.Id is null;
         var errors = new ValidationErrors();
         var email = input.Email?.Trim() ?? "";

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Portal.Core.Persistence;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Browser;
 
@@ -31,7 +32,7 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         // Erin files a Critical IT incident through the services (as the request form would).
         var services = fx.Services;
         var actors = services.GetRequiredService<ActorService>();
-        var catalog = services.GetRequiredService<Portal.Core.Departments.CatalogService>();
+        var catalog = services.GetRequiredService<Portal.Core.Departments.DepartmentDirectory>();
         var erin = await actors.LoadAsync(await UserIdAsync(services, "erin.employee@acme.example"));
         var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Software install");
         var fields = await catalog.ListFieldsAsync(erin!, category.Id);
@@ -65,7 +66,7 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
 
         var services = fx.Services;
         var erin = await services.GetRequiredService<ActorService>().LoadAsync(await UserIdAsync(services, "erin.employee@acme.example"));
-        var catalog = services.GetRequiredService<Portal.Core.Departments.CatalogService>();
+        var catalog = services.GetRequiredService<Portal.Core.Departments.DepartmentDirectory>();
         var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Access request");
         var fields = await catalog.ListFieldsAsync(erin!, category.Id);
         var created = await services.GetRequiredService<TicketService>().CreateAsync(erin!, new NewTicketInput(1, category.Id,

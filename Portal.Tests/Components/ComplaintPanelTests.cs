@@ -4,6 +4,7 @@ using Portal.Core.Tickets;
 using Portal.Features.Complaints;
 using Portal.Features.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Components;
 

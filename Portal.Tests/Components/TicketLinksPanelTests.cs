@@ -2,6 +2,7 @@ using Bunit;
 using Portal.Core.Tickets;
 using Portal.Features.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Components;
 

@@ -3,6 +3,7 @@ using Portal.Core.Tickets;
 using Portal.Features.Tickets;
 using Portal.Tests.Persistence;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Components;
 

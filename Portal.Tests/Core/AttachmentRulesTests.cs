@@ -1,5 +1,6 @@
 using Portal.Core.Common;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Core;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Portal.Core.Tickets;
 using Portal.Realtime;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Integration;
 

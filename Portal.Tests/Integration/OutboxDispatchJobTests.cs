@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Tickets;
 using Portal.Tests.Persistence;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Integration;
 

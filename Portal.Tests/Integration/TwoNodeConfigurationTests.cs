@@ -6,6 +6,7 @@ using Portal.Core.Routing;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Integration;
 
@@ -35,7 +36,7 @@ public sealed class TwoNodeConfigurationTests : IAsyncLifetime
         await using var db = await Get<IDbContextFactory<DeskDbContext>>(_fx.A).CreateDbContextAsync();
         var policyId = await db.SlaPolicies.Where(p => p.IsDefault).Select(p => p.Id).SingleAsync();
         var input = await admin.GetPolicyAsync(Org.ActorFor(Org.Admin), policyId);
-        var targets = SlaCatalog.PriorityNames.ToDictionary(p => p, IReadOnlyDictionary<SlaMetric, string> (_) =>
+        var targets = SlaConfiguration.PriorityNames.ToDictionary(p => p, IReadOnlyDictionary<SlaMetric, string> (_) =>
             new Dictionary<SlaMetric, string> { [SlaMetric.FirstResponse] = firstResponse, [SlaMetric.Resolution] = "PT40H" });
         return await admin.SavePolicyAsync(Org.ActorFor(Org.Admin), input with { Targets = targets });
     }

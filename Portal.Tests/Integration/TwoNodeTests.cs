@@ -14,6 +14,7 @@ using Portal.Core.Tickets;
 using Portal.Jobs;
 using Portal.Realtime;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Integration;
 

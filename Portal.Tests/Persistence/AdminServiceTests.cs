@@ -5,6 +5,8 @@ using Portal.Core.Security;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Tests.Support;
+using Portal.Core.Admin;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 
@@ -27,7 +29,7 @@ public class AdminServiceTests : IAsyncLifetime
         await Departments.SaveFieldAsync(Admin, new CustomFieldInput(null, categoryId, "Counterparty", FieldKind.Text, true, "", true, 0, true));
         await Departments.SaveFieldAsync(Admin, new CustomFieldInput(null, categoryId, "Urgency", FieldKind.Choice, false, "Low, High\nHigh", true, 1, true));
 
-        var catalog = _db.Get<CatalogService>();
+        var catalog = _db.Get<DepartmentDirectory>();
         var legal = (await catalog.ListDepartmentsAsync()).Single(d => d.Code == "LEG");
         var fields = await catalog.ListFieldsAsync(Org.ActorFor(Org.Requester), categoryId);
         Assert.Equal("Legal", legal.Name);
@@ -78,7 +80,7 @@ public class AdminServiceTests : IAsyncLifetime
     public async Task DeactivatedCategory_IsNoLongerOffered()
     {
         await Departments.SaveCategoryAsync(Admin, new CategoryInput(Org.Laptop.Id, Org.It.Id, "Laptop problem", "", false));
-        Assert.DoesNotContain(await _db.Get<CatalogService>().ListCategoriesAsync(Org.It.Id), c => c.Id == Org.Laptop.Id);
+        Assert.DoesNotContain(await _db.Get<DepartmentDirectory>().ListCategoriesAsync(Org.It.Id), c => c.Id == Org.Laptop.Id);
         await Assert.ThrowsAsync<DeskValidationException>(() => TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester)));
     }
 

@@ -10,6 +10,7 @@ using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 

@@ -4,6 +4,8 @@ using Portal.Core.Security;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Tests.Support;
+using Portal.Core.Admin;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 
@@ -183,13 +185,13 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 await db.Get<QueueService>().QueryAsync(actor, new QueueQuery(org.It.Id));
                 break;
             case "catalog.teams":
-                await db.Get<CatalogService>().ListTeamsAsync(actor, org.It.Id);
+                await db.Get<DepartmentDirectory>().ListTeamsAsync(actor, org.It.Id);
                 break;
             case "catalog.assignees":
-                await db.Get<CatalogService>().ListAssigneesAsync(actor, org.It.Id);
+                await db.Get<DepartmentDirectory>().ListAssigneesAsync(actor, org.It.Id);
                 break;
             case "catalog.people":
-                await db.Get<CatalogService>().SearchPeopleAsync(actor, "a");
+                await db.Get<DepartmentDirectory>().SearchPeopleAsync(actor, "a");
                 break;
             case "admin.departments":
                 await admin.ListAsync(actor);
@@ -217,7 +219,7 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                     new UserInput(null, $"user{n}@test.example", $"User {n}", "longenough1", DeskRole.Requester, [], [], null, "", true));
                 break;
             case "admin.people":
-                await db.Get<CatalogService>().ListPeopleAsync(actor);
+                await db.Get<DepartmentDirectory>().ListPeopleAsync(actor);
                 break;
             case "sla.list":
                 await db.Get<Portal.Core.Sla.SlaAdminService>().ListAsync(actor);
@@ -244,8 +246,8 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 break;
             case "escalation.save":
                 await db.Get<Portal.Core.Escalations.EscalationAdminService>().SaveAsync(actor, new Portal.Core.Escalations.PathInput(null, $"Path {n}", true, null, null,
-                    [new Portal.Core.Escalations.LevelInput(1, Portal.Core.Sla.SlaMetric.FirstResponse, Portal.Core.Escalations.EscalationTrigger.AtBreach, null, null,
-                        new Portal.Core.Escalations.EscalationActions { NotifyAssignee = true })]));
+                    [new Portal.Core.Escalations.LevelInput(1, Portal.Core.Sla.SlaMetric.FirstResponse, Portal.Core.Sla.EscalationTrigger.AtBreach, null, null,
+                        new Portal.Core.Sla.EscalationActions { NotifyAssignee = true })]));
                 break;
             case "rules.list":
                 await db.Get<Portal.Core.Routing.AutomationService>().ListAsync(actor);

@@ -5,6 +5,9 @@ using Portal.Core.Escalations;
 using Portal.Core.Routing;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
+using Portal.Core.Admin;
+using Portal.Core.Sla;
 
 namespace Portal.Tests.Persistence;
 

@@ -19,7 +19,7 @@ public class BoardServiceTests : IAsyncLifetime
         var early = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed first"));
         _db.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(30));
         var late = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed later"));
-        await _db.Get<Portal.Core.Tickets.TicketService>().CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
+        await _db.Get<Portal.Core.Handling.TicketService>().CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
         _db.Clock.Advance(TimeSpan.FromMinutes(31));
         await _db.Get<SlaService>().RecomputeAsync(q => q);
 
@@ -47,7 +47,7 @@ public class BoardServiceTests : IAsyncLifetime
     [Fact]
     public async Task Counts_CoverEveryUrgentTicket_WhenTheListIsCut()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         for (var i = 0; i < 4; i++)
             await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, $"Breaching {i}"));
         var assigned = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Assigned"));
@@ -114,7 +114,7 @@ public class BoardServiceTests : IAsyncLifetime
     [Fact]
     public async Task Workload_CountsOpenTicketsPerAgent_AndShowsWhoIsAway()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         for (var i = 0; i < 2; i++)
         {
             var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester));

@@ -5,6 +5,8 @@ using Portal.Core.Complaints;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Admin;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 
@@ -66,7 +68,7 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
 
         var filed = await tickets.GetAsync(Org.ActorFor(Org.HrAgent), second.Id);
         Assert.Equal((categoryId, "Grievances"), (filed.CategoryId, filed.CategoryName));
-        Assert.DoesNotContain(await _db.Get<CatalogService>().ListCategoriesAsync(Org.Hr.Id, forNewRequests: true), c => c.Id == categoryId);
+        Assert.DoesNotContain(await _db.Get<DepartmentDirectory>().ListCategoriesAsync(Org.Hr.Id, forNewRequests: true), c => c.Id == categoryId);
     }
 
     [Fact]
@@ -77,7 +79,7 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
         var plain = await tickets.CreateAsync(requester, new NewTicketInput(Org.It.Id, Org.Laptop.Id, "Screen flickers", "Since Monday.",
             new Dictionary<int, string?> { [Org.AssetTag.Id] = "LT-1", [Org.Os.Id] = "Windows 11" }, []));
         Assert.Equal("Ask", (await tickets.GetAsync(requester, plain.Id)).TypeName);
-        Assert.Equal("Ask", (await _db.Get<CatalogService>().ListTypesAsync())[0].Name);
+        Assert.Equal("Ask", (await _db.Get<DepartmentDirectory>().ListTypesAsync())[0].Name);
 
         var request = await TicketFactory.OnboardingAsync(_db, requester);
         Assert.Equal("Ask", (await tickets.GetAsync(requester, request.Id)).TypeName);

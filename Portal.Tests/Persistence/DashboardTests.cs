@@ -4,6 +4,7 @@ using Portal.Core.Notifications;
 using Portal.Core.Reporting;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 

@@ -6,6 +6,7 @@ using Portal.Core.Escalations;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 

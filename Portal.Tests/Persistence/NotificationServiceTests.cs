@@ -48,7 +48,7 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task PublishedChanges_SayWhomTheyNotified_SoOtherPagesNeedNotCountAgain()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         var changes = new List<Portal.Core.Tickets.TicketChanged>();
         _db.Get<Portal.Core.Tickets.TicketChangeFeed>().Changed += changes.Add;
         var sue = Org.ActorFor(Org.ItSupervisor);
@@ -67,7 +67,7 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task SharedUnreadCount_FollowsPublishedChangesAndMarkRead()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         var notifications = _db.Get<NotificationService>();
         var sue = Org.ActorFor(Org.ItSupervisor);
         var ida = Org.ActorFor(Org.ItAgent2);
@@ -86,7 +86,7 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task Assignment_RepliesAndResolution_TellTheRightPeople()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         var notifications = _db.Get<NotificationService>();
         var rita = Org.ActorFor(Org.Requester);
         var ian = Org.ActorFor(Org.ItAgent);
@@ -120,7 +120,7 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task AMention_ReachesThatPersonOfTheDepartmentOnce_AndNobodyOutsideIt()
     {
-        var tickets = _db.Get<Portal.Core.Tickets.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
         var notifications = _db.Get<NotificationService>();
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         var t = await tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);

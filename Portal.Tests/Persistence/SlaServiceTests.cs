@@ -3,6 +3,7 @@ using Portal.Core.Common;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 
@@ -24,7 +25,7 @@ public class SlaServiceTests : IAsyncLifetime
     }
 
     private static Dictionary<string, IReadOnlyDictionary<SlaMetric, string>> Targets(string fr, string res) =>
-        SlaCatalog.PriorityNames.ToDictionary(p => p, IReadOnlyDictionary<SlaMetric, string> (_) =>
+        SlaConfiguration.PriorityNames.ToDictionary(p => p, IReadOnlyDictionary<SlaMetric, string> (_) =>
             new Dictionary<SlaMetric, string> { [SlaMetric.FirstResponse] = fr, [SlaMetric.Resolution] = res });
 
     private async Task<int> CalendarIdAsync()

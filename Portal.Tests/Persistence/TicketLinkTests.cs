@@ -2,6 +2,7 @@ using Portal.Core.Common;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 

@@ -3,6 +3,7 @@ using Portal.Core.Routing;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 

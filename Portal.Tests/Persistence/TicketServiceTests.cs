@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Tickets;
 using Portal.Tests.Support;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Persistence;
 
@@ -218,7 +219,7 @@ public class TicketServiceTests : IAsyncLifetime
         var fields = t.Fields.ToDictionary(f => f.FieldId, f => f.Value);
         fields[Org.Diagnosis.Id] = "Disk failure";
         fields[Org.Affected.Id] = "3";
-        var incident = (await _db.Get<Portal.Core.Departments.CatalogService>().ListTypesAsync()).Single(x => x.Name == "Incident");
+        var incident = (await _db.Get<Portal.Core.Departments.DepartmentDirectory>().ListTypesAsync()).Single(x => x.Name == "Incident");
         var edit = new TicketEdit(TicketStatus.InProgress, TicketPriority.High, Org.Laptop.Id, incident.Id, Org.ItAgent2.Id,
             Org.ServiceDesk.Id, fields);
 

@@ -8,6 +8,7 @@ using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Security;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Support;
 
@@ -26,7 +27,7 @@ public static class DeskBunit
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton(Get<TicketService>());
         ctx.Services.AddSingleton(Get<QueueService>());
-        ctx.Services.AddSingleton(Get<CatalogService>());
+        ctx.Services.AddSingleton(Get<DepartmentDirectory>());
         ctx.Services.AddSingleton(Get<ActorService>());
         ctx.Services.AddSingleton(Get<TicketChangeFeed>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.BoardService>());

@@ -1,5 +1,6 @@
 using Portal.Core.Security;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Security;
+using Portal.Core.Handling;
 
 namespace Portal.Api;
 

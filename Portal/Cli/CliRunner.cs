@@ -204,7 +204,7 @@ public static class CliRunner
         }
 
         var codes = options.GetValueOrDefault("department", []).Select(c => c.Trim().ToUpperInvariant()).ToList();
-        var catalog = await services.GetRequiredService<Portal.Core.Departments.CatalogService>().ListDepartmentsAsync();
+        var catalog = await services.GetRequiredService<Portal.Core.Departments.DepartmentDirectory>().ListDepartmentsAsync();
         var unknown = codes.Where(c => catalog.All(d => d.Code != c)).ToList();
         if (unknown.Count > 0)
         {

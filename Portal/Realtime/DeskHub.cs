@@ -5,6 +5,7 @@ using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Security;
+using Portal.Core.Handling;
 
 namespace Portal.Realtime;
 
@@ -17,7 +18,7 @@ public sealed record TicketChangedMessage(int TicketId, int DepartmentId, string
 /// follow one ticket they may see with Follow(ticketId).
 /// </summary>
 [Authorize]
-public sealed class DeskHub(ActorService actors, CatalogService catalog, TicketService tickets) : Hub
+public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, TicketService tickets) : Hub
 {
     public const string Path = "/hubs/desk";
 

@@ -836,7 +836,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketTypes");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -872,7 +872,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("EscalationFirings", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -914,7 +914,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("EscalationLevels", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1840,7 +1840,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketFieldValues");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -2266,9 +2266,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationLevelRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationLevelRecord", null)
                         .WithMany()
                         .HasForeignKey("LevelId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2281,16 +2281,16 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationPathRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationPathRecord", null)
                         .WithMany("Levels")
                         .HasForeignKey("PathId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.HasOne("Portal.Core.Departments.Department", null)
                         .WithMany()
@@ -2468,7 +2468,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Field");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
                         .WithMany()
@@ -2542,7 +2542,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Members");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Navigation("Levels");
                 });

@@ -833,7 +833,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketTypes");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -869,7 +869,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("EscalationFirings", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -911,7 +911,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("EscalationLevels", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1837,7 +1837,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketFieldValues");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -2263,9 +2263,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationLevelRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationLevelRecord", null)
                         .WithMany()
                         .HasForeignKey("LevelId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2278,16 +2278,16 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationPathRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationPathRecord", null)
                         .WithMany("Levels")
                         .HasForeignKey("PathId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.HasOne("Portal.Core.Departments.Department", null)
                         .WithMany()
@@ -2465,7 +2465,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Field");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
                         .WithMany()
@@ -2539,7 +2539,7 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Members");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Navigation("Levels");
                 });

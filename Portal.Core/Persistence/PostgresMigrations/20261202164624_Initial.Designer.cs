@@ -867,7 +867,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("TicketTypes");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -905,7 +905,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("EscalationFirings", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -949,7 +949,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("EscalationLevels", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1901,7 +1901,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("TicketFieldValues");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -2329,9 +2329,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationLevelRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationLevelRecord", null)
                         .WithMany()
                         .HasForeignKey("LevelId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2344,16 +2344,16 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationLevelRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
                 {
-                    b.HasOne("Portal.Core.Escalations.EscalationPathRecord", null)
+                    b.HasOne("Portal.Core.Sla.EscalationPathRecord", null)
                         .WithMany("Levels")
                         .HasForeignKey("PathId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.HasOne("Portal.Core.Departments.Department", null)
                         .WithMany()
@@ -2531,7 +2531,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("Field");
                 });
 
-            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
                         .WithMany()
@@ -2605,7 +2605,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("Members");
                 });
 
-            modelBuilder.Entity("Portal.Core.Escalations.EscalationPathRecord", b =>
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
                 {
                     b.Navigation("Levels");
                 });

@@ -16,7 +16,7 @@ namespace Portal.Components.Layout;
 public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
 {
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
-    [Inject] private CatalogService Catalog { get; set; } = default!;
+    [Inject] private DepartmentDirectory Catalog { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
     [Inject] private ActorService Actors { get; set; } = default!;
     [Inject] private TicketChangeFeed Feed { get; set; } = default!;

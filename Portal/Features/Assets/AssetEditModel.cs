@@ -17,7 +17,7 @@ public sealed class AssetEditModel
     public string? Building { get; set; }
     public string? Floor { get; set; }
     public string? Room { get; set; }
-    public Core.Tickets.PersonRef? AssignedTo { get; set; }
+    public Core.Common.PersonRef? AssignedTo { get; set; }
     public DateTime? PurchaseDate { get; set; }
     public DateTime? WarrantyEnd { get; set; }
     public string? Notes { get; set; }

@@ -1,4 +1,5 @@
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Features.Queues;
 

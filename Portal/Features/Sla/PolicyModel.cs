@@ -18,7 +18,7 @@ public sealed class PolicyModel
     public string? RequesterTags { get; set; }
     public List<FieldCondition> Fields { get; set; } = [];
     public Dictionary<string, Dictionary<SlaMetric, string>> Targets { get; set; } =
-        SlaCatalog.PriorityNames.ToDictionary(p => p, _ => SlaMetrics.All.ToDictionary(m => m, _ => ""));
+        SlaConfiguration.PriorityNames.ToDictionary(p => p, _ => SlaMetrics.All.ToDictionary(m => m, _ => ""));
     public Dictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> PauseOn { get; set; } =
         SlaMetrics.All.ToDictionary(m => m, IReadOnlyCollection<TicketStatus> (_) => []);
     public string? WarnAt { get; set; } = "0.75, 0.9";
@@ -29,7 +29,7 @@ public sealed class PolicyModel
         Name = p.Name, CalendarId = p.CalendarId, Order = p.Order, IsDefault = p.IsDefault, IsActive = p.IsActive,
         Departments = p.Conditions.Departments, Categories = p.Conditions.Categories, Types = p.Conditions.Types,
         Priorities = p.Conditions.Priorities, RequesterTags = string.Join(", ", p.Conditions.RequesterTags), Fields = [.. p.Conditions.Fields],
-        Targets = SlaCatalog.PriorityNames.ToDictionary(n => n, n => SlaMetrics.All.ToDictionary(m => m,
+        Targets = SlaConfiguration.PriorityNames.ToDictionary(n => n, n => SlaMetrics.All.ToDictionary(m => m,
             m => p.Targets.TryGetValue(n, out var row) && row.TryGetValue(m, out var v) ? v : "")),
         PauseOn = SlaMetrics.All.ToDictionary(m => m, m => p.PauseOn.TryGetValue(m, out var s) ? s : (IReadOnlyCollection<TicketStatus>)[]),
         WarnAt = p.WarnAt, Version = p.ExpectedVersion,

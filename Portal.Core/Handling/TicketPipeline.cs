@@ -1,33 +1,25 @@
+using Portal.Core.Security;
+using Portal.Core.Common;
+using Portal.Core.Tickets;
 using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Core.Persistence;
 using Portal.Core.Routing;
 
-namespace Portal.Core.Tickets;
-
-/// <summary>What a committed change was, as open pages, hub clients and the other nodes hear of it.</summary>
-public enum TicketChangeKind
-{
-    Created,
-    Updated,
-    Reply,
-    Note,
-    Watchers,
-    Linked,
-    Merged,
-    Escalated,
-    AssetLinked,
-    AssetUnlinked,
-
-    /// <summary>One of a request's tasks changed: the request's pages read its progress again.</summary>
-    Task,
-}
+namespace Portal.Core.Handling;
 
 /// <summary>
-/// What a feature that extends tickets (complaints, the service catalog) adds to the pipeline at its named steps. Tickets
+/// What a feature that extends tickets (complaints, the service catalog, asset links) adds to the pipeline at its named steps. Tickets
 /// knows only this interface, so the feature folders depend on Tickets and never the other way round.
 /// </summary>
 public interface ITicketHook
 {
+    /// <summary>
+    /// Before a request is filed, once its own fields are checked: checks the parts of the filing the feature owns (an error
+    /// names its field) and returns what it adds once the new ticket has its id, or null.
+    /// </summary>
+    Task<Action<Ticket>?> BeforeFilingAsync(DeskDbContext db, Actor actor, NewTicketInput input, ValidationErrors errors, CancellationToken ct) =>
+        Task.FromResult<Action<Ticket>?>(null);
+
     /// <summary>Before a ticket moves to Resolved or Closed: why it may not yet (a message for the Status field), or null.</summary>
     Task<string?> BeforeCloseAsync(DeskDbContext db, Ticket ticket, CancellationToken ct) => Task.FromResult<string?>(null);
 
@@ -120,6 +112,17 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// <summary>Starts a change of <paramref name="ticket"/> (tracked by <paramref name="db"/>); the ticket's state now is its "before".</summary>
     public TicketChange Begin(DeskDbContext db, Ticket ticket, string? actorId, TicketChangeKind kind, DateTime now) => new(db, ticket, actorId, kind, now);
 
+    /// <summary>The "before filing" step: the features' checks of a new request, and what each adds once it is written.</summary>
+    public async Task<List<Action<Ticket>>> BeforeFilingAsync(DeskDbContext db, Actor actor, NewTicketInput input, ValidationErrors errors,
+        CancellationToken ct)
+    {
+        var adds = new List<Action<Ticket>>();
+        foreach (var hook in _hooks)
+            if (await hook.BeforeFilingAsync(db, actor, input, errors, ct) is { } add)
+                adds.Add(add);
+        return adds;
+    }
+
     /// <summary>The "before close" step: why the ticket may not be resolved or closed yet, or null.</summary>
     public async Task<string?> BeforeCloseAsync(DeskDbContext db, Ticket ticket, CancellationToken ct)
     {
@@ -139,7 +142,7 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// <item>the features' "after change" hooks (a done task starts the next, resolves its request);</item>
     /// <item>the SLA and escalation plan of every ticket the change touched, from its history with the entries in hand;</item>
     /// <item>one save: the audit trail's entries and the reporting facts and rollups are written by the save's interceptors
-    /// (Audit.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
+    /// (Persistence.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
     /// <item>publish the change to open pages, the hub and the other nodes.</item>
     /// </list>
     /// Throws what the save throws (a concurrency conflict, a unique number taken), leaving the commit to nobody.

@@ -1,3 +1,4 @@
+using Portal.Core.Tickets;
 using Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
@@ -5,7 +6,7 @@ using Portal.Core.Departments;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 
-namespace Portal.Core.Tickets;
+namespace Portal.Core.Handling;
 
 /// <summary>Files, reads and changes tickets. Every operation checks what the actor may do.</summary>
 public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
@@ -62,7 +63,7 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
         if (!Enum.IsDefined(input.Priority))
             errors.Add(nameof(input.Priority), $"Priority {input.Priority} does not exist.");
 
-        var assets = await Assets.AssetService.ResolveTagsAsync(db, input.AssetTags, errors, ct);
+        var filingExtras = await pipeline.BeforeFilingAsync(db, actor, input, errors, ct);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -75,12 +76,8 @@ public sealed partial class TicketService(IDbContextFactory<DeskDbContext> dbFac
                     (ticket, created) =>
                     {
                         AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
-                        foreach (var asset in assets)
-                        {
-                            db.TicketAssets.Add(new Assets.TicketAsset { TicketId = ticket.Id, AssetId = asset.Id, LinkedAt = now });
-                            db.TicketEvents.Add(Assets.AssetService.LinkEvent(ticket.Id, actor.UserId, asset, link: true,
-                                staff: actor.CanWorkIn(department.Id), now));
-                        }
+                        foreach (var add in filingExtras)
+                            add(ticket);
 
                         alsoAdd?.Invoke(db, ticket);
                     }, ct, input.Priority, values);

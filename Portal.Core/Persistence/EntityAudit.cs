@@ -1,10 +1,11 @@
+using Portal.Core.Audit;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Portal.Core.Persistence;
 
-namespace Portal.Core.Audit;
+namespace Portal.Core.Persistence;
 
 /// <summary>Who a unit of work acts for, as the audit trail records it (set by <see cref="AuditDbFactory.CreateForAsync"/>).</summary>
 public sealed record AuditActing(AuditActorKind Kind, string? Id, string? Source)
@@ -51,8 +52,8 @@ internal static class EntityAudit
         [typeof(Departments.TicketType)] = "ticket-type",
         [typeof(Sla.SlaCalendarRecord)] = "sla-calendar",
         [typeof(Sla.SlaPolicyRecord)] = "sla-policy",
-        [typeof(Escalations.EscalationPathRecord)] = "escalation-path",
-        [typeof(Escalations.EscalationLevelRecord)] = "escalation-level",
+        [typeof(Sla.EscalationPathRecord)] = "escalation-path",
+        [typeof(Sla.EscalationLevelRecord)] = "escalation-level",
         [typeof(Routing.AutomationRuleRecord)] = "rule",
         [typeof(Users.DeskUser)] = "user",
         [typeof(Assets.AssetType)] = "asset-type",

@@ -1,7 +1,7 @@
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
 
-namespace Portal.Core.Escalations;
+namespace Portal.Core.Sla;
 
 /// <summary>A path compiled for planning: its scope and its levels in order.</summary>
 public sealed record CompiledPath(int Id, string Name, int? DepartmentId, int? SlaPolicyId, IReadOnlyList<CompiledLevel> Levels)

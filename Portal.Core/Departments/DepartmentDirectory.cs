@@ -8,8 +8,10 @@ using Portal.Core.Tickets;
 namespace Portal.Core.Departments;
 
 /// <summary>What the forms offer: departments, categories and their fields, types, teams and people.</summary>
-public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class DepartmentDirectory(IDbContextFactory<DeskDbContext> dbFactory, IEnumerable<ICategoriesWithOwnForm> ownForms)
 {
+    private readonly ICategoriesWithOwnForm[] _ownForms = ownForms.ToArray();
+
     public async Task<IReadOnlyList<DepartmentOption>> ListDepartmentsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -37,8 +39,14 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var categories = db.Categories.AsNoTracking().Where(c => c.DepartmentId == departmentId && c.IsActive);
         if (forNewRequests)
-            categories = categories.Where(c => !db.CatalogItems.Any(i => i.CategoryId == c.Id)
-                && c.Purpose != CategoryPurpose.CatalogTasks && c.Purpose != CategoryPurpose.Complaints);
+        {
+            categories = categories.Where(c => c.Purpose != CategoryPurpose.CatalogTasks && c.Purpose != CategoryPurpose.Complaints);
+            foreach (var owner in _ownForms)
+            {
+                var taken = owner.CategoryIds(db);
+                categories = categories.Where(c => !taken.Contains(c.Id));
+            }
+        }
         return await categories
             .OrderBy(c => c.Name)
             .Select(c => new CategoryOption(c.Id, c.Name, c.Description))
@@ -104,7 +112,7 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     /// <summary>Every active person, by name; for admins choosing heads and managers.</summary>
     public async Task<IReadOnlyList<PersonRef>> ListPeopleAsync(Actor actor, CancellationToken ct = default)
     {
-        DepartmentAdminService.EnsureAdmin(actor);
+        Access.RequireAdmin(actor);
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
             .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(ct);
@@ -116,4 +124,14 @@ public sealed class CatalogService(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<DepartmentOption> WorkDepartmentAsync(Actor actor, int departmentId, CancellationToken ct = default) =>
         (await ListWorkDepartmentsAsync(actor, ct)).FirstOrDefault(d => d.Id == departmentId)
         ?? throw new DeskForbiddenException("This queue does not exist, or you are not an agent or supervisor of its department.");
+}
+
+/// <summary>
+/// A feature whose requests are filed through a form of its own (the service catalog's items): the plain request form
+/// leaves its categories out, since a request filed there would lack its parts.
+/// </summary>
+public interface ICategoriesWithOwnForm
+{
+    /// <summary>The ids of the categories the feature's own forms file under, as a query to compose.</summary>
+    IQueryable<int> CategoryIds(DeskDbContext db);
 }

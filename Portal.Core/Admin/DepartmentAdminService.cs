@@ -1,3 +1,4 @@
+using Portal.Core.Departments;
 using Portal.Core.Audit;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 
-namespace Portal.Core.Departments;
+namespace Portal.Core.Admin;
 
 public sealed record DepartmentRow(int Id, string Code, string Name, string Description, bool IsActive,
     string? HeadUserId, string? HeadName, int CategoryCount, int TeamCount);
@@ -18,14 +19,14 @@ public sealed record CategoryInput(int? Id, int DepartmentId, string Name, strin
 public sealed record CustomFieldInput(int? Id, int CategoryId, string Label, FieldKind Kind, bool Required, string Options,
     bool VisibleToRequester, int SortOrder, bool IsActive);
 
-public sealed record TeamInput(int? Id, int DepartmentId, string Name, Routing.AssignmentMode Mode = Routing.AssignmentMode.Manual);
+public sealed record TeamInput(int? Id, int DepartmentId, string Name, Departments.AssignmentMode Mode = Departments.AssignmentMode.Manual);
 
 public sealed record CategoryAdminView(int Id, string Name, string Description, bool IsActive, IReadOnlyList<FieldAdminView> Fields);
 
 public sealed record FieldAdminView(int Id, string Label, FieldKind Kind, bool Required, string Options,
     bool VisibleToRequester, int SortOrder, bool IsActive);
 
-public sealed record TeamAdminView(int Id, string Name, IReadOnlyList<PersonRef> Members, Routing.AssignmentMode Mode = Routing.AssignmentMode.Manual);
+public sealed record TeamAdminView(int Id, string Name, IReadOnlyList<PersonRef> Members, Departments.AssignmentMode Mode = Departments.AssignmentMode.Manual);
 
 public sealed record DepartmentAdminView(DepartmentRow Department, IReadOnlyList<CategoryAdminView> Categories,
     IReadOnlyList<TeamAdminView> Teams);

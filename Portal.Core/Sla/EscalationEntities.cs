@@ -1,6 +1,6 @@
 using Portal.Core.Sla;
 
-namespace Portal.Core.Escalations;
+namespace Portal.Core.Sla;
 
 /// <summary>When a level fires, relative to one SLA target.</summary>
 public enum EscalationTrigger

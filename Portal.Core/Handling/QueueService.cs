@@ -1,9 +1,10 @@
+using Portal.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
 
-namespace Portal.Core.Tickets;
+namespace Portal.Core.Handling;
 
 /// <summary>A department's queue: paged, filtered and sorted in the database.</summary>
 public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Persistence;
 using Portal.Core.Tickets;
+using Portal.Core.Sla;
 
 namespace Portal.Core.Sla;
 
@@ -15,7 +16,7 @@ public sealed record CompiledPolicy(int Id, string Name, int Order, bool IsDefau
 /// (an edit on any node; see <see cref="Operations.ConfigurationVersion"/>). Calendars are compiled per version and kept,
 /// so a recompute after an edit reuses what did not change.
 /// </summary>
-public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration)
+public sealed class SlaConfiguration(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration)
 {
     public static readonly string[] PriorityNames = Enum.GetNames<TicketPriority>();
 
@@ -28,21 +29,21 @@ public sealed class SlaCatalog(IDbContextFactory<DeskDbContext> dbFactory, Opera
     private sealed record Cached<T>(long Version, IReadOnlyList<T> Items);
 
     private volatile Cached<CompiledPolicy>? _policies;
-    private volatile Cached<Escalations.CompiledPath>? _paths;
+    private volatile Cached<Sla.CompiledPath>? _paths;
 
     /// <summary>The active escalation paths with their levels in order.</summary>
     /// <param name="fresh">Read the configuration version now (a recompute after an edit), not as last read.</param>
-    public async Task<IReadOnlyList<Escalations.CompiledPath>> GetPathsAsync(CancellationToken ct = default, bool fresh = false)
+    public async Task<IReadOnlyList<Sla.CompiledPath>> GetPathsAsync(CancellationToken ct = default, bool fresh = false)
     {
         var version = await configuration.CurrentAsync(ct, fresh);
         if (_paths is { } cached && cached.Version == version)
             return cached.Items;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var records = await db.EscalationPaths.AsNoTracking().Include(p => p.Levels).Where(p => p.IsActive).OrderBy(p => p.Id).ToListAsync(ct);
-        var compiled = records.Select(p => new Escalations.CompiledPath(p.Id, p.Name, p.DepartmentId, p.SlaPolicyId,
-            p.Levels.OrderBy(l => l.Level).Select(l => new Escalations.CompiledLevel(l.Id, l.Level, l.Metric, l.Trigger, l.Fraction, l.OffsetMinutes,
-                Escalations.EscalationActions.Parse(l.Actions))).ToList())).ToList();
-        _paths = new Cached<Escalations.CompiledPath>(version, compiled);
+        var compiled = records.Select(p => new Sla.CompiledPath(p.Id, p.Name, p.DepartmentId, p.SlaPolicyId,
+            p.Levels.OrderBy(l => l.Level).Select(l => new Sla.CompiledLevel(l.Id, l.Level, l.Metric, l.Trigger, l.Fraction, l.OffsetMinutes,
+                Sla.EscalationActions.Parse(l.Actions))).ToList())).ToList();
+        _paths = new Cached<Sla.CompiledPath>(version, compiled);
         return compiled;
     }
 

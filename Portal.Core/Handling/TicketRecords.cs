@@ -1,6 +1,8 @@
+using Portal.Core.Tickets;
 using Portal.Core.Departments;
+using Portal.Core.Common;
 
-namespace Portal.Core.Tickets;
+namespace Portal.Core.Handling;
 
 public sealed record TicketSummary(
     int Id,
@@ -25,11 +27,6 @@ public sealed record TicketSummary(
     public int EscalationLevel { get; init; }
 }
 
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
-{
-    public int PageCount => PageSize <= 0 ? 0 : (Total + PageSize - 1) / PageSize;
-}
-
 public sealed record FieldValueView(int FieldId, string Label, FieldKind Kind, bool Required, bool VisibleToRequester,
     IReadOnlyList<string> Options, string? Value);
 
@@ -38,8 +35,6 @@ public sealed record TicketEventView(long Id, DateTime At, string ActorName, Tic
     IReadOnlyList<AttachmentView> Attachments);
 
 public sealed record AttachmentView(int Id, string FileName, long Size, bool IsPublic, DateTime UploadedAt);
-
-public sealed record PersonRef(string Id, string Name);
 
 /// <summary>
 /// A ticket as one actor may see it: for a requester (or a watcher who is not staff of the department)
@@ -89,10 +84,6 @@ public sealed record TicketDetails(
     /// <summary>For a waiting task: the task it waits for.</summary>
     public TicketRef? WaitsFor { get; init; }
 }
-
-public sealed record TicketRef(int Id, string Key, string Title);
-
-public sealed record NewAttachment(string FileName, string ContentType, byte[] Data);
 
 public sealed record NewTicketInput(
     int DepartmentId,

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 
-namespace Portal.Core.Escalations;
+namespace Portal.Core.Sla;
 
 /// <summary>What a level (or an automation rule) does. Every part is optional.</summary>
 public sealed record EscalationActions

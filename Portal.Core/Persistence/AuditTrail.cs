@@ -1,3 +1,4 @@
+using Portal.Core.Audit;
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Core.Persistence;
 using Portal.Core.Tickets;
 
-namespace Portal.Core.Audit;
+namespace Portal.Core.Persistence;
 
 /// <summary>
 /// Writes the audit trail with the changes themselves: every ticket event a unit of work adds (created, reply, note,
