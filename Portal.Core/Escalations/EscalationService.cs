@@ -4,6 +4,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Sla;
 using Portal.Core.Tickets;
+using Portal.Core.Handling;
 
 namespace Portal.Core.Escalations;
 
@@ -16,7 +17,7 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// before it loses nothing. Tickets are found through the indexed next-escalation column, so a sweep after
 /// downtime catches up on everything missed, in order, marked late with its original due instant.
 /// </summary>
-public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketChangeFeed feed,
+public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketPipeline pipeline,
     NotificationService notifications, Microsoft.Extensions.Options.IOptions<Operations.SweepOptions> options)
 {
     /// <summary>Tickets fired in one transaction: small enough that an agent's save never waits long behind a sweep.</summary>
@@ -66,8 +67,9 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
     }
 
     /// <summary>
-    /// Fires the due levels of a batch of tickets in one transaction, reading each ticket's data once. Returns null
-    /// for "moved" when a claim collided with another sweeper's (nothing of the batch is kept then).
+    /// Fires the due levels of a batch of tickets in one transaction, reading each ticket's data once, and hands what it
+    /// did to the ticket change pipeline (rules, notifications, SLA, one save, commit, publish). Returns null for "moved"
+    /// when a claim collided with another sweeper's (nothing of the batch is kept then).
     /// </summary>
     private async Task<(int Fired, int Late, bool? Moved)> FireBatchAsync(List<int> ids, CancellationToken ct)
     {
@@ -85,15 +87,16 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         var now = Ticks(nowDate);
         int fired = 0, late = 0;
         var moved = false;
-        var changed = new List<Ticket>();
+        var changes = new List<TicketChange>();
         foreach (var ticket in tickets)
         {
             var d = data[ticket.Id];
             var before = ticket.NextEscalationAt;
             var evaluation = sla.Apply(db, d, policies, paths);
-            var any = false;
+            TicketChange? change = null;
             while (evaluation is not null && evaluation.Levels.FirstOrDefault(x => x.IsDue(now)) is { } due)
             {
+                change ??= pipeline.Begin(db, ticket, actorId: null, TicketChangeKind.Escalated, nowDate);
                 var dueDate = DateTime.UnixEpoch.AddTicks(due.DueAt);
                 var isLate = nowDate - dueDate > Interval + TimeSpan.FromSeconds(1);
                 db.EscalationFirings.Add(new EscalationFiring
@@ -102,26 +105,27 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
                 });
                 d.Fired.Add((due.Level.Id, due.Cycle));
                 var priorityBefore = ticket.Priority;
-                await ApplyActionsAsync(db, ticket, due, isLate, dueDate, nowDate, ct);
+                await ApplyActionsAsync(change, due, isLate, dueDate, ct);
                 if (ticket.Priority != priorityBefore)
                     d.History.Add(new SlaService.HistoryItem(TicketEventKind.PriorityChanged, nowDate, false, true, null, priorityBefore, ticket.Priority));
                 ticket.EscalationLevel = Math.Max(ticket.EscalationLevel, due.Level.Level);
                 fired++;
                 late += isLate ? 1 : 0;
-                any = true;
                 evaluation = sla.Apply(db, d, policies, paths);
             }
 
-            if (any)
-                changed.Add(ticket);
-            moved |= any || ticket.NextEscalationAt != before;
+            if (change is not null)
+            {
+                change.SlaInHand = true;
+                changes.Add(change);
+            }
+
+            moved |= change is not null || ticket.NextEscalationAt != before;
         }
 
         try
         {
-            await BulkWriter.FlushAsync(db, ct); // detects the batch's changes once
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await pipeline.CommitBatchAsync(db, changes, tx, ct);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
@@ -129,68 +133,28 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             return (0, 0, null);
         }
 
-        foreach (var ticket in changed)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, TicketChangeKind.Escalated) { Notified = db.NotifiedUsers });
         return (fired, late, moved);
     }
 
     /// <summary>Fires the levels of one ticket that are due now; returns how many fired, how many late, and whether its next instant moved.</summary>
     public async Task<(int Fired, int Late, bool Moved)> FireDueAsync(int ticketId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Acting = Persistence.AuditActing.Sweep;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        if (ticket is null)
-            return (0, 0, false);
-        var before = ticket.NextEscalationAt;
-        var evaluation = await sla.ApplyAsync(db, ticket, ct);
-        var nowDate = clock.GetUtcNow().UtcDateTime;
-        var now = Ticks(nowDate);
-        int fired = 0, late = 0;
-        while (evaluation is not null && evaluation.Levels.FirstOrDefault(l => l.IsDue(now)) is { } due)
-        {
-            var dueDate = DateTime.UnixEpoch.AddTicks(due.DueAt);
-            var isLate = nowDate - dueDate > Interval + TimeSpan.FromSeconds(1);
-            db.EscalationFirings.Add(new EscalationFiring
-            {
-                TicketId = ticket.Id, LevelId = due.Level.Id, Cycle = due.Cycle, DueAt = dueDate, FiredAt = nowDate, Late = isLate,
-            });
-            await ApplyActionsAsync(db, ticket, due, isLate, dueDate, nowDate, ct);
-            ticket.EscalationLevel = Math.Max(ticket.EscalationLevel, due.Level.Level);
-            fired++;
-            late += isLate ? 1 : 0;
-            await db.SaveChangesAsync(ct);
-            evaluation = await sla.ApplyAsync(db, ticket, ct);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another sweeper claimed one of these levels first: nothing of this attempt stays.
-            await tx.RollbackAsync(ct);
-            return (0, 0, true);
-        }
-
-        if (fired > 0)
-            feed.Publish(new TicketChanged(ticket.Id, ticket.DepartmentId, TicketChangeKind.Escalated) { Notified = db.NotifiedUsers });
-        return (fired, late, fired > 0 || ticket.NextEscalationAt != before);
+        var (fired, late, moved) = await FireBatchAsync([ticketId], ct);
+        // Another sweeper claimed one of these levels first: nothing of this attempt stays, and the ticket has moved on.
+        return moved is null ? (0, 0, true) : (fired, late, moved.Value);
     }
 
-    private async Task ApplyActionsAsync(DeskDbContext db, Ticket ticket, PlannedLevel due, bool late, DateTime dueAt, DateTime now,
-        CancellationToken ct)
+    /// <summary>Carries out one level's actions on the change's ticket, recording each on the change; who is told waits until the rules ran.</summary>
+    private async Task ApplyActionsAsync(TicketChange change, PlannedLevel due, bool late, DateTime dueAt, CancellationToken ct)
     {
+        var (db, ticket, now) = (change.Db, change.Ticket, change.Now);
         var a = due.Level.Actions;
         const string note = "by escalation";
         var changed = false;
         if (a.AssignTeamId is { } teamId)
-            changed |= await SystemChanges.SetTeamAsync(db, ticket, teamId, now, note, ct);
+            changed |= await SystemChanges.SetTeamAsync(db, ticket, teamId, now, note, ct, change.Record);
         if (a.AssignUserId is { } userId)
-            changed |= await SystemChanges.SetAssigneeAsync(db, ticket, userId, now, note, ct);
+            changed |= await SystemChanges.SetAssigneeAsync(db, ticket, userId, now, note, ct, change.Record);
         if (a.AssignTeamId is not null && a.AssignUserId is null && ticket.TeamId == a.AssignTeamId)
         {
             var before = ticket.AssigneeId;
@@ -199,20 +163,24 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
         }
 
         var priority = a.SetPriority ?? (a.RaisePriority && ticket.Priority < TicketPriority.Critical ? ticket.Priority + 1 : ticket.Priority);
-        changed |= SystemChanges.SetPriority(db, ticket, priority, now, note);
-        await SystemChanges.AddWatchersAsync(db, ticket, a.AddWatchers, now, note, ct);
+        changed |= SystemChanges.SetPriority(db, ticket, priority, now, note, change.Record);
+        await SystemChanges.AddWatchersAsync(db, ticket, a.AddWatchers, now, note, ct, change.Record);
 
         var what = $"Level {due.Level.Level} of \"{due.Path.Name}\": {due.Level.Describe()}";
-        db.TicketEvents.Add(new TicketEvent
+        change.Record(new TicketEvent
         {
             TicketId = ticket.Id, At = now, Kind = TicketEventKind.Escalated, Subject = due.Path.Name, NewValue = $"Level {due.Level.Level}",
             Body = what + (late ? $" (late: it was due {dueAt:yyyy-MM-dd HH:mm:ss} UTC)" : ""), IsPublic = false,
         });
 
-        var recipients = await NotifyRecipients.OfAsync(db, ticket, a, ct);
         var kind = due.Level.Trigger is EscalationTrigger.AtBreach or EscalationTrigger.AfterBreach ? NotificationEvent.Breach : NotificationEvent.Warning;
-        await notifications.AddAsync(db, recipients, causedBy: null, ticket, $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}", kind,
-            $"{(kind == NotificationEvent.Breach ? "Breached" : "Warning")}: {what}", now, ct);
+        var key = $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}";
+        change.Notify(async c =>
+        {
+            var recipients = await NotifyRecipients.OfAsync(db, ticket, a, c);
+            await notifications.AddAsync(db, recipients, causedBy: null, ticket, key, kind,
+                $"{(kind == NotificationEvent.Breach ? "Breached" : "Warning")}: {what}", now, c);
+        });
         if (changed)
             ticket.Version++;
         ticket.UpdatedAt = now;

@@ -65,6 +65,12 @@ public sealed class TicketChange
     /// <summary>A team was chosen without a person: the team's own assignment mode picks one (routing step).</summary>
     public bool AssignWithinTeam { get; set; }
 
+    /// <summary>
+    /// The command has already evaluated the ticket's SLA and escalation plan from the state in hand (the sweep does, to
+    /// find the levels due): the pipeline evaluates it again only if a later step (a rule, routing) moves the ticket.
+    /// </summary>
+    public bool SlaInHand { get; set; }
+
     /// <summary>The history entries this change recorded.</summary>
     public List<TicketEvent> Events { get; } = [];
 
@@ -160,6 +166,30 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// </summary>
     public async Task RunAsync(TicketChange change, CancellationToken ct)
     {
+        await StepsAsync(change, ct);
+        await change.Db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The same steps for changes the desk makes to many tickets in one unit of work (the escalation sweep, 500 tickets
+    /// a transaction): steps 1 to 6 for each change, then one save of them all, whose history entries, escalation claims
+    /// and SLA states go as prepared statements (<see cref="BulkWriter"/>; the audit trail's entries with them), then
+    /// commit and publish each. Throws what the save throws (another sweeper's claim of the same level), leaving the
+    /// rollback to the caller.
+    /// </summary>
+    public async Task CommitBatchAsync(DeskDbContext db, IReadOnlyList<TicketChange> changes, IDbContextTransaction tx, CancellationToken ct)
+    {
+        foreach (var change in changes)
+            await StepsAsync(change, ct);
+        await BulkWriter.FlushAsync(db, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        foreach (var change in changes)
+            Publish(change);
+    }
+
+    private async Task StepsAsync(TicketChange change, CancellationToken ct)
+    {
         var db = change.Db;
         var ticket = change.Ticket;
         // A new ticket (or rows that point at a new history entry) needs the ids only a write gives; any other change is
@@ -173,18 +203,19 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
 
         if (change.AssignWithinTeam)
             await TeamAssignment.AssignWithinTeamAsync(db, ticket, change.Now, null, ct);
-        if (change.Triggers.Count > 0)
-            await automation.ApplyAsync(db, ticket, new RuleContext(change.Triggers, change.StatusBefore, change.RuleText, change.ActorId), change.Now, ct);
+        var ruled = change.Triggers.Count > 0
+            && (await automation.ApplyAsync(db, ticket, new RuleContext(change.Triggers, change.StatusBefore, change.RuleText, change.ActorId), change.Now, ct)).Count > 0;
         foreach (var tell in change.Notifications)
             await tell(ct);
         foreach (var hook in _hooks)
             await hook.AfterChangeAsync(change, ct);
 
-        await sla.ApplyAsync(db, ticket, ct);
+        // A command that evaluated the SLA itself (the sweep finds what is due that way) is evaluated again only when a
+        // later step moved the ticket.
+        if (!change.SlaInHand || ruled || change.AssignWithinTeam)
+            await sla.ApplyAsync(db, ticket, ct);
         foreach (var other in change.AlsoChanged)
             await sla.ApplyAsync(db, other, ct);
-
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Step 8: tells open pages, the hub and the other nodes; only after the commit, so a listener that re-reads sees it.</summary>

@@ -64,7 +64,10 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCo
                 .Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }).ToListAsync(ct))
             .Concat(UnsavedState.Events(db, ids).Select(e => new { e.TicketId, Item = new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority) }))
             .ToLookup(e => e.TicketId, e => e.Item);
+        // Levels claimed in this unit of work count as fired (the sweep's pipeline evaluates again before its save).
         var fired = (await db.EscalationFirings.Where(f => ids.Contains(f.TicketId)).Select(f => new { f.TicketId, f.LevelId, f.Cycle }).ToListAsync(ct))
+            .Concat(db.ChangeTracker.Entries<EscalationFiring>().Where(e => e.State == EntityState.Added && ids.Contains(e.Entity.TicketId))
+                .Select(e => new { e.Entity.TicketId, e.Entity.LevelId, e.Entity.Cycle }))
             .ToLookup(f => f.TicketId, f => (f.LevelId, f.Cycle));
         return tickets.ToDictionary(t => t.Id, t => new TicketData(t, tags.GetValueOrDefault(t.RequesterId) ?? "",
             fields[t.Id].ToDictionary(v => v.FieldId, v => v.Value), stored[t.Id].ToList(), history[t.Id].ToList(), fired[t.Id].ToHashSet()));

@@ -89,6 +89,39 @@ public class EscalationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEscalationGoesThroughThePipeline_ARuleOnItsPriorityChangeFires_AndTheSlaFollows()
+    {
+        await _db.Get<Portal.Core.Routing.AutomationService>().SaveAsync(Org.ActorFor(Org.Admin), new Portal.Core.Routing.RuleInput(null,
+            "Escalated high means critical", 1, true, Portal.Core.Routing.RuleTrigger.PriorityChanged,
+            new Portal.Core.Routing.RuleConditions { Priorities = [TicketPriority.High] },
+            new Portal.Core.Routing.RuleActions { SetPriority = TicketPriority.Critical }, false));
+        var id = await FileAsync();
+        var agent = Org.ActorFor(Org.ItAgent);
+        var before = await _db.Get<TicketService>().GetAsync(agent, id);
+
+        At(TimeSpan.FromHours(4) + TimeSpan.FromSeconds(1)); // levels 1 and 2: the second raises Normal to High
+        Assert.Equal(2, (await Sweeper.SweepAsync()).Fired);
+
+        var after = await _db.Get<TicketService>().GetAsync(agent, id);
+        Assert.Equal(TicketPriority.Critical, after.Priority);
+        Assert.Contains(after.Events, e => e.Kind == TicketEventKind.RuleApplied && e.Subject == "Escalated high means critical");
+        await using var ctx = _db.NewContext();
+        var stored = await ctx.TicketSlaStates.AsNoTracking().Where(s => s.TicketId == id).OrderBy(s => s.Metric)
+            .Select(s => new { s.Metric, s.TargetSeconds, s.DueAt }).ToListAsync();
+        var next = (await ctx.Tickets.AsNoTracking().SingleAsync(t => t.Id == id)).NextEscalationAt;
+        await _db.Get<SlaService>().RecomputeAsync(q => q.Where(t => t.Id == id));
+        await using var fresh = _db.NewContext();
+        var recomputed = await fresh.TicketSlaStates.AsNoTracking().Where(s => s.TicketId == id).OrderBy(s => s.Metric)
+            .Select(s => new { s.Metric, s.TargetSeconds, s.DueAt }).ToListAsync();
+        Assert.Equal(recomputed, stored);
+        Assert.Equal((await fresh.Tickets.AsNoTracking().SingleAsync(t => t.Id == id)).NextEscalationAt, next);
+        Assert.NotEqual(before.Sla.Single(s => s.Metric == SlaMetric.Resolution).Target, after.Sla.Single(s => s.Metric == SlaMetric.Resolution).Target);
+        // Each level fired once, and the next sweep fires nothing new at the same instant.
+        Assert.Equal(2, (await FiringsAsync(id)).Count);
+        Assert.Equal(0, (await Sweeper.SweepAsync()).Fired);
+    }
+
+    [Fact]
     public async Task TwoSweepersOnOneDatabase_FireNothingTwice()
     {
         var ids = new List<int>();
