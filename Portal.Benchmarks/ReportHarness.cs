@@ -64,7 +64,8 @@ public static class ReportHarness
         }
 
         // What keeping the facts and rollups costs a change: an agent's update of one open ticket (priority), whole save.
-        var tickets = provider.GetRequiredService<TicketService>();
+        var tickets = provider.GetRequiredService<TicketCommands>();
+        var reads = provider.GetRequiredService<TicketQueries>();
         List<(int Id, string Agent)> open;
         await using (var db = await factory.CreateDbContextAsync())
             open = (await db.Tickets.AsNoTracking().Where(t => t.DepartmentId == supervisor.DepartmentIds.First() && t.AssigneeId != null
@@ -76,7 +77,7 @@ public static class ReportHarness
         foreach (var (id, agentId) in open)
         {
             var agent = (await actors.LoadAsync(agentId))!;
-            var t = await tickets.GetAsync(agent, id);
+            var t = await reads.GetAsync(agent, id);
             var edit = new TicketEdit(t.Status, t.Priority == TicketPriority.High ? TicketPriority.Normal : TicketPriority.High, t.CategoryId, t.TypeId,
                 t.Assignee?.Id, t.TeamId, t.Fields.ToDictionary(f => f.FieldId, f => f.Value));
             using var counter = new HarnessFigures.StatementCounter();

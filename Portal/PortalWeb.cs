@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -31,9 +32,9 @@ public static class PortalWeb
         });
         auth.AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
         {
-            o.LoginPath = "/account/login";
+            o.LoginPath = DeskRoutes.SignIn;
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/denied";
+            o.AccessDeniedPath = DeskRoutes.AccessDenied;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(10);
             o.Cookie.Name = "InternalDesk.Auth";
@@ -148,7 +149,7 @@ public static class PortalWeb
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStatusCodePagesWithReExecute(DeskRoutes.NotFound, createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

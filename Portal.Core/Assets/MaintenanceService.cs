@@ -15,7 +15,7 @@ public sealed record MaintenanceInput(string? Title, int Every, MaintenanceUnit 
 /// Preventive maintenance: schedules per asset (agents of its department) or per asset type (admins), and the run that
 /// files a maintenance ticket in the asset's department once per schedule, asset and due date, even across restarts.
 /// </summary>
-public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketService tickets,
+public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketFiling filing,
     TicketPipeline pipeline)
 {
     /// <summary>The category maintenance tickets are filed under in each department (made when first needed).</summary>
@@ -144,7 +144,7 @@ public sealed class MaintenanceService(IDbContextFactory<DeskDbContext> dbFactor
             + $"Asset {asset.Tag}: {asset.Name}{(location.Length > 0 ? $", {location}" : "")}.";
         try
         {
-            var change = await tickets.FileInTransactionAsync(db, schedule.CreatedById, asset.DepartmentId, category.Id, typeId,
+            var change = await filing.FileInTransactionAsync(db, schedule.CreatedById, asset.DepartmentId, category.Id, typeId,
                 $"{schedule.Title}: {asset.Tag} {asset.Name}", description, now,
                 (t, _) => db.TicketAssets.Add(new TicketAsset { TicketId = t.Id, AssetId = asset.Id, LinkedAt = now }), ct);
             db.MaintenanceRuns.Add(new MaintenanceRun { ScheduleId = schedule.Id, AssetId = asset.Id, DueOn = dueOn, TicketId = change.Ticket.Id, CreatedAt = now });

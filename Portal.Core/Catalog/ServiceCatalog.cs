@@ -30,7 +30,7 @@ public sealed record TaskProgress(int Id, string Key, string Title, string Depar
 /// <see cref="TicketStatus.Waiting"/> (every SLA clock paused) and becomes New when the other is done; the parent
 /// resolves when its last task is done (or its assignee is told, by the item's setting).
 /// </summary>
-public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TicketPipeline pipeline, TimeProvider clock)
+public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, TicketFiling filing, TicketPipeline pipeline, TimeProvider clock)
 {
     public const string TaskCategoryName = "Service catalog tasks";
 
@@ -86,7 +86,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
             try
             {
                 var filed = new List<TicketChange>();
-                var parentChange = await tickets.FileInTransactionAsync(db, actor.UserId, item.DepartmentId, item.CategoryId, typeId, title, description, now,
+                var parentChange = await filing.FileInTransactionAsync(db, actor.UserId, item.DepartmentId, item.CategoryId, typeId, title, description, now,
                     (t, _) => t.CatalogItemId = item.Id, ct, fields: values);
                 filed.Add(parentChange);
                 var parent = parentChange.Ticket;
@@ -94,7 +94,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
                 foreach (var task in item.Tasks.OrderBy(t => t.Order))
                 {
                     var waitsFor = task.WaitsForOrder is { } o && byOrder.TryGetValue(o, out var before) ? before : null;
-                    var taskChange = await tickets.FileInTransactionAsync(db, actor.UserId, task.DepartmentId, taskCategories[task.DepartmentId], typeId,
+                    var taskChange = await filing.FileInTransactionAsync(db, actor.UserId, task.DepartmentId, taskCategories[task.DepartmentId], typeId,
                         $"{task.Title} ({parent.Key})", $"{task.Description}\n\nPart of {parent.Key}: {title}.\n{summary}".Trim(), now,
                         (t, created) =>
                         {

@@ -40,7 +40,7 @@ public sealed record ComplaintQuery(int? DepartmentId = null, ComplaintOutcome? 
 /// response), and resolved or closed only once root cause, outcome, redress and lessons learned are recorded. The
 /// register lists them all with dates, outcome and SLA result for compliance officers and auditors.
 /// </summary>
-public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory, TicketService tickets, TimeProvider clock)
+public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory, TicketFiling filing, TimeProvider clock)
 {
     /// <summary>The name a department's complaints category starts with (it is found by its purpose).</summary>
     public const string CategoryName = "Complaints";
@@ -67,7 +67,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
 
         var request = new NewTicketInput(input.DepartmentId, categoryId, input.Title ?? "", input.Description ?? "",
             new Dictionary<int, string?>(), [], typeId, PriorityFor(input.Severity));
-        return await tickets.CreateAsync(actor, request, (db, ticket) => db.Complaints.Add(new Complaint
+        return await filing.CreateAsync(actor, request, (db, ticket) => db.Complaints.Add(new Complaint
         {
             TicketId = ticket.Id, Complainant = complainant, ComplainantContact = Blank(input.ComplainantContact), Channel = input.Channel,
             About = input.About, AboutDetail = detail, Severity = input.Severity, Regulatory = input.Regulatory, ReceivedAt = received, Version = 1,

@@ -75,7 +75,7 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
             (_, false) => query.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Id),
             _ => query.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
         };
-        var items = await TicketService.Summaries(ordered.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
-        return new PagedResult<TicketSummary>(await TicketService.WithSlaAsync(db, items, ct), total, page, pageSize);
+        var items = await TicketQueries.Summaries(ordered.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new PagedResult<TicketSummary>(await TicketQueries.WithSlaAsync(db, items, ct), total, page, pageSize);
     }
 }

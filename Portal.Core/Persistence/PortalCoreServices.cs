@@ -39,7 +39,10 @@ public static class PortalCoreServices
         services.AddSingleton<ITicketHook, Catalog.CatalogTaskHook>();
         services.AddSingleton<ITicketHook, Assets.AssetFilingHook>();
         services.AddSingleton<ICategoriesWithOwnForm, Catalog.CatalogItemCategories>();
-        services.AddSingleton<TicketService>();
+        services.AddSingleton<TicketQueries>();
+        services.AddSingleton<TicketFiling>();
+        services.AddSingleton<TicketCommands>();
+        services.AddSingleton<TicketLinking>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<DepartmentDirectory>();
         services.AddSingleton<DepartmentAdminService>();

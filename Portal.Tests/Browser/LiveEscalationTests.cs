@@ -37,7 +37,7 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Software install");
         var fields = await catalog.ListFieldsAsync(erin!, category.Id);
         var title = "Payroll server unreachable " + Guid.NewGuid().ToString("N")[..5];
-        var created = await services.GetRequiredService<TicketService>().CreateAsync(erin!, new NewTicketInput(1, category.Id, title, "Nobody can reach it.",
+        var created = await services.GetRequiredService<TicketFiling>().CreateAsync(erin!, new NewTicketInput(1, category.Id, title, "Nobody can reach it.",
             fields.Where(f => f.Required).ToDictionary(f => f.Id, f => (string?)"Server"), [], Priority: TicketPriority.Critical));
 
         var row = sam.Locator("[data-testid=queue] tr", new() { HasText = created.Key });
@@ -69,7 +69,7 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         var catalog = services.GetRequiredService<Portal.Core.Departments.DepartmentDirectory>();
         var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Access request");
         var fields = await catalog.ListFieldsAsync(erin!, category.Id);
-        var created = await services.GetRequiredService<TicketService>().CreateAsync(erin!, new NewTicketInput(1, category.Id,
+        var created = await services.GetRequiredService<TicketFiling>().CreateAsync(erin!, new NewTicketInput(1, category.Id,
             "Badge system refuses everyone " + Guid.NewGuid().ToString("N")[..5], "Nobody can enter the building.",
             fields.Where(f => f.Required).ToDictionary(f => f.Id, f => (string?)(f.Options.FirstOrDefault() ?? "Facilities")), [],
             Priority: TicketPriority.Critical));
@@ -105,8 +105,9 @@ public class BellTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         var ivanId = (await users.FindByEmailAsync("ivan.agent@acme.example"))!.Id;
         var queue = await services.GetRequiredService<QueueService>().QueryAsync(sam!, new QueueQuery(1, [TicketStatus.New, TicketStatus.Open]));
         var row = queue.Items.First(t => t.AssigneeId != ivanId);
-        var tickets = services.GetRequiredService<TicketService>();
-        var t = await tickets.GetAsync(sam!, row.Id);
+        var tickets = services.GetRequiredService<TicketCommands>();
+        var reads = services.GetRequiredService<TicketQueries>();
+        var t = await reads.GetAsync(sam!, row.Id);
         await tickets.UpdateAsync(sam!, row.Id, t.Version, new TicketEdit(t.Status, t.Priority, t.CategoryId, t.TypeId, ivanId, t.TeamId,
             t.Fields.ToDictionary(f => f.FieldId, f => f.Value)));
 

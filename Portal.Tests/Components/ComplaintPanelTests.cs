@@ -45,9 +45,10 @@ public class ComplaintPanelTests : IAsyncLifetime
         Assert.Contains("Saved.", cut.Find("[data-testid=complaint-saved]").TextContent);
 
         // Resolving now is refused in the Core, whatever the page shows.
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
         var hal = _db.Org.ActorFor(_db.Org.HrAgent);
-        var t = await tickets.GetAsync(hal, _ticketId);
+        var t = await reads.GetAsync(hal, _ticketId);
         var refused = await Assert.ThrowsAsync<Portal.Core.Common.DeskValidationException>(() =>
             tickets.UpdateAsync(hal, _ticketId, t.Version, Persistence.TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved }));
         Assert.Contains("missing: outcome", refused.Errors["Status"]);

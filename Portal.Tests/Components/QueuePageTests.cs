@@ -17,7 +17,7 @@ public class QueuePageTests : IAsyncLifetime
         var rita = _db.Org.ActorFor(_db.Org.Requester);
         await TicketFactory.FileAsync(_db, rita, TicketFactory.Laptop(_db.Org, "Printer on fire"));
         await TicketFactory.FileAsync(_db, rita, TicketFactory.Laptop(_db.Org, "VPN keeps dropping"));
-        await _db.Get<TicketService>().CreateAsync(rita, TicketFactory.Payroll(_db.Org, "Payroll secret"));
+        await _db.Get<TicketFiling>().CreateAsync(rita, TicketFactory.Payroll(_db.Org, "Payroll secret"));
     }
 
     public async Task DisposeAsync()

@@ -80,7 +80,7 @@ public class RequestFormTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.NotNull(created));
         Assert.Equal("IT-1", created!.Key);
-        var details = await _db.Get<TicketService>().GetAsync(_db.Org.ActorFor(_db.Org.Requester), created.Id);
+        var details = await _db.Get<TicketQueries>().GetAsync(_db.Org.ActorFor(_db.Org.Requester), created.Id);
         Assert.Equal("Laptop dead", details.Title);
         Assert.Equal("LT-4242", details.Fields.Single(f => f.Label == "Asset tag").Value);
         Assert.Equal("macOS", details.Fields.Single(f => f.Label == "Operating system").Value);

@@ -44,9 +44,9 @@ public class TicketLinksPanelTests : IAsyncLifetime
         cut.Find("[data-testid=link-key]").Change(original.Key);
         cut.Find("[data-testid=merge-ticket]").Click();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=merge-confirm]")));
-        Assert.NotEqual(TicketStatus.Closed, (await _db.Get<TicketService>().GetAsync(_db.Org.ActorFor(_db.Org.ItAgent), duplicate.Id)).Status);
+        Assert.NotEqual(TicketStatus.Closed, (await _db.Get<TicketQueries>().GetAsync(_db.Org.ActorFor(_db.Org.ItAgent), duplicate.Id)).Status);
         cut.Find("[data-testid=merge-yes]").Click();
         cut.WaitForAssertion(() => Assert.Contains("Duplicate of", cut.Markup));
-        Assert.Equal(TicketStatus.Closed, (await _db.Get<TicketService>().GetAsync(_db.Org.ActorFor(_db.Org.ItAgent), duplicate.Id)).Status);
+        Assert.Equal(TicketStatus.Closed, (await _db.Get<TicketQueries>().GetAsync(_db.Org.ActorFor(_db.Org.ItAgent), duplicate.Id)).Status);
     }
 }

@@ -34,9 +34,10 @@ public class TicketPageTests : IAsyncLifetime
         await cut.Choose<TicketPriority, TicketPage>("Priority", TicketPriority.High);
 
         // Meanwhile Ida resolves the ticket.
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
         var ida = _db.Org.ActorFor(_db.Org.ItAgent2);
-        var current = await tickets.GetAsync(ida, _ticketId);
+        var current = await reads.GetAsync(ida, _ticketId);
         await tickets.UpdateAsync(ida, _ticketId, current.Version, TicketServiceTests.TicketEditModelFor(current) with { Status = TicketStatus.Resolved });
 
         cut.Find("[data-testid=save-ticket]").Click();
@@ -45,12 +46,12 @@ public class TicketPageTests : IAsyncLifetime
         var conflict = cut.Find("[data-testid=conflict]").TextContent;
         Assert.Contains("Status is now Resolved; yours: New", conflict);
         Assert.Contains("Priority is now Normal; yours: High", conflict);
-        Assert.Equal(TicketPriority.Normal, (await tickets.GetAsync(ida, _ticketId)).Priority);
+        Assert.Equal(TicketPriority.Normal, (await reads.GetAsync(ida, _ticketId)).Priority);
 
         cut.FindAll("[data-testid=conflict] button").First(b => b.TextContent.Contains("Save mine")).Click();
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=conflict]")));
-        var saved = await tickets.GetAsync(ida, _ticketId);
+        var saved = await reads.GetAsync(ida, _ticketId);
         Assert.Equal(TicketPriority.High, saved.Priority);
         Assert.Equal(TicketStatus.New, saved.Status);
     }

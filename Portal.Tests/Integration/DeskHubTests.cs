@@ -21,8 +21,10 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
         })
         .Build();
 
-    private TicketService Tickets => (TicketService)fx.Factory.Services.GetService(typeof(TicketService))!;
+    private TicketCommands Tickets => (TicketCommands)fx.Factory.Services.GetService(typeof(TicketCommands))!;
 
+
+    private TicketFiling Filing => (TicketFiling)fx.Factory.Services.GetService(typeof(TicketFiling))!;
     [Fact]
     public async Task AgentOfTheDepartment_ReceivesTheChange_AgentOfAnotherDoesNot()
     {
@@ -39,7 +41,7 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
         await it.InvokeAsync("Follow", fx.ItTicketId);
         await hr.InvokeAsync("Follow", fx.HrTicketId);
 
-        var created = await Tickets.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Hub test"));
+        var created = await Filing.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Hub test"));
 
         var message = await itGot.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(created.Id, message.TicketId);
@@ -50,7 +52,7 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
     [Fact]
     public async Task Requester_FollowsTheirOwnRequest_ButNotSomeoneElses()
     {
-        var mine = await Tickets.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Follow me"));
+        var mine = await Filing.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Follow me"));
         await using var otto = Connect(fx.Org.OtherRequester.Id);
         var got = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         otto.On<TicketChangedMessage>("ticketChanged", m => got.TrySetResult(m));

@@ -29,10 +29,12 @@ public class OutboxDispatchJobTests
         await using var portal = new MailingPortal(smtp.Port);
         await portal.StartAsync();
         var org = portal.Org;
-        var tickets = portal.Services.GetRequiredService<TicketService>();
-        var created = await tickets.CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org, "Docking station dead"));
+        var tickets = portal.Services.GetRequiredService<TicketCommands>();
+        var filing = portal.Services.GetRequiredService<TicketFiling>();
+        var reads = portal.Services.GetRequiredService<TicketQueries>();
+        var created = await filing.CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org, "Docking station dead"));
         var sue = org.ActorFor(org.ItSupervisor);
-        var t = await tickets.GetAsync(sue, created.Id);
+        var t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = org.ItAgent.Id });
 
         var mail = await smtp.WaitForAsync(TimeSpan.FromSeconds(15));

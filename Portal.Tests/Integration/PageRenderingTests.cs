@@ -138,7 +138,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
     [Fact]
     public async Task RequesterView_NeverShowsInternalNotes()
     {
-        var tickets = (Portal.Core.Handling.TicketService)fx.Factory.Services.GetService(typeof(Portal.Core.Handling.TicketService))!;
+        var tickets = (Portal.Core.Handling.TicketCommands)fx.Factory.Services.GetService(typeof(Portal.Core.Handling.TicketCommands))!;
         await tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), fx.ItTicketId, "Secret diagnosis XYZZY", isPublic: false, []);
         var asRequester = await fx.Factory.ClientFor(fx.Org.Requester.Id).GetStringAsync($"/requests/{fx.ItTicketId}");
         var asAgent = await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetStringAsync($"/tickets/{fx.ItTicketId}");

@@ -19,12 +19,13 @@ public sealed class PortalWebFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Factory.StartAsync();
-        var tickets = Factory.Services.GetService(typeof(TicketService)) as TicketService ?? throw new InvalidOperationException();
-        var it = await tickets.CreateAsync(Org.ActorFor(Org.Requester),
+        var filing = Factory.Services.GetService(typeof(TicketFiling)) as TicketFiling ?? throw new InvalidOperationException();
+        var reads = Factory.Services.GetService(typeof(TicketQueries)) as TicketQueries ?? throw new InvalidOperationException();
+        var it = await filing.CreateAsync(Org.ActorFor(Org.Requester),
             TicketFactory.Laptop(Org, "Rita's laptop", [new NewAttachment("screen.png", "image/png", [137, 80, 78, 71])]));
         ItTicketId = it.Id;
-        HrTicketId = (await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Otto's payslip"))).Id;
-        AttachmentId = (await tickets.GetAsync(Org.ActorFor(Org.Requester), ItTicketId)).Attachments.Single().Id;
+        HrTicketId = (await filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Otto's payslip"))).Id;
+        AttachmentId = (await reads.GetAsync(Org.ActorFor(Org.Requester), ItTicketId)).Attachments.Single().Id;
         var assets = Factory.Services.GetService(typeof(Portal.Core.Assets.AssetService)) as Portal.Core.Assets.AssetService ?? throw new InvalidOperationException();
         var laptopType = (await assets.ListTypesAsync()).Single(t => t.Name == "Laptop").Id;
         AssetId = await assets.CreateAsync(Org.ActorFor(Org.ItAgent), new Portal.Core.Assets.AssetInput("LT-PAGE", "Rita's ThinkPad", laptopType,

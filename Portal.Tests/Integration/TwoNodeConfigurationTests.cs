@@ -44,13 +44,14 @@ public sealed class TwoNodeConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task APolicyEditedOnNodeA_AppliesToRequestsFiledOnNodeB_WithinOneSweepInterval()
     {
-        var onB = Get<TicketService>(_fx.B);
-        var before = await onB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Before the edit")); // B has read the policies
+        var filingOnB = Get<TicketFiling>(_fx.B);
+        var readsOnB = Get<TicketQueries>(_fx.B);
+        var before = await filingOnB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "Before the edit")); // B has read the policies
         var dueBefore = await FirstResponseDueAsync(before.Id);
         await EditDefaultPolicyOnAAsync("PT7H");
 
         _fx.Clock.Advance(Interval);
-        var after = await onB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "After the edit"));
+        var after = await filingOnB.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, "After the edit"));
 
         // PostgreSQL keeps instants to the microsecond: compare to the millisecond.
         var expected = _fx.Clock.GetUtcNow().UtcDateTime.AddHours(7);
@@ -61,25 +62,27 @@ public sealed class TwoNodeConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task ARuleSavedOnNodeA_RunsOnNodeB_WithinOneSweepInterval()
     {
-        var onB = Get<TicketService>(_fx.B);
-        var first = await onB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Printer on fire")); // B has read the rules
-        Assert.Equal(TicketPriority.Normal, (await onB.GetAsync(Org.ActorFor(Org.ItAgent), first.Id)).Priority);
+        var filingOnB = Get<TicketFiling>(_fx.B);
+        var readsOnB = Get<TicketQueries>(_fx.B);
+        var first = await filingOnB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Printer on fire")); // B has read the rules
+        Assert.Equal(TicketPriority.Normal, (await readsOnB.GetAsync(Org.ActorFor(Org.ItAgent), first.Id)).Priority);
         await Get<AutomationService>(_fx.A).SaveAsync(Org.ActorFor(Org.Admin), new RuleInput(null, "Fire is urgent", 1, true, RuleTrigger.Created,
             new RuleConditions { TextContains = "fire" }, new RuleActions { SetPriority = TicketPriority.High }, false));
 
         _fx.Clock.Advance(Interval);
-        var second = await onB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Kitchen on fire"));
+        var second = await filingOnB.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Kitchen on fire"));
 
-        Assert.Equal(TicketPriority.High, (await onB.GetAsync(Org.ActorFor(Org.ItAgent), second.Id)).Priority);
+        Assert.Equal(TicketPriority.High, (await readsOnB.GetAsync(Org.ActorFor(Org.ItAgent), second.Id)).Priority);
     }
 
     [Fact]
     public async Task ARecomputeCutOffWhenItsNodeDies_IsFinishedByTheOtherNode()
     {
-        var tickets = Get<TicketService>(_fx.A);
+        var tickets = Get<TicketCommands>(_fx.A);
+        var filing = Get<TicketFiling>(_fx.A);
         var ids = new List<int>();
         for (var i = 0; i < 5; i++)
-            ids.Add((await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
+            ids.Add((await filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
         var result = await EditDefaultPolicyOnAAsync("PT3H");
         Assert.True(result.Recomputing >= 5);
 

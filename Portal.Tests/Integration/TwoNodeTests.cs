@@ -93,13 +93,13 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         Get<TicketChangeFeed>(fx.B).Changed += OnB;
         try
         {
-            var created = await Get<TicketService>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Filed on node A"));
+            var created = await Get<TicketFiling>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Filed on node A"));
             var change = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
             Assert.Equal(created.Id, change.TicketId);
             Assert.Equal(Org.It.Id, change.DepartmentId);
             Assert.NotNull(change.FromNode); // relayed, not B's own
             // Node B reads the same ticket from the shared database, as its queue page does on that change.
-            Assert.Equal("Filed on node A", (await Get<TicketService>(fx.B).GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Title);
+            Assert.Equal("Filed on node A", (await Get<TicketQueries>(fx.B).GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Title);
         }
         finally
         {
@@ -116,7 +116,7 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
         board.WaitForAssertion(() => Assert.NotNull(board.Find("[data-testid=at-risk-count]")), TimeSpan.FromSeconds(10));
         var title = "Core switch down " + Guid.NewGuid().ToString("N")[..6];
 
-        await Get<TicketService>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, title) with { Priority = TicketPriority.Critical });
+        await Get<TicketFiling>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, title) with { Priority = TicketPriority.Critical });
 
         board.WaitForAssertion(() => Assert.Contains(title, board.Find("[data-testid=board-tickets]").TextContent), TimeSpan.FromSeconds(15));
     }
@@ -142,15 +142,15 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
                 last.TrySetResult();
         });
         await hub.StartAsync();
-        var tickets = Get<TicketService>(fx.A);
+        var filing = Get<TicketFiling>(fx.A);
         // A first call returns only after node B has joined the client to its department's group (through Redis);
         // the handshake alone can come back before that, and a change in between would be missed.
-        var followed = await tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Followed"));
+        var followed = await filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Followed"));
         await hub.InvokeAsync("Follow", followed.Id);
 
-        var first = await tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Once"));
+        var first = await filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Once"));
         // A second change after it: once it has arrived, the first has arrived as often as it ever will (one channel, in order).
-        var second = await tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Marker"));
+        var second = await filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Marker"));
         Volatile.Write(ref marker, second.Id);
         if (got.Any(m => m.TicketId == second.Id))
             last.TrySetResult();
@@ -163,10 +163,10 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
     {
         await Get<EscalationAdminService>(fx.A).SaveAsync(Org.ActorFor(Org.Admin), new PathInput(null, "Two nodes", true, Org.Hr.Id, null,
             [new LevelInput(1, SlaMetric.FirstResponse, EscalationTrigger.AtBreach, null, null, new EscalationActions { RaisePriority = true })]));
-        var tickets = Get<TicketService>(fx.A);
+        var filing = Get<TicketFiling>(fx.A);
         var ids = new List<int>();
         for (var i = 0; i < 1000; i++)
-            ids.Add((await tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
+            ids.Add((await filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org, $"Payslip {i}"))).Id);
         fx.Clock.Advance(TimeSpan.FromDays(10)); // every first response has breached: 1,000 levels due
 
         var swept = await Task.WhenAll(Task.Run(() => Get<EscalationService>(fx.A).SweepAsync()), Task.Run(() => Get<EscalationService>(fx.B).SweepAsync()));
@@ -228,7 +228,7 @@ public sealed class TwoNodeFailoverTests : IAsyncLifetime
         var org = _fx.A.Org;
         async Task<int> DueTicketAsync()
         {
-            var created = await _fx.A.Services.GetRequiredService<TicketService>().CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org));
+            var created = await _fx.A.Services.GetRequiredService<TicketFiling>().CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org));
             _fx.Clock.Advance(TimeSpan.FromDays(10)); // past the first response target, whatever day the clock started on
             return created.Id;
         }

@@ -36,7 +36,7 @@ public class AdminServiceTests : IAsyncLifetime
         Assert.Equal(["Counterparty", "Urgency"], fields.Select(f => f.Label));
         Assert.Equal(["Low", "High"], fields[1].Options);
 
-        var created = await _db.Get<TicketService>().CreateAsync(Org.ActorFor(Org.Requester),
+        var created = await _db.Get<TicketFiling>().CreateAsync(Org.ActorFor(Org.Requester),
             new NewTicketInput(id, categoryId, "Review NDA", "Please review", new Dictionary<int, string?> { [fields[0].Id] = "Acme" }, []));
         Assert.Equal("LEG-1", created.Key);
     }

@@ -126,24 +126,26 @@ public class AssetTests : IAsyncLifetime
     public async Task Requests_LinkTheirAssetByTag_AgentsLinkAndUnlink_AndTheHistoryShowsEachTicket()
     {
         var id = await Assets.CreateAsync(ItAgent, Laptop());
-        var tickets = _db.Get<TicketService>();
-        var first = await tickets.CreateAsync(Requester, TicketFactory.Laptop(Org) with { AssetTags = ["lt-1001"] });
+        var tickets = _db.Get<TicketCommands>();
+        var filing = _db.Get<TicketFiling>();
+        var reads = _db.Get<TicketQueries>();
+        var first = await filing.CreateAsync(Requester, TicketFactory.Laptop(Org) with { AssetTags = ["lt-1001"] });
         var unknown = await Assert.ThrowsAsync<DeskValidationException>(() =>
-            tickets.CreateAsync(Requester, TicketFactory.Laptop(Org) with { AssetTags = ["NOPE-1"] }));
+            filing.CreateAsync(Requester, TicketFactory.Laptop(Org) with { AssetTags = ["NOPE-1"] }));
         Assert.Contains("NOPE-1", unknown.Errors["Assets"]);
 
         var linked = Assert.Single(await Assets.ListForTicketAsync(Requester, first.Id));
         Assert.Equal(("LT-1001", 1), (linked.Tag, linked.OpenTickets));
-        Assert.Contains((await tickets.GetAsync(Requester, first.Id)).Events, e => e.Kind == TicketEventKind.AssetLinked && e.NewValue!.StartsWith("LT-1001"));
+        Assert.Contains((await reads.GetAsync(Requester, first.Id)).Events, e => e.Kind == TicketEventKind.AssetLinked && e.NewValue!.StartsWith("LT-1001"));
 
-        var second = await tickets.CreateAsync(Requester, TicketFactory.Laptop(Org, "Again"));
+        var second = await filing.CreateAsync(Requester, TicketFactory.Laptop(Org, "Again"));
         await Assert.ThrowsAsync<DeskForbiddenException>(() => Assets.LinkAsync(Requester, second.Id, id));
         await Assert.ThrowsAsync<DeskNotFoundException>(() => Assets.LinkAsync(HrAgent, second.Id, id));
         await Assets.LinkAsync(ItAgent, second.Id, id);
         Assert.Equal(2, Assert.Single(await Assets.ListForTicketAsync(ItAgent, second.Id)).OpenTickets);
 
         _db.Clock.Advance(TimeSpan.FromHours(5));
-        var t = await tickets.GetAsync(ItAgent, first.Id);
+        var t = await reads.GetAsync(ItAgent, first.Id);
         await tickets.UpdateAsync(ItAgent, first.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
 
         var history = await Assets.HistoryAsync(ItAgent, id);
@@ -161,13 +163,13 @@ public class AssetTests : IAsyncLifetime
     public async Task RepeatFailure_FlagsMoreIncidentsThanConfiguredWithinTheWindow()
     {
         var id = await Assets.CreateAsync(ItAgent, Laptop());
-        var tickets = _db.Get<TicketService>();
+        var filing = _db.Get<TicketFiling>();
         for (var i = 0; i < 2; i++)
-            await tickets.CreateAsync(Requester, TicketFactory.Laptop(Org, $"Failure {i}") with { AssetTags = ["LT-1001"] });
+            await filing.CreateAsync(Requester, TicketFactory.Laptop(Org, $"Failure {i}") with { AssetTags = ["LT-1001"] });
         Assert.False((await Assets.HistoryAsync(ItAgent, id)).RepeatFailure);
         Assert.Equal(0, (await Assets.QueryAsync(ItAgent, new AssetQuery(RepeatFailuresOnly: true))).Total);
 
-        await tickets.CreateAsync(Requester, TicketFactory.Laptop(Org, "Failure 3") with { AssetTags = ["LT-1001"] });
+        await filing.CreateAsync(Requester, TicketFactory.Laptop(Org, "Failure 3") with { AssetTags = ["LT-1001"] });
         var history = await Assets.HistoryAsync(ItAgent, id);
         Assert.True(history.RepeatFailure);
         Assert.Equal(3, history.RecentIncidents);
@@ -297,7 +299,7 @@ public class AssetTests : IAsyncLifetime
         Assert.Equal(0, await maintenance.RunDueAsync());
         // A second node (or the app after a restart) looking at the same due date files nothing more.
         var other = new MaintenanceService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(),
-            _db.Clock, _db.Get<TicketService>(), _db.Get<TicketPipeline>());
+            _db.Clock, _db.Get<TicketFiling>(), _db.Get<TicketPipeline>());
         Assert.Equal(0, await other.RunDueAsync());
 
         // Down for three weeks: one ticket for the latest due date, not three.
@@ -306,7 +308,7 @@ public class AssetTests : IAsyncLifetime
         var history = await Assets.HistoryAsync(ItAgent, id);
         Assert.Equal(2, history.Tickets.Count);
         Assert.All(history.Tickets, t => Assert.False(t.CountsAsIncident));
-        var ticket = await _db.Get<TicketService>().GetAsync(ItAgent, history.Tickets[0].TicketId);
+        var ticket = await _db.Get<TicketQueries>().GetAsync(ItAgent, history.Tickets[0].TicketId);
         Assert.Equal(("Battery check: LT-1001 Dell Latitude 7440", "Maintenance", MaintenanceService.CategoryName, "IT"),
             (ticket.Title, ticket.TypeName, ticket.CategoryName, ticket.DepartmentName));
         Assert.Contains($"due on {today.AddDays(1):yyyy-MM-dd}", ticket.Description);

@@ -67,8 +67,8 @@ public class AuditCoverageTests : IAsyncLifetime
 
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Urgent: laptop dead"));
         var sue = Org.ActorFor(Org.ItSupervisor);
-        var t = await _db.Get<TicketService>().GetAsync(sue, created.Id);
-        await _db.Get<TicketService>().UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with
+        var t = await _db.Get<TicketQueries>().GetAsync(sue, created.Id);
+        await _db.Get<TicketCommands>().UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with
         {
             AssigneeId = Org.ItAgent.Id, Priority = TicketPriority.Critical,
         });
@@ -97,7 +97,7 @@ public class AuditCoverageTests : IAsyncLifetime
     {
         var first = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "First"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Second"));
-        await _db.Get<TicketService>().ReplyAsync(Org.ActorFor(Org.ItAgent), first.Id, "On it", isPublic: true, []);
+        await _db.Get<TicketCommands>().ReplyAsync(Org.ActorFor(Org.ItAgent), first.Id, "On it", isPublic: true, []);
         var auditor = await _db.AuditorAsync();
 
         var byTicket = await Audit.SearchAsync(auditor, new AuditQuery(Ticket: first.Key));
@@ -127,8 +127,9 @@ public class AuditCoverageTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         var auditor = await _db.AuditorAsync();
         Assert.True((await Audit.VerifyAsync(auditor)).Holds);
-        var tickets = _db.Get<TicketService>();
-        var t = await tickets.GetAsync(Admin, created.Id);
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
+        var t = await reads.GetAsync(Admin, created.Id);
         await Assert.ThrowsAsync<DeskNotFoundException>(() =>
             tickets.UpdateAsync(auditor, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Closed }));
         await Assert.ThrowsAsync<DeskNotFoundException>(() => tickets.ReplyAsync(auditor, created.Id, "Not mine to say", isPublic: true, []));
@@ -138,7 +139,7 @@ public class AuditCoverageTests : IAsyncLifetime
     public async Task AJsonExport_ReVerifiesOffline_FromTheDocumentedCanonicalForm()
     {
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Ünïcode – and \"quotes\""));
-        await _db.Get<TicketService>().ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "Line one\nline two", isPublic: true, []);
+        await _db.Get<TicketCommands>().ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "Line one\nline two", isPublic: true, []);
         using var stream = new MemoryStream();
         var count = await _db.Get<AuditExport>().WriteJsonAsync(Admin, new AuditQuery(), stream);
         Assert.Equal((await TrailAsync()).Count, count);

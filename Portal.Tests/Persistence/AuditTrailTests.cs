@@ -15,12 +15,14 @@ public class AuditTrailTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var filing = _db.Get<TicketFiling>();
+        var reads = _db.Get<TicketQueries>();
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         var sue = Org.ActorFor(Org.ItSupervisor);
         await tickets.ReplyAsync(sue, created.Id, "Looking at it", isPublic: true, []);
         await tickets.ReplyAsync(sue, created.Id, "Disk is failing", isPublic: false, []);
-        var t = await tickets.GetAsync(sue, created.Id);
+        var t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with
         {
             AssigneeId = Org.ItAgent.Id, Priority = TicketPriority.High,
@@ -58,9 +60,9 @@ public class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrentFilings_RetriedForTheirNumbers_AreAuditedOnceEach()
     {
-        var tickets = _db.Get<TicketService>();
+        var filing = _db.Get<TicketFiling>();
         var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            Task.Run(() => tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, $"Parallel {i}")))));
+            Task.Run(() => filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, $"Parallel {i}")))));
         var entries = await AuditFile.EntriesAsync(_db);
         var filed = entries.Where(e => e.Action == "ticket.created").Select(e => e.TicketId).ToList();
         Assert.Equal(filed.Count, filed.Distinct().Count());

@@ -25,10 +25,10 @@ public sealed class MatrixFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        var created = await Db.Get<TicketService>().CreateAsync(Db.Org.ActorFor(Db.Org.Requester),
+        var created = await Db.Get<TicketFiling>().CreateAsync(Db.Org.ActorFor(Db.Org.Requester),
             TicketFactory.Laptop(Db.Org, files: [new NewAttachment("photo.png", "image/png", [1, 2, 3])]));
         TicketId = created.Id;
-        AttachmentId = (await Db.Get<TicketService>().GetAsync(Db.Org.ActorFor(Db.Org.Requester), TicketId)).Attachments.Single().Id;
+        AttachmentId = (await Db.Get<TicketQueries>().GetAsync(Db.Org.ActorFor(Db.Org.Requester), TicketId)).Attachments.Single().Id;
         var admin = Db.Org.ActorFor(Db.Org.Admin);
         var auditorId = await Db.Get<UserAdminService>().SaveAsync(admin,
             new UserInput(null, "aud.auditor@test.example", "Aud Auditor", "longenough1", DeskRole.Auditor, [], [], null, "", true));
@@ -155,13 +155,15 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
     {
         var db = fx.Db;
         var org = db.Org;
-        var tickets = db.Get<TicketService>();
+        var tickets = db.Get<TicketCommands>();
+        var filing = db.Get<TicketFiling>();
+        var reads = db.Get<TicketQueries>();
         var admin = db.Get<DepartmentAdminService>();
         var n = fx.Next();
         switch (operation)
         {
             case "ticket.get":
-                await tickets.GetAsync(actor, fx.TicketId);
+                await reads.GetAsync(actor, fx.TicketId);
                 break;
             case "ticket.reply":
                 await tickets.ReplyAsync(actor, fx.TicketId, "hello", isPublic: true, []);
@@ -171,7 +173,7 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 break;
             case "ticket.update":
                 // Read as an admin so that a refused actor is refused by the update itself, not by the read.
-                var current = await tickets.GetAsync(org.ActorFor(org.Admin), fx.TicketId);
+                var current = await reads.GetAsync(org.ActorFor(org.Admin), fx.TicketId);
                 await tickets.UpdateAsync(actor, fx.TicketId, current.Version,
                     TicketServiceTests.TicketEditModelFor(current) with { Priority = (TicketPriority)(n % 4) });
                 break;
@@ -179,7 +181,7 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 await tickets.SetWatcherAsync(actor, fx.TicketId, org.ItSupervisor.Id, watch: n % 2 == 0);
                 break;
             case "ticket.attachment":
-                await tickets.GetAttachmentAsync(actor, fx.AttachmentId);
+                await reads.GetAttachmentAsync(actor, fx.AttachmentId);
                 break;
             case "queue.it":
                 await db.Get<QueueService>().QueryAsync(actor, new QueueQuery(org.It.Id));
@@ -263,10 +265,10 @@ public class AuthorizationMatrixTests(MatrixFixture fx) : IClassFixture<MatrixFi
                 await db.Get<Portal.Core.Users.ActorService>().SetAwayAsync(actor, false);
                 break;
             case "request.create":
-                await tickets.CreateAsync(actor, TicketFactory.Payroll(org, $"Question {n}"));
+                await filing.CreateAsync(actor, TicketFactory.Payroll(org, $"Question {n}"));
                 break;
             case "request.mine":
-                await tickets.ListMyRequestsAsync(actor, false, 1, 10);
+                await reads.ListMyRequestsAsync(actor, false, 1, 10);
                 break;
             case "report.it":
                 await db.Get<Portal.Core.Reporting.ReportService>().RunAsync(actor, new Portal.Core.Reporting.ReportRequest(DepartmentId: org.It.Id));

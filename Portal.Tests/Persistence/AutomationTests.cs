@@ -17,7 +17,9 @@ public class AutomationTests : IAsyncLifetime
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
     private AutomationService Rules => _db.Get<AutomationService>();
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
+    private TicketFiling Filing => _db.Get<TicketFiling>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     private int _onCall, _senior, _security, _legal, _incident, _securityType;
 
     public async Task InitializeAsync()
@@ -55,15 +57,15 @@ public class AutomationTests : IAsyncLifetime
     {
         await Rule("Critical to on-call", RuleTrigger.Created, new RuleConditions { Departments = [Org.It.Id], Priorities = [TicketPriority.Critical] },
             new RuleActions { AssignTeamId = _onCall, NotifyTeams = [_onCall] });
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { Priority = TicketPriority.Critical });
-        var t = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { Priority = TicketPriority.Critical });
+        var t = await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         Assert.Equal("On-call", t.TeamName);
         Assert.NotNull(t.Assignee);
         Assert.Contains(t.Events, e => e.Kind == TicketEventKind.RuleApplied && e.Subject == "Critical to on-call");
         Assert.Equal(new[] { Org.ItAgent.Id, Org.ItAgent2.Id }.Order(), (await NotifiedAsync(created.Id)).Order());
 
-        var normal = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
-        Assert.Null((await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), normal.Id)).TeamName);
+        var normal = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        Assert.Null((await Reads.GetAsync(Org.ActorFor(Org.ItAgent), normal.Id)).TeamName);
     }
 
     [Fact]
@@ -71,7 +73,7 @@ public class AutomationTests : IAsyncLifetime
     {
         await Rule("Tell everyone", RuleTrigger.AgentReplied, new RuleConditions { Departments = [Org.It.Id] },
             new RuleActions { Notify = new EscalationActions { NotifyWatchers = true, NotifyRequester = true } });
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
         await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItSupervisor), created.Id, Org.ItSupervisor.Id, true);
         await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItSupervisor), created.Id, Org.Requester.Id, true);
 
@@ -94,11 +96,11 @@ public class AutomationTests : IAsyncLifetime
     {
         await Rule("VIP white glove", RuleTrigger.Created, new RuleConditions { RequesterTags = ["VIP"] },
             new RuleActions { AssignRequesterManager = true, Notify = new EscalationActions { NotifyAssignee = true } });
-        var vip = await Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
-        Assert.Equal("Sue Supervisor", (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), vip.Id)).Assignee?.Name);
+        var vip = await Filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
+        Assert.Equal("Sue Supervisor", (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), vip.Id)).Assignee?.Name);
         Assert.Equal([Org.ItSupervisor.Id], await NotifiedAsync(vip.Id));
-        var plain = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
-        Assert.Null((await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), plain.Id)).Assignee);
+        var plain = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        Assert.Null((await Reads.GetAsync(Org.ActorFor(Org.ItAgent), plain.Id)).Assignee);
     }
 
     [Fact]
@@ -106,12 +108,12 @@ public class AutomationTests : IAsyncLifetime
     {
         await Rule("Security and compliance", RuleTrigger.Created, new RuleConditions { Types = [_securityType] },
             new RuleActions { AddTeamWatchers = [_security, _legal], NotifyTeams = [_security, _legal] });
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { TypeId = _securityType });
-        var t = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { TypeId = _securityType });
+        var t = await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         Assert.Equal(["Hal Agent", "Sue Supervisor"], t.Watchers.Select(w => w.Name));
         Assert.Equal(new[] { Org.HrAgent.Id, Org.ItSupervisor.Id }.Order(), (await NotifiedAsync(created.Id)).Order());
         // The HR legal watcher sees the request, as a watcher.
-        Assert.False((await Tickets.GetAsync(Org.ActorFor(Org.HrAgent), created.Id)).StaffView);
+        Assert.False((await Reads.GetAsync(Org.ActorFor(Org.HrAgent), created.Id)).StaffView);
     }
 
     [Fact]
@@ -121,13 +123,13 @@ public class AutomationTests : IAsyncLifetime
             new RuleActions { Reopen = true, AssignTeamId = _senior, EscalateToLevel = 1, Notify = new EscalationActions { NotifyAssignee = true } });
         var requester = Org.ActorFor(Org.OtherRequester);
         var agent = Org.ActorFor(Org.ItAgent);
-        var created = await Tickets.CreateAsync(requester, TicketFactory.Laptop(Org));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var created = await Filing.CreateAsync(requester, TicketFactory.Laptop(Org));
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
 
         await Tickets.ReplyAsync(requester, created.Id, "It broke again", true, []);
 
-        var after = await Tickets.GetAsync(agent, created.Id);
+        var after = await Reads.GetAsync(agent, created.Id);
         Assert.Equal(TicketStatus.Open, after.Status);
         Assert.Equal("Senior", after.TeamName);
         Assert.NotNull(after.Assignee);
@@ -135,7 +137,7 @@ public class AutomationTests : IAsyncLifetime
         Assert.Contains(after.Events, e => e.Kind == TicketEventKind.Escalated);
         // A reply while the ticket is open does not fire it again.
         await Tickets.ReplyAsync(requester, created.Id, "Any news?", true, []);
-        Assert.Single((await Tickets.GetAsync(agent, created.Id)).Events, e => e.Kind == TicketEventKind.RuleApplied);
+        Assert.Single((await Reads.GetAsync(agent, created.Id)).Events, e => e.Kind == TicketEventKind.RuleApplied);
     }
 
     [Fact]
@@ -144,7 +146,7 @@ public class AutomationTests : IAsyncLifetime
         await Rule("All to on-call", RuleTrigger.Created, new RuleConditions { Departments = [Org.It.Id] }, new RuleActions { AssignTeamId = _onCall });
         var names = new List<string?>();
         for (var i = 0; i < 4; i++)
-            names.Add((await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), (await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id)).Assignee?.Name);
+            names.Add((await Reads.GetAsync(Org.ActorFor(Org.ItAgent), (await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id)).Assignee?.Name);
         Assert.Equal(2, names.Distinct().Count());
         Assert.NotEqual(names[0], names[1]);
         Assert.Equal(names[0], names[2]);
@@ -157,8 +159,8 @@ public class AutomationTests : IAsyncLifetime
 
         for (var i = 0; i < 2; i++)
         {
-            var id = (await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id;
-            Assert.Equal("Ian Agent", (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), id)).Assignee?.Name);
+            var id = (await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id;
+            Assert.Equal("Ian Agent", (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), id)).Assignee?.Name);
         }
     }
 
@@ -174,13 +176,13 @@ public class AutomationTests : IAsyncLifetime
         // Ian already has two open tickets.
         for (var i = 0; i < 2; i++)
         {
-            var id = (await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id;
-            await Tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), id, (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), id)).Version);
+            var id = (await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org))).Id;
+            await Tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), id, (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), id)).Version);
         }
 
         await Rule("All to on-call", RuleTrigger.Created, new RuleConditions { Departments = [Org.It.Id] }, new RuleActions { AssignTeamId = _onCall });
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
-        Assert.Equal("Ida Agent", (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Assignee?.Name);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        Assert.Equal("Ida Agent", (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Assignee?.Name);
     }
 
     [Fact]
@@ -189,8 +191,8 @@ public class AutomationTests : IAsyncLifetime
         await Rules.SaveAsync(Org.ActorFor(Org.Admin), new RuleInput(null, "First", 1, true, RuleTrigger.Created, new RuleConditions(),
             new RuleActions { SetPriority = TicketPriority.High }, true));
         await Rule("Second", RuleTrigger.Created, new RuleConditions(), new RuleActions { SetPriority = TicketPriority.Critical }, order: 2);
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
-        Assert.Equal(TicketPriority.High, (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Priority);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        Assert.Equal(TicketPriority.High, (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Priority);
     }
 
     [Fact]
@@ -203,8 +205,8 @@ public class AutomationTests : IAsyncLifetime
     [Fact]
     public async Task DryRun_ListsOpenTicketsMatchingNow()
     {
-        var critical = await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { Priority = TicketPriority.Critical });
-        await Tickets.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
+        var critical = await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { Priority = TicketPriority.Critical });
+        await Filing.CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org));
         var id = await Rule("Critical", RuleTrigger.Created, new RuleConditions { Priorities = [TicketPriority.Critical] }, new RuleActions { AssignTeamId = _onCall });
         var matches = await Rules.DryRunAsync(Org.ActorFor(Org.Admin), id);
         Assert.Equal(critical.Id, Assert.Single(matches).Id);

@@ -19,7 +19,7 @@ public class BoardServiceTests : IAsyncLifetime
         var early = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed first"));
         _db.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(30));
         var late = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Filed later"));
-        await _db.Get<Portal.Core.Handling.TicketService>().CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
+        await _db.Get<Portal.Core.Handling.TicketFiling>().CreateAsync(Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
         _db.Clock.Advance(TimeSpan.FromMinutes(31));
         await _db.Get<SlaService>().RecomputeAsync(q => q);
 
@@ -47,11 +47,12 @@ public class BoardServiceTests : IAsyncLifetime
     [Fact]
     public async Task Counts_CoverEveryUrgentTicket_WhenTheListIsCut()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         for (var i = 0; i < 4; i++)
             await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, $"Breaching {i}"));
         var assigned = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Assigned"));
-        await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), assigned.Id, (await tickets.GetAsync(Org.ActorFor(Org.ItAgent), assigned.Id)).Version);
+        await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), assigned.Id, (await reads.GetAsync(Org.ActorFor(Org.ItAgent), assigned.Id)).Version);
         _db.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(30));
         for (var i = 0; i < 2; i++)
             await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, $"At risk {i}"));
@@ -114,11 +115,12 @@ public class BoardServiceTests : IAsyncLifetime
     [Fact]
     public async Task Workload_CountsOpenTicketsPerAgent_AndShowsWhoIsAway()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         for (var i = 0; i < 2; i++)
         {
             var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester));
-            await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), created.Id, (await tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Version);
+            await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), created.Id, (await reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Version);
         }
 
         await _db.Get<Portal.Core.Users.ActorService>().SetAwayAsync(Org.ActorFor(Org.ItAgent2), true);

@@ -43,8 +43,10 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
         var created = await _db.Get<ComplaintService>().FileAsync(Org.ActorFor(Org.Requester), new ComplaintInput(Org.Hr.Id, "Payslip wrong",
             "Overtime missing.", "Marta Olsen", "marta@example.org", ComplaintChannel.Email, ComplaintSubject.Service, "Payroll",
             ComplaintSeverity.High, true, null));
-        var tickets = _db.Get<TicketService>();
-        var ticket = await tickets.GetAsync(hal, created.Id);
+        var tickets = _db.Get<TicketCommands>();
+        var filing = _db.Get<TicketFiling>();
+        var reads = _db.Get<TicketQueries>();
+        var ticket = await reads.GetAsync(hal, created.Id);
         Assert.Equal(("Grievance", TicketKind.Complaint, ComplaintService.PolicyName), (ticket.TypeName, ticket.TypeKind, ticket.SlaPolicyName));
         var refused = await Assert.ThrowsAsync<DeskValidationException>(() => tickets.UpdateAsync(hal, created.Id, ticket.Version,
             TicketServiceTests.TicketEditModelFor(ticket) with { Status = TicketStatus.Resolved }));
@@ -59,14 +61,14 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
         ComplaintInput Input(string title) => new(Org.Hr.Id, title, "Details.", "Marta Olsen", null, ComplaintChannel.Phone, ComplaintSubject.Service,
             "Payroll", ComplaintSeverity.Low, false, null);
         var first = await complaints.FileAsync(Org.ActorFor(Org.Requester), Input("First"));
-        var tickets = _db.Get<TicketService>();
-        var categoryId = (await tickets.GetAsync(Org.ActorFor(Org.HrAgent), first.Id)).CategoryId;
+        var reads = _db.Get<TicketQueries>();
+        var categoryId = (await reads.GetAsync(Org.ActorFor(Org.HrAgent), first.Id)).CategoryId;
         await _db.Get<DepartmentAdminService>().SaveCategoryAsync(Org.ActorFor(Org.Admin),
             new CategoryInput(categoryId, Org.Hr.Id, "Grievances", "Formal grievances.", true));
 
         var second = await complaints.FileAsync(Org.ActorFor(Org.Requester), Input("Second"));
 
-        var filed = await tickets.GetAsync(Org.ActorFor(Org.HrAgent), second.Id);
+        var filed = await reads.GetAsync(Org.ActorFor(Org.HrAgent), second.Id);
         Assert.Equal((categoryId, "Grievances"), (filed.CategoryId, filed.CategoryName));
         Assert.DoesNotContain(await _db.Get<DepartmentDirectory>().ListCategoriesAsync(Org.Hr.Id, forNewRequests: true), c => c.Id == categoryId);
     }
@@ -75,14 +77,15 @@ public sealed class BuiltInTypeTests : IAsyncLifetime
     public async Task ARenamedRequestType_IsStillTheDefault_ForAPlainRequest_AndForACatalogRequest()
     {
         var requester = Org.ActorFor(Org.Requester);
-        var tickets = _db.Get<TicketService>();
-        var plain = await tickets.CreateAsync(requester, new NewTicketInput(Org.It.Id, Org.Laptop.Id, "Screen flickers", "Since Monday.",
+        var reads = _db.Get<TicketQueries>();
+        var filing = _db.Get<TicketFiling>();
+        var plain = await filing.CreateAsync(requester, new NewTicketInput(Org.It.Id, Org.Laptop.Id, "Screen flickers", "Since Monday.",
             new Dictionary<int, string?> { [Org.AssetTag.Id] = "LT-1", [Org.Os.Id] = "Windows 11" }, []));
-        Assert.Equal("Ask", (await tickets.GetAsync(requester, plain.Id)).TypeName);
+        Assert.Equal("Ask", (await reads.GetAsync(requester, plain.Id)).TypeName);
         Assert.Equal("Ask", (await _db.Get<DepartmentDirectory>().ListTypesAsync())[0].Name);
 
         var request = await TicketFactory.OnboardingAsync(_db, requester);
-        Assert.Equal("Ask", (await tickets.GetAsync(requester, request.Id)).TypeName);
+        Assert.Equal("Ask", (await reads.GetAsync(requester, request.Id)).TypeName);
         Assert.NotEmpty(await _db.Get<ServiceCatalog>().TasksAsync(Org.ActorFor(Org.Admin), request.Id));
     }
 }

@@ -17,7 +17,8 @@ public class ComplaintTests : IAsyncLifetime
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
     private ComplaintService Complaints => _db.Get<ComplaintService>();
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     private Actor Hal => Org.ActorFor(Org.HrAgent);
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
@@ -30,7 +31,7 @@ public class ComplaintTests : IAsyncLifetime
 
     private async Task ResolveAsync(Actor agent, int ticketId)
     {
-        var t = await Tickets.GetAsync(agent, ticketId);
+        var t = await Reads.GetAsync(agent, ticketId);
         await Tickets.UpdateAsync(agent, ticketId, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
     }
 
@@ -57,7 +58,7 @@ public class ComplaintTests : IAsyncLifetime
     {
         // Monday 23 November 2026, 09:00 UTC.
         var created = await Complaints.FileAsync(Org.ActorFor(Org.Requester), Payslip(Org.Hr.Id));
-        var ticket = await Tickets.GetAsync(Hal, created.Id);
+        var ticket = await Reads.GetAsync(Hal, created.Id);
         Assert.Equal(("Complaint", ComplaintService.CategoryName, TicketPriority.High), (ticket.TypeName, ticket.CategoryName, ticket.Priority));
         Assert.Equal(ComplaintService.PolicyName, ticket.SlaPolicyName);
         await using var ctx = _db.NewContext();
@@ -83,7 +84,7 @@ public class ComplaintTests : IAsyncLifetime
 
         await Complaints.SaveAsync(Hal, created.Id, version, Outcome(details));
         await ResolveAsync(Hal, created.Id);
-        Assert.Equal(TicketStatus.Resolved, (await Tickets.GetAsync(Hal, created.Id)).Status);
+        Assert.Equal(TicketStatus.Resolved, (await Reads.GetAsync(Hal, created.Id)).Status);
         var recorded = (await AuditFile.EntriesAsync(_db)).Where(e => e.Action == "complaint.changed").ToList();
         Assert.Contains(recorded, e => e.After!.Contains("\"Outcome\":\"Upheld\"") && e.Before!.Contains("\"Outcome\":null"));
         Assert.Equal("{\"Redress\":\"Back pay with interest\"}", recorded[^1].After);
@@ -114,7 +115,7 @@ public class ComplaintTests : IAsyncLifetime
         await using (var ctx = _db.NewContext())
         {
             var typeId = await ctx.TicketTypes.Where(t => t.Kind == TicketKind.Complaint).Select(t => t.Id).SingleAsync();
-            var t = await Tickets.GetAsync(Hal, created.Id);
+            var t = await Reads.GetAsync(Hal, created.Id);
             await Tickets.UpdateAsync(Hal, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { TypeId = typeId });
         }
 

@@ -24,8 +24,8 @@ public class DashboardTests : IAsyncLifetime
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Nobody's"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
         var ian = Org.ActorFor(Org.ItAgent);
-        var t = await _db.Get<TicketService>().GetAsync(ian, first.Id);
-        await _db.Get<TicketService>().UpdateAsync(ian, first.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent.Id });
+        var t = await _db.Get<TicketQueries>().GetAsync(ian, first.Id);
+        await _db.Get<TicketCommands>().UpdateAsync(ian, first.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent.Id });
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

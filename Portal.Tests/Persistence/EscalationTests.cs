@@ -37,8 +37,8 @@ public class EscalationTests : IAsyncLifetime
     {
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org) with { Priority = TicketPriority.Normal });
         var agent = Org.ActorFor(Org.ItAgent);
-        var t = await _db.Get<TicketService>().GetAsync(agent, created.Id);
-        await _db.Get<TicketService>().UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent.Id });
+        var t = await _db.Get<TicketQueries>().GetAsync(agent, created.Id);
+        await _db.Get<TicketCommands>().UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent.Id });
         return created.Id;
     }
 
@@ -75,7 +75,7 @@ public class EscalationTests : IAsyncLifetime
         Assert.All(firings, f => Assert.False(f.Late));
         Assert.Equal([T0.AddHours(2), T0.AddHours(4), T0.AddHours(5)], firings.Select(f => f.DueAt));
 
-        var details = await _db.Get<TicketService>().GetAsync(Org.ActorFor(Org.ItAgent), id);
+        var details = await _db.Get<TicketQueries>().GetAsync(Org.ActorFor(Org.ItAgent), id);
         Assert.Equal(TicketPriority.High, details.Priority);
         Assert.Equal("Service Desk", details.TeamName);
         Assert.Contains(details.Watchers, w => w.Name == "Sue Supervisor");
@@ -97,12 +97,12 @@ public class EscalationTests : IAsyncLifetime
             new Portal.Core.Routing.RuleActions { SetPriority = TicketPriority.Critical }, false));
         var id = await FileAsync();
         var agent = Org.ActorFor(Org.ItAgent);
-        var before = await _db.Get<TicketService>().GetAsync(agent, id);
+        var before = await _db.Get<TicketQueries>().GetAsync(agent, id);
 
         At(TimeSpan.FromHours(4) + TimeSpan.FromSeconds(1)); // levels 1 and 2: the second raises Normal to High
         Assert.Equal(2, (await Sweeper.SweepAsync()).Fired);
 
-        var after = await _db.Get<TicketService>().GetAsync(agent, id);
+        var after = await _db.Get<TicketQueries>().GetAsync(agent, id);
         Assert.Equal(TicketPriority.Critical, after.Priority);
         Assert.Contains(after.Events, e => e.Kind == TicketEventKind.RuleApplied && e.Subject == "Escalated high means critical");
         await using var ctx = _db.NewContext();
@@ -153,7 +153,7 @@ public class EscalationTests : IAsyncLifetime
         var firings = await FiringsAsync(id);
         Assert.Equal([T0.AddHours(2), T0.AddHours(4), T0.AddHours(5)], firings.Select(f => f.DueAt));
         Assert.All(firings, f => Assert.True(f.Late));
-        var details = await _db.Get<TicketService>().GetAsync(Org.ActorFor(Org.ItAgent), id);
+        var details = await _db.Get<TicketQueries>().GetAsync(Org.ActorFor(Org.ItAgent), id);
         var escalated = details.Events.Where(e => e.Kind == TicketEventKind.Escalated).ToList();
         Assert.Equal(["Level 1", "Level 2", "Level 3"], escalated.Select(e => e.NewValue));
         Assert.Contains("late: it was due 2026-11-23 11:00:00 UTC", escalated[0].Body);
@@ -165,8 +165,8 @@ public class EscalationTests : IAsyncLifetime
     {
         var id = await FileAsync();
         var agent = Org.ActorFor(Org.ItAgent);
-        var t = await _db.Get<TicketService>().GetAsync(agent, id);
-        await _db.Get<TicketService>().UpdateAsync(agent, id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
+        var t = await _db.Get<TicketQueries>().GetAsync(agent, id);
+        await _db.Get<TicketCommands>().UpdateAsync(agent, id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
         At(TimeSpan.FromHours(10));
         Assert.Equal(0, (await Sweeper.SweepAsync()).Fired);
         Assert.Empty(await FiringsAsync(id));
@@ -179,7 +179,8 @@ public class EscalationTests : IAsyncLifetime
             [new LevelInput(1, SlaMetric.Resolution, EscalationTrigger.BeforeDue, null, 60, new EscalationActions { NotifyAssignee = true })]));
         var id = await FileAsync();
         var agent = Org.ActorFor(Org.ItAgent);
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
         async Task<DateTime?> Next()
         {
             await using var ctx = _db.NewContext();
@@ -187,12 +188,12 @@ public class EscalationTests : IAsyncLifetime
         }
 
         Assert.Equal(T0.AddHours(2), await Next());
-        var t = await tickets.GetAsync(agent, id);
+        var t = await reads.GetAsync(agent, id);
         await tickets.ReplyAsync(agent, id, "Done with first response", true, []);
         // First response met: only the resolution level (due 24 h - 1 h) is left.
         Assert.Equal(T0.AddHours(23), await Next());
         At(TimeSpan.FromHours(1));
-        t = await tickets.GetAsync(agent, id);
+        t = await reads.GetAsync(agent, id);
         await tickets.UpdateAsync(agent, id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.PendingRequester });
         Assert.Null(await Next());
         At(TimeSpan.FromHours(3));

@@ -48,12 +48,13 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task PublishedChanges_SayWhomTheyNotified_SoOtherPagesNeedNotCountAgain()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         var changes = new List<Portal.Core.Tickets.TicketChanged>();
         _db.Get<Portal.Core.Tickets.TicketChangeFeed>().Changed += changes.Add;
         var sue = Org.ActorFor(Org.ItSupervisor);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await tickets.GetAsync(sue, created.Id);
+        var t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
         await tickets.ReplyAsync(sue, created.Id, "Checking", isPublic: false, []);
 
@@ -67,14 +68,15 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task SharedUnreadCount_FollowsPublishedChangesAndMarkRead()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         var notifications = _db.Get<NotificationService>();
         var sue = Org.ActorFor(Org.ItSupervisor);
         var ida = Org.ActorFor(Org.ItAgent2);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         Assert.Equal(0, await notifications.UnreadCountSharedAsync(ida));
 
-        var t = await tickets.GetAsync(sue, created.Id);
+        var t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
         Assert.Equal(1, await notifications.UnreadCountSharedAsync(ida));
         Assert.Same(notifications.UnreadCountSharedAsync(ida), notifications.UnreadCountSharedAsync(ida));
@@ -86,7 +88,8 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task Assignment_RepliesAndResolution_TellTheRightPeople()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         var notifications = _db.Get<NotificationService>();
         var rita = Org.ActorFor(Org.Requester);
         var ian = Org.ActorFor(Org.ItAgent);
@@ -94,10 +97,10 @@ public class NotificationServiceTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(_db, rita);
 
         // Taking a ticket yourself tells nobody; being given one by a supervisor tells you.
-        var t = await tickets.GetAsync(ian, created.Id);
+        var t = await reads.GetAsync(ian, created.Id);
         await tickets.AssignToMeAsync(ian, created.Id, t.Version);
         Assert.Equal(0, await notifications.UnreadCountAsync(ian));
-        t = await tickets.GetAsync(sue, created.Id);
+        t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { AssigneeId = Org.ItAgent2.Id });
         var given = Assert.Single(await notifications.ListAsync(Org.ActorFor(Org.ItAgent2)));
         Assert.Equal($"[{created.Key}] Assigned to you by {Org.ItSupervisor.DisplayName}", given.Text);
@@ -112,7 +115,7 @@ public class NotificationServiceTests : IAsyncLifetime
         // The requester's answer reaches the assignee; resolving reaches the requester.
         await tickets.ReplyAsync(rita, created.Id, "Thanks", isPublic: true, []);
         Assert.Contains("replied", (await notifications.ListAsync(Org.ActorFor(Org.ItAgent2)))[0].Text);
-        t = await tickets.GetAsync(sue, created.Id);
+        t = await reads.GetAsync(sue, created.Id);
         await tickets.UpdateAsync(sue, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = Portal.Core.Tickets.TicketStatus.Resolved });
         Assert.EndsWith("Resolved", (await notifications.ListAsync(rita))[0].Text);
     }
@@ -120,10 +123,11 @@ public class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task AMention_ReachesThatPersonOfTheDepartmentOnce_AndNobodyOutsideIt()
     {
-        var tickets = _db.Get<Portal.Core.Handling.TicketService>();
+        var tickets = _db.Get<Portal.Core.Handling.TicketCommands>();
+        var reads = _db.Get<Portal.Core.Handling.TicketQueries>();
         var notifications = _db.Get<NotificationService>();
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        var t = await reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         await tickets.AssignToMeAsync(Org.ActorFor(Org.ItAgent), created.Id, t.Version);
 
         // Ian is the assignee and mentioned: one notification, the mention. Hal works in HR: not reachable from an IT note.

@@ -10,8 +10,10 @@ public class QueueServiceTests : IAsyncLifetime
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
     private QueueService Queue => _db.Get<QueueService>();
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
 
+    private TicketFiling Filing => _db.Get<TicketFiling>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
@@ -21,10 +23,10 @@ public class QueueServiceTests : IAsyncLifetime
         foreach (var (title, i) in titles.Select((t, i) => (t, i)))
         {
             _db.Clock.Advance(TimeSpan.FromMinutes(10));
-            var created = await Tickets.CreateAsync(rita, TicketFactory.Laptop(Org, title));
+            var created = await Filing.CreateAsync(rita, TicketFactory.Laptop(Org, title));
             if (i % 2 == 0)
             {
-                var t = await Tickets.GetAsync(agent, created.Id);
+                var t = await Reads.GetAsync(agent, created.Id);
                 await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with
                 {
                     AssigneeId = Org.ItAgent.Id,
@@ -34,7 +36,7 @@ public class QueueServiceTests : IAsyncLifetime
             }
         }
 
-        await Tickets.CreateAsync(rita, TicketFactory.Payroll(Org, "HR only"));
+        await Filing.CreateAsync(rita, TicketFactory.Payroll(Org, "HR only"));
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -89,7 +91,7 @@ public class QueueServiceTests : IAsyncLifetime
     [Fact]
     public async Task Query_TextWithADashThatIsNoNumber_SearchesTitles()
     {
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Wi-Fi drops after COVID-19 update"));
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Wi-Fi drops after COVID-19 update"));
         Assert.Equal(created.Id, Assert.Single((await Query(new QueueQuery(Org.It.Id, Text: "covid-19"))).Items).Id);
         Assert.Equal(created.Id, Assert.Single((await Query(new QueueQuery(Org.It.Id, Text: "WI-FI"))).Items).Id);
     }

@@ -25,12 +25,13 @@ public class ReportFactsTests : IAsyncLifetime
         var answered = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Answered"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Waiting"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Payroll(Org));
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
         var ian = Org.ActorFor(Org.ItAgent);
         _db.Clock.Advance(TimeSpan.FromMinutes(30));
         await tickets.ReplyAsync(ian, answered.Id, "Looking at it now.", isPublic: true, []);
         _db.Clock.Advance(TimeSpan.FromHours(1));
-        var t = await tickets.GetAsync(ian, answered.Id);
+        var t = await reads.GetAsync(ian, answered.Id);
         await tickets.UpdateAsync(ian, answered.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
         var end = start.AddDays(1);
 

@@ -24,7 +24,8 @@ public class ReportPathsTests : IAsyncLifetime
             new LevelInput(1, SlaMetric.FirstResponse, EscalationTrigger.Fraction, 0.5m, null, new EscalationActions { NotifyAssignee = true }),
             new LevelInput(2, SlaMetric.FirstResponse, EscalationTrigger.AtBreach, null, null, new EscalationActions { RaisePriority = true }),
         ]));
-        var tickets = _db.Get<TicketService>();
+        var tickets = _db.Get<TicketCommands>();
+        var reads = _db.Get<TicketQueries>();
         var ian = Org.ActorFor(Org.ItAgent);
         var hal = Org.ActorFor(Org.HrAgent);
         // Nine tickets over three days, answered after different waits, some resolved, one reopened, some left to escalate.
@@ -40,7 +41,7 @@ public class ReportPathsTests : IAsyncLifetime
             if (i % 2 == 0)
             {
                 _db.Clock.Advance(TimeSpan.FromHours(i));
-                var t = await tickets.GetAsync(agent, created.Id);
+                var t = await reads.GetAsync(agent, created.Id);
                 await tickets.UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
                 if (i == 4)
                     await tickets.ReplyAsync(Org.ActorFor(Org.Requester), created.Id, "Not fixed.", isPublic: true, []);

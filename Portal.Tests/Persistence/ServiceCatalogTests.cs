@@ -15,7 +15,8 @@ public class ServiceCatalogTests : IAsyncLifetime
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
     private ServiceCatalog Catalog => _db.Get<ServiceCatalog>();
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     private Actor Admin => Org.ActorFor(Org.Admin);
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
@@ -30,7 +31,7 @@ public class ServiceCatalogTests : IAsyncLifetime
 
     private async Task CompleteAsync(Actor agent, int ticketId)
     {
-        var t = await Tickets.GetAsync(agent, ticketId);
+        var t = await Reads.GetAsync(agent, ticketId);
         await Tickets.UpdateAsync(agent, ticketId, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
     }
 
@@ -50,7 +51,7 @@ public class ServiceCatalogTests : IAsyncLifetime
     public async Task RequestingAnItem_FilesTheRequestAndATaskInEachDepartmentsQueue_AtOnce()
     {
         var (parent, tasks) = await OnboardAsync();
-        var request = await Tickets.GetAsync(Org.ActorFor(Org.Requester), parent.Id);
+        var request = await Reads.GetAsync(Org.ActorFor(Org.Requester), parent.Id);
         Assert.Equal("Onboarding a new hire: Nina Novak", request.Title);
         Assert.Equal(Org.Hr.Id, request.DepartmentId);
         Assert.Contains("She needs a standing desk.", request.Description);
@@ -60,7 +61,7 @@ public class ServiceCatalogTests : IAsyncLifetime
         var queue = await _db.Get<QueueService>().QueryAsync(Org.ActorFor(Org.ItAgent), new QueueQuery(Org.It.Id));
         Assert.Equal(2, queue.Items.Count(i => i.Title.EndsWith($"({parent.Key})", StringComparison.Ordinal)));
         // The requester follows one request: the tasks are not listed among their requests.
-        var mine = await Tickets.ListMyRequestsAsync(Org.ActorFor(Org.Requester), false, 1, 50);
+        var mine = await Reads.ListMyRequestsAsync(Org.ActorFor(Org.Requester), false, 1, 50);
         Assert.Equal([parent.Id], mine.Items.Select(i => i.Id));
     }
 
@@ -72,7 +73,7 @@ public class ServiceCatalogTests : IAsyncLifetime
         var accounts = tasks.Single(t => t.Title.StartsWith("Create accounts"));
         Assert.Equal((TicketStatus.Waiting, contract.Key), (accounts.Status, accounts.WaitsForKey));
         Assert.Equal(TicketStatus.New, tasks.Single(t => t.Title.StartsWith("Issue a laptop")).Status);
-        var waitingPage = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), accounts.Id);
+        var waitingPage = await Reads.GetAsync(Org.ActorFor(Org.ItAgent), accounts.Id);
         Assert.Equal((contract.Key, "Onboarding a new hire: Nina Novak"), (waitingPage.WaitsFor!.Key, waitingPage.Parent!.Title));
         await using (var ctx = _db.NewContext())
         {
@@ -84,7 +85,7 @@ public class ServiceCatalogTests : IAsyncLifetime
         await CompleteAsync(Org.ActorFor(Org.HrAgent), contract.Id);
         var after = (await Catalog.TasksAsync(Admin, (await ParentOfAsync(accounts.Id)))).Single(t => t.Id == accounts.Id);
         Assert.Equal(TicketStatus.New, after.Status);
-        var history = (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), accounts.Id)).Events;
+        var history = (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), accounts.Id)).Events;
         Assert.Contains(history, e => e.Kind == TicketEventKind.StatusChanged && e.NewValue == "New" && e.OldValue == "Waiting for another task");
         await using (var ctx = _db.NewContext())
         {
@@ -106,11 +107,11 @@ public class ServiceCatalogTests : IAsyncLifetime
         };
         foreach (var task in tasks.OrderBy(t => t.Status == TicketStatus.Waiting))
         {
-            Assert.NotEqual(TicketStatus.Resolved, (await Tickets.GetAsync(Admin, parent.Id)).Status);
+            Assert.NotEqual(TicketStatus.Resolved, (await Reads.GetAsync(Admin, parent.Id)).Status);
             await CompleteAsync(agents[task.Department], task.Id);
         }
 
-        var request = await Tickets.GetAsync(Org.ActorFor(Org.Requester), parent.Id);
+        var request = await Reads.GetAsync(Org.ActorFor(Org.Requester), parent.Id);
         Assert.Equal(TicketStatus.Resolved, request.Status);
         Assert.Contains(request.Events, e => e.Kind == TicketEventKind.StatusChanged && e.NewValue == "Resolved");
         await using var ctx = _db.NewContext();
@@ -143,7 +144,7 @@ public class ServiceCatalogTests : IAsyncLifetime
         var seen = await Catalog.TasksAsync(hal, parent.Id);
         Assert.True(seen.Single(t => t.Department == "HR").CanOpen);
         Assert.False(seen.Single(t => t.Id == laptop.Id).CanOpen);
-        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.GetAsync(hal, laptop.Id));
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Reads.GetAsync(hal, laptop.Id));
         await Assert.ThrowsAsync<DeskNotFoundException>(() => Catalog.TasksAsync(Org.ActorFor(Org.OtherRequester), parent.Id));
         var requesterView = await Catalog.TasksAsync(Org.ActorFor(Org.Requester), parent.Id);
         Assert.Equal(4, requesterView.Count);
@@ -186,13 +187,13 @@ public class ServiceCatalogTests : IAsyncLifetime
         var tasks = await Catalog.TasksAsync(Admin, request.Id);
         Assert.Equal([TicketStatus.New, TicketStatus.Waiting, TicketStatus.Waiting], tasks.Select(t => t.Status));
         var ian = Org.ActorFor(Org.ItAgent);
-        var parent = await Tickets.GetAsync(ian, request.Id);
+        var parent = await Reads.GetAsync(ian, request.Id);
         await Tickets.UpdateAsync(ian, request.Id, parent.Version, TicketServiceTests.TicketEditModelFor(parent) with { AssigneeId = Org.ItAgent.Id });
         await CompleteAsync(ian, tasks[0].Id);
         await CompleteAsync(Org.ActorFor(Org.HrAgent), tasks[1].Id);
         await CompleteAsync(ian, tasks[2].Id);
 
-        Assert.NotEqual(TicketStatus.Resolved, (await Tickets.GetAsync(ian, request.Id)).Status);
+        Assert.NotEqual(TicketStatus.Resolved, (await Reads.GetAsync(ian, request.Id)).Status);
         await using var ctx = _db.NewContext();
         Assert.Contains(ctx.Notifications, n => n.UserId == Org.ItAgent.Id && n.TicketId == request.Id && n.Text.Contains("Every task is done"));
     }

@@ -11,7 +11,8 @@ public class SlaServiceTests : IAsyncLifetime
 {
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     private SlaAdminService Admin => _db.Get<SlaAdminService>();
     private DateTime Now => _db.Clock.GetUtcNow().UtcDateTime;
 
@@ -68,7 +69,7 @@ public class SlaServiceTests : IAsyncLifetime
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         _db.Clock.Advance(TimeSpan.FromHours(1));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Status = TicketStatus.PendingRequester });
         var res = (await StatesAsync(created.Id))[SlaMetric.Resolution];
         Assert.Equal(SlaState.Paused, res.State);
@@ -91,7 +92,7 @@ public class SlaServiceTests : IAsyncLifetime
         Assert.Equal(Now.AddHours(4), (await StatesAsync(plain.Id))[SlaMetric.FirstResponse].DueAt);
 
         var agent = Org.ActorFor(Org.ItAgent);
-        var t = await Tickets.GetAsync(agent, plain.Id);
+        var t = await Reads.GetAsync(agent, plain.Id);
         await Tickets.UpdateAsync(agent, plain.Id, t.Version, TicketServiceTests.TicketEditModelFor(t) with { Priority = TicketPriority.Critical });
         Assert.Equal(Now.AddMinutes(5), (await StatesAsync(plain.Id))[SlaMetric.FirstResponse].DueAt);
     }

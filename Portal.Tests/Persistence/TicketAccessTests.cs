@@ -18,10 +18,11 @@ public sealed class TicketAccessTests : IAsyncLifetime
     public async Task TheQueryFilter_AndTheInMemoryRule_AgreeForEveryRoleAndTicket()
     {
         var org = _db.Org;
-        var tickets = _db.Get<TicketService>();
-        var it = await tickets.CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org));
-        var hr = await tickets.CreateAsync(org.ActorFor(org.OtherRequester), TicketFactory.Payroll(org));
-        var watched = await tickets.CreateAsync(org.ActorFor(org.OtherRequester), TicketFactory.Laptop(org, "Watched by Rita"));
+        var tickets = _db.Get<TicketCommands>();
+        var filing = _db.Get<TicketFiling>();
+        var it = await filing.CreateAsync(org.ActorFor(org.Requester), TicketFactory.Laptop(org));
+        var hr = await filing.CreateAsync(org.ActorFor(org.OtherRequester), TicketFactory.Payroll(org));
+        var watched = await filing.CreateAsync(org.ActorFor(org.OtherRequester), TicketFactory.Laptop(org, "Watched by Rita"));
         await tickets.SetWatcherAsync(org.ActorFor(org.ItAgent), watched.Id, org.Requester.Id, watch: true);
 
         await using var db = _db.NewContext();

@@ -11,7 +11,9 @@ public class TicketLinkTests : IAsyncLifetime
 {
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
+    private TicketLinking Linking => _db.Get<TicketLinking>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     private Actor Ian => Org.ActorFor(Org.ItAgent);
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
@@ -23,23 +25,23 @@ public class TicketLinkTests : IAsyncLifetime
     {
         var outage = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "VPN down"));
         var incident = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "Cannot reach the file share"));
-        await Tickets.LinkAsync(Ian, incident.Id, outage.Key.ToLowerInvariant(), TicketLinkKind.CausedBy);
+        await Linking.LinkAsync(Ian, incident.Id, outage.Key.ToLowerInvariant(), TicketLinkKind.CausedBy);
 
-        var fromIncident = Assert.Single(await Tickets.ListLinksAsync(Ian, incident.Id));
+        var fromIncident = Assert.Single(await Reads.ListLinksAsync(Ian, incident.Id));
         Assert.Equal(("Caused by", outage.Key, "VPN down"), (fromIncident.Relation, fromIncident.OtherKey, fromIncident.OtherTitle!));
-        Assert.Equal("Caused", Assert.Single(await Tickets.ListLinksAsync(Ian, outage.Id)).Relation);
-        Assert.Contains((await Tickets.GetAsync(Ian, incident.Id)).Events, e => e.Kind == TicketEventKind.LinkAdded && e.NewValue == outage.Key);
+        Assert.Equal("Caused", Assert.Single(await Reads.ListLinksAsync(Ian, outage.Id)).Relation);
+        Assert.Contains((await Reads.GetAsync(Ian, incident.Id)).Events, e => e.Kind == TicketEventKind.LinkAdded && e.NewValue == outage.Key);
         Assert.Contains(await AuditFile.EntriesAsync(_db), e => e.Action == "ticket.linkadded" && e.TicketId == incident.Id && e.ActorId == Org.ItAgent.Id);
 
-        var twice = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.LinkAsync(Ian, incident.Id, outage.Key, TicketLinkKind.CausedBy));
+        var twice = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.LinkAsync(Ian, incident.Id, outage.Key, TicketLinkKind.CausedBy));
         Assert.Contains("already linked", twice.Errors["OtherKey"]);
-        var missing = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.LinkAsync(Ian, incident.Id, "IT-99999", TicketLinkKind.Related));
+        var missing = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.LinkAsync(Ian, incident.Id, "IT-99999", TicketLinkKind.Related));
         Assert.Contains("no ticket IT-99999", missing.Errors["OtherKey"]);
-        await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.LinkAsync(Ian, incident.Id, incident.Key, TicketLinkKind.Related));
-        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.LinkAsync(Org.ActorFor(Org.HrAgent), incident.Id, outage.Key, TicketLinkKind.Related));
+        await Assert.ThrowsAsync<DeskValidationException>(() => Linking.LinkAsync(Ian, incident.Id, incident.Key, TicketLinkKind.Related));
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Linking.LinkAsync(Org.ActorFor(Org.HrAgent), incident.Id, outage.Key, TicketLinkKind.Related));
 
-        await Tickets.UnlinkAsync(Ian, incident.Id, fromIncident.LinkId);
-        Assert.Empty(await Tickets.ListLinksAsync(Ian, outage.Id));
+        await Linking.UnlinkAsync(Ian, incident.Id, fromIncident.LinkId);
+        Assert.Empty(await Reads.ListLinksAsync(Ian, outage.Id));
     }
 
     [Fact]
@@ -47,8 +49,8 @@ public class TicketLinkTests : IAsyncLifetime
     {
         var it = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "New joiner laptop"));
         var hr = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org, "Salary of a confidential hire"));
-        await Tickets.LinkAsync(Ian, it.Id, hr.Key, TicketLinkKind.Related);
-        var link = Assert.Single(await Tickets.ListLinksAsync(Ian, it.Id));
+        await Linking.LinkAsync(Ian, it.Id, hr.Key, TicketLinkKind.Related);
+        var link = Assert.Single(await Reads.ListLinksAsync(Ian, it.Id));
         Assert.Equal((hr.Key, (string?)null, false, "HR"), (link.OtherKey, link.OtherTitle, link.CanOpen, link.OtherDepartment));
     }
 
@@ -60,28 +62,28 @@ public class TicketLinkTests : IAsyncLifetime
         await Tickets.ReplyAsync(Org.ActorFor(Org.OtherRequester), duplicate.Id, "It shows error E-42.", isPublic: true, []);
         await Tickets.ReplyAsync(Ian, duplicate.Id, "Same as the other one, I think.", isPublic: false, []);
 
-        Assert.Equal(original.Key, await Tickets.MergeAsync(Ian, duplicate.Id, original.Key));
+        Assert.Equal(original.Key, await Linking.MergeAsync(Ian, duplicate.Id, original.Key));
 
-        var merged = await Tickets.GetAsync(Ian, original.Id);
+        var merged = await Reads.GetAsync(Ian, original.Id);
         Assert.Contains(merged.Events, e => e.Kind == TicketEventKind.Reply && e.Body!.Contains("It shows error E-42.") && e.Body.StartsWith($"[{duplicate.Key}]"));
         Assert.Contains(merged.Events, e => e.Kind == TicketEventKind.InternalNote && e.Body!.Contains("Same as the other one"));
         Assert.Contains(merged.Watchers, w => w.Id == Org.OtherRequester.Id);
-        var closed = await Tickets.GetAsync(Ian, duplicate.Id);
+        var closed = await Reads.GetAsync(Ian, duplicate.Id);
         Assert.Equal(TicketStatus.Closed, closed.Status);
-        Assert.Equal("Duplicate of", Assert.Single(await Tickets.ListLinksAsync(Ian, duplicate.Id)).Relation);
-        Assert.Equal("Duplicated by", Assert.Single(await Tickets.ListLinksAsync(Ian, original.Id)).Relation);
+        Assert.Equal("Duplicate of", Assert.Single(await Reads.ListLinksAsync(Ian, duplicate.Id)).Relation);
+        Assert.Equal("Duplicated by", Assert.Single(await Reads.ListLinksAsync(Ian, original.Id)).Relation);
 
         // The duplicate's requester reads where their request went, never the internal note, and now follows the original.
         var otto = Org.ActorFor(Org.OtherRequester);
-        var theirs = await Tickets.GetAsync(otto, duplicate.Id);
+        var theirs = await Reads.GetAsync(otto, duplicate.Id);
         Assert.Contains(theirs.Events, e => e.Kind == TicketEventKind.Reply && e.Body!.Contains($"This request repeats {original.Key}"));
-        var followed = await Tickets.GetAsync(otto, original.Id);
+        var followed = await Reads.GetAsync(otto, original.Id);
         Assert.DoesNotContain(followed.Events, e => e.Kind == TicketEventKind.InternalNote);
         Assert.Contains(followed.Events, e => e.Body?.Contains("It shows error E-42.") == true);
         await using var ctx = _db.NewContext();
         Assert.Contains(ctx.Notifications, n => n.UserId == Org.OtherRequester.Id && n.Text.Contains(original.Key));
 
-        var again = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.MergeAsync(Ian, duplicate.Id, original.Key));
+        var again = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.MergeAsync(Ian, duplicate.Id, original.Key));
         Assert.Contains("closed already", again.Errors["OriginalKey"]);
     }
 
@@ -90,8 +92,8 @@ public class TicketLinkTests : IAsyncLifetime
     {
         var hr = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org));
         var it = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
-        await Assert.ThrowsAsync<DeskForbiddenException>(() => Tickets.MergeAsync(Ian, it.Id, hr.Key));
-        Assert.NotEqual(TicketStatus.Closed, (await Tickets.GetAsync(Ian, it.Id)).Status);
-        Assert.Empty(await Tickets.ListLinksAsync(Ian, it.Id));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Linking.MergeAsync(Ian, it.Id, hr.Key));
+        Assert.NotEqual(TicketStatus.Closed, (await Reads.GetAsync(Ian, it.Id)).Status);
+        Assert.Empty(await Reads.ListLinksAsync(Ian, it.Id));
     }
 }

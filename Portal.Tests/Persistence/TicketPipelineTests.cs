@@ -12,8 +12,10 @@ public sealed class TicketPipelineTests : IAsyncLifetime
 {
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
 
+    private TicketFiling Filing => _db.Get<TicketFiling>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -24,15 +26,15 @@ public sealed class TicketPipelineTests : IAsyncLifetime
         await _db.Get<AutomationService>().SaveAsync(Org.ActorFor(Org.Admin), new RuleInput(null, "Disk failures are urgent", 1, true, RuleTrigger.Updated,
             new RuleConditions { Fields = [new FieldCondition(Org.Diagnosis.Id, "disk failure")] }, new RuleActions { SetPriority = TicketPriority.Critical }, false));
         var agent = Org.ActorFor(Org.ItAgent);
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
-        var before = await Tickets.GetAsync(agent, created.Id);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
+        var before = await Reads.GetAsync(agent, created.Id);
         var edit = TicketServiceTests.TicketEditModelFor(before);
         var fields = edit.Fields.ToDictionary();
         fields[Org.Diagnosis.Id] = "Disk failure"; // a field the ticket had no value for until this edit
 
         await Tickets.UpdateAsync(agent, created.Id, before.Version, edit with { Fields = fields });
 
-        var after = await Tickets.GetAsync(agent, created.Id);
+        var after = await Reads.GetAsync(agent, created.Id);
         Assert.Equal(TicketPriority.Critical, after.Priority);
         Assert.Contains(after.Events, e => e.Kind == TicketEventKind.RuleApplied && e.Subject == "Disk failures are urgent");
         await using var ctx = _db.NewContext();

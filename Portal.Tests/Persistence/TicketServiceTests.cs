@@ -10,8 +10,10 @@ public class TicketServiceTests : IAsyncLifetime
 {
     private TestDatabase _db = default!;
     private TestOrg Org => _db.Org;
-    private TicketService Tickets => _db.Get<TicketService>();
+    private TicketCommands Tickets => _db.Get<TicketCommands>();
 
+    private TicketFiling Filing => _db.Get<TicketFiling>();
+    private TicketQueries Reads => _db.Get<TicketQueries>();
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -21,12 +23,12 @@ public class TicketServiceTests : IAsyncLifetime
         var requester = Org.ActorFor(Org.Requester);
         var first = await TicketFactory.FileAsync(_db, requester);
         var second = await TicketFactory.FileAsync(_db, requester);
-        var hr = await Tickets.CreateAsync(requester, TicketFactory.Payroll(Org));
+        var hr = await Filing.CreateAsync(requester, TicketFactory.Payroll(Org));
 
         Assert.Equal("IT-1", first.Key);
         Assert.Equal("IT-2", second.Key);
         Assert.Equal("HR-1", hr.Key);
-        var details = await Tickets.GetAsync(requester, first.Id);
+        var details = await Reads.GetAsync(requester, first.Id);
         Assert.Equal(TicketStatus.New, details.Status);
         Assert.Equal("Request", details.TypeName);
         Assert.Equal(_db.Clock.GetUtcNow().UtcDateTime, details.CreatedAt);
@@ -41,7 +43,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var requester = Org.ActorFor(Org.Requester);
         var created = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            Task.Run(() => Tickets.CreateAsync(requester, TicketFactory.Laptop(Org, $"Parallel {i}")))));
+            Task.Run(() => Filing.CreateAsync(requester, TicketFactory.Laptop(Org, $"Parallel {i}")))));
         Assert.Equal(12, created.Select(c => c.Key).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, 12).Select(n => $"IT-{n}").Order(), created.Select(c => c.Key).Order());
     }
@@ -50,7 +52,7 @@ public class TicketServiceTests : IAsyncLifetime
     public async Task Create_MissingEverything_NamesEachField()
     {
         var input = new NewTicketInput(Org.It.Id, Org.Laptop.Id, "", " ", new Dictionary<int, string?>(), []);
-        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.CreateAsync(Org.ActorFor(Org.Requester), input));
+        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Filing.CreateAsync(Org.ActorFor(Org.Requester), input));
         Assert.Equal("Title is required.", ex.Errors["Title"]);
         Assert.Equal("Description is required.", ex.Errors["Description"]);
         Assert.Equal("Asset tag is required.", ex.Errors[FieldRules.ErrorKey(Org.AssetTag.Id)]);
@@ -63,7 +65,7 @@ public class TicketServiceTests : IAsyncLifetime
     public async Task Create_TooLongTitle_IsRefused()
     {
         var input = TicketFactory.Laptop(Org, new string('a', TicketLimits.TitleMax + 1));
-        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.CreateAsync(Org.ActorFor(Org.Requester), input));
+        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Filing.CreateAsync(Org.ActorFor(Org.Requester), input));
         Assert.Contains("at most 200 characters", ex.Errors["Title"]);
     }
 
@@ -71,7 +73,7 @@ public class TicketServiceTests : IAsyncLifetime
     public async Task Create_UnknownDepartment_IsRefusedByName()
     {
         var input = TicketFactory.Laptop(Org) with { DepartmentId = 999 };
-        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.CreateAsync(Org.ActorFor(Org.Requester), input));
+        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Filing.CreateAsync(Org.ActorFor(Org.Requester), input));
         Assert.Contains("Department 999 does not exist", ex.Errors["DepartmentId"]);
     }
 
@@ -79,7 +81,7 @@ public class TicketServiceTests : IAsyncLifetime
     public async Task Create_CategoryOfAnotherDepartment_IsRefused()
     {
         var input = TicketFactory.Laptop(Org) with { CategoryId = Org.Payroll.Id };
-        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.CreateAsync(Org.ActorFor(Org.Requester), input));
+        var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Filing.CreateAsync(Org.ActorFor(Org.Requester), input));
         Assert.Contains("is not a category of IT", ex.Errors["CategoryId"]);
     }
 
@@ -87,8 +89,8 @@ public class TicketServiceTests : IAsyncLifetime
     public async Task Create_RequesterCannotFillAgentOnlyField()
     {
         var fields = new Dictionary<int, string?>(TicketFactory.Laptop(Org).Fields) { [Org.Diagnosis.Id] = "sneaky" };
-        var created = await Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org) with { Fields = fields });
-        var asAgent = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        var created = await Filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org) with { Fields = fields });
+        var asAgent = await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         Assert.Null(asAgent.Fields.Single(f => f.FieldId == Org.Diagnosis.Id).Value);
     }
 
@@ -97,12 +99,12 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var file = new NewAttachment("error.txt", "text/plain", "boom"u8.ToArray());
         var requester = Org.ActorFor(Org.Requester);
-        var created = await Tickets.CreateAsync(requester, TicketFactory.Laptop(Org, files: [file]));
-        var details = await Tickets.GetAsync(requester, created.Id);
+        var created = await Filing.CreateAsync(requester, TicketFactory.Laptop(Org, files: [file]));
+        var details = await Reads.GetAsync(requester, created.Id);
         var attachment = Assert.Single(details.Attachments);
         Assert.Equal("error.txt", attachment.FileName);
         Assert.Equal(attachment.Id, Assert.Single(details.Events[0].Attachments).Id);
-        var download = await Tickets.GetAttachmentAsync(Org.ActorFor(Org.ItAgent), attachment.Id);
+        var download = await Reads.GetAttachmentAsync(Org.ActorFor(Org.ItAgent), attachment.Id);
         Assert.Equal("boom"u8.ToArray(), download.Data);
         Assert.Equal("text/plain", download.ContentType);
     }
@@ -112,7 +114,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var file = new NewAttachment("virus.exe", "application/x-msdownload", [1, 2]);
         var ex = await Assert.ThrowsAsync<DeskValidationException>(() =>
-            Tickets.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, files: [file])));
+            Filing.CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, files: [file])));
         Assert.Contains("virus.exe", ex.Errors[AttachmentRules.Field]);
         await using var ctx = _db.NewContext();
         Assert.False(await ctx.Tickets.AnyAsync());
@@ -124,7 +126,7 @@ public class TicketServiceTests : IAsyncLifetime
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
         _db.Clock.Advance(TimeSpan.FromMinutes(5));
         await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "Looking into it", isPublic: true, []);
-        var details = await Tickets.GetAsync(Org.ActorFor(Org.Requester), created.Id);
+        var details = await Reads.GetAsync(Org.ActorFor(Org.Requester), created.Id);
         Assert.Equal(TicketStatus.Open, details.Status);
         var reply = details.Events.Single(e => e.Kind == TicketEventKind.Reply);
         Assert.True(reply.ByAgent);
@@ -139,15 +141,15 @@ public class TicketServiceTests : IAsyncLifetime
         var file = new NewAttachment("internal.txt", "text/plain", [1]);
         await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), created.Id, "Probably the disk", isPublic: false, [file]);
 
-        var asRequester = await Tickets.GetAsync(Org.ActorFor(Org.Requester), created.Id);
+        var asRequester = await Reads.GetAsync(Org.ActorFor(Org.Requester), created.Id);
         Assert.DoesNotContain(asRequester.Events, e => e.Kind == TicketEventKind.InternalNote);
         Assert.Empty(asRequester.Attachments);
         Assert.DoesNotContain(asRequester.Fields, f => f.FieldId == Org.Diagnosis.Id);
         Assert.Equal(TicketStatus.New, asRequester.Status);
-        var attachmentId = (await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Attachments.Single().Id;
-        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.GetAttachmentAsync(Org.ActorFor(Org.Requester), attachmentId));
+        var attachmentId = (await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id)).Attachments.Single().Id;
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Reads.GetAttachmentAsync(Org.ActorFor(Org.Requester), attachmentId));
 
-        var asAgent = await Tickets.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
+        var asAgent = await Reads.GetAsync(Org.ActorFor(Org.ItAgent), created.Id);
         Assert.Contains(asAgent.Events, e => e.Kind == TicketEventKind.InternalNote && e.Body == "Probably the disk");
     }
 
@@ -165,12 +167,12 @@ public class TicketServiceTests : IAsyncLifetime
         var requester = Org.ActorFor(Org.Requester);
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, requester);
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t) with { Status = TicketStatus.Resolved });
 
         await Tickets.ReplyAsync(requester, created.Id, "Still broken", isPublic: true, []);
 
-        var after = await Tickets.GetAsync(requester, created.Id);
+        var after = await Reads.GetAsync(requester, created.Id);
         Assert.Equal(TicketStatus.Open, after.Status);
         var reopen = after.Events.Last();
         Assert.Equal(TicketEventKind.Reopened, reopen.Kind);
@@ -183,10 +185,10 @@ public class TicketServiceTests : IAsyncLifetime
         var requester = Org.ActorFor(Org.Requester);
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, requester);
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t) with { Status = TicketStatus.PendingRequester });
         await Tickets.ReplyAsync(requester, created.Id, "Here is the serial", isPublic: true, []);
-        Assert.Equal(TicketStatus.Open, (await Tickets.GetAsync(requester, created.Id)).Status);
+        Assert.Equal(TicketStatus.Open, (await Reads.GetAsync(requester, created.Id)).Status);
     }
 
     [Fact]
@@ -195,7 +197,7 @@ public class TicketServiceTests : IAsyncLifetime
         var requester = Org.ActorFor(Org.Requester);
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, requester);
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t) with { Status = TicketStatus.Closed });
         var ex = await Assert.ThrowsAsync<DeskValidationException>(() => Tickets.ReplyAsync(requester, created.Id, "hello?", true, []));
         Assert.Contains("file a new request", ex.Errors["Body"]);
@@ -215,7 +217,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         var fields = t.Fields.ToDictionary(f => f.FieldId, f => f.Value);
         fields[Org.Diagnosis.Id] = "Disk failure";
         fields[Org.Affected.Id] = "3";
@@ -225,7 +227,7 @@ public class TicketServiceTests : IAsyncLifetime
 
         var version = await Tickets.UpdateAsync(agent, created.Id, t.Version, edit);
 
-        var after = await Tickets.GetAsync(agent, created.Id);
+        var after = await Reads.GetAsync(agent, created.Id);
         Assert.Equal(version, after.Version);
         Assert.Equal(t.Version + 1, after.Version);
         Assert.Equal(TicketStatus.InProgress, after.Status);
@@ -243,7 +245,7 @@ public class TicketServiceTests : IAsyncLifetime
         Assert.Equal(2, kinds.Count(k => k == TicketEventKind.FieldChanged));
 
         // The requester sees public changes but not the agent-only diagnosis or the internal team and type changes.
-        var asRequester = await Tickets.GetAsync(Org.ActorFor(Org.Requester), created.Id);
+        var asRequester = await Reads.GetAsync(Org.ActorFor(Org.Requester), created.Id);
         Assert.DoesNotContain(asRequester.Events, e => e.Subject == "Diagnosis");
         Assert.DoesNotContain(asRequester.Events, e => e.Kind is TicketEventKind.TeamChanged or TicketEventKind.TypeChanged);
         Assert.Contains(asRequester.Events, e => e.Kind == TicketEventKind.StatusChanged);
@@ -254,9 +256,9 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         Assert.Equal(t.Version, await Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t)));
-        Assert.Single((await Tickets.GetAsync(agent, created.Id)).Events);
+        Assert.Single((await Reads.GetAsync(agent, created.Id)).Events);
     }
 
     [Fact]
@@ -265,15 +267,15 @@ public class TicketServiceTests : IAsyncLifetime
         var ian = Org.ActorFor(Org.ItAgent);
         var ida = Org.ActorFor(Org.ItAgent2);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var seenByIan = await Tickets.GetAsync(ian, created.Id);
-        var seenByIda = await Tickets.GetAsync(ida, created.Id);
+        var seenByIan = await Reads.GetAsync(ian, created.Id);
+        var seenByIda = await Reads.GetAsync(ida, created.Id);
         await Tickets.UpdateAsync(ida, created.Id, seenByIda.Version, TicketEditModelFor(seenByIda) with { Status = TicketStatus.Resolved });
 
         var ex = await Assert.ThrowsAsync<DeskConflictException>(() =>
             Tickets.UpdateAsync(ian, created.Id, seenByIan.Version, TicketEditModelFor(seenByIan) with { Priority = TicketPriority.Critical }));
 
         Assert.Contains("Ida Agent", ex.Message);
-        var now = await Tickets.GetAsync(ian, created.Id);
+        var now = await Reads.GetAsync(ian, created.Id);
         Assert.Equal(TicketStatus.Resolved, now.Status);
         Assert.Equal(TicketPriority.Normal, now.Priority);
     }
@@ -283,7 +285,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         var ex = await Assert.ThrowsAsync<DeskValidationException>(() =>
             Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t) with { AssigneeId = Org.HrAgent.Id, TeamId = Org.HrTeam.Id }));
         Assert.Contains("active agent or supervisor of this department", ex.Errors["AssigneeId"]);
@@ -295,7 +297,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Assert.ThrowsAsync<DeskValidationException>(() =>
             Tickets.UpdateAsync(agent, created.Id, t.Version, TicketEditModelFor(t) with { AssigneeId = Org.Deactivated.Id }));
     }
@@ -305,7 +307,7 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         var fields = t.Fields.ToDictionary(f => f.FieldId, f => f.Value);
         fields[Org.AssetTag.Id] = "";
         var ex = await Assert.ThrowsAsync<DeskValidationException>(() =>
@@ -318,22 +320,22 @@ public class TicketServiceTests : IAsyncLifetime
     {
         var agent = Org.ActorFor(Org.ItAgent2);
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        var t = await Tickets.GetAsync(agent, created.Id);
+        var t = await Reads.GetAsync(agent, created.Id);
         await Tickets.AssignToMeAsync(agent, created.Id, t.Version);
-        Assert.Equal(Org.ItAgent2.Id, (await Tickets.GetAsync(agent, created.Id)).Assignee!.Id);
+        Assert.Equal(Org.ItAgent2.Id, (await Reads.GetAsync(agent, created.Id)).Assignee!.Id);
     }
 
     [Fact]
     public async Task Watchers_AddedWatcherSeesPublicView()
     {
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
-        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id));
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Reads.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id));
         await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItAgent), created.Id, Org.OtherRequester.Id, watch: true);
-        var asWatcher = await Tickets.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id);
+        var asWatcher = await Reads.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id);
         Assert.False(asWatcher.StaffView);
         Assert.Equal("Otto Other", Assert.Single(asWatcher.Watchers).Name);
         await Tickets.SetWatcherAsync(Org.ActorFor(Org.ItAgent), created.Id, Org.OtherRequester.Id, watch: false);
-        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id));
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Reads.GetAsync(Org.ActorFor(Org.OtherRequester), created.Id));
     }
 
     [Fact]
@@ -344,7 +346,7 @@ public class TicketServiceTests : IAsyncLifetime
         _db.Clock.Advance(TimeSpan.FromHours(1));
         await TicketFactory.FileAsync(_db, rita, TicketFactory.Laptop(Org, "newer"));
         await TicketFactory.FileAsync(_db, Org.ActorFor(Org.OtherRequester), TicketFactory.Laptop(Org, "not mine"));
-        var page = await Tickets.ListMyRequestsAsync(rita, openOnly: false, 1, 10);
+        var page = await Reads.ListMyRequestsAsync(rita, openOnly: false, 1, 10);
         Assert.Equal(["newer", "older"], page.Items.Select(i => i.Title));
     }
 

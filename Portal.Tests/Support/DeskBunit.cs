@@ -25,7 +25,10 @@ public static class DeskBunit
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
-        ctx.Services.AddSingleton(Get<TicketService>());
+        ctx.Services.AddSingleton(Get<TicketCommands>());
+        ctx.Services.AddSingleton(Get<TicketQueries>());
+        ctx.Services.AddSingleton(Get<TicketFiling>());
+        ctx.Services.AddSingleton(Get<TicketLinking>());
         ctx.Services.AddSingleton(Get<QueueService>());
         ctx.Services.AddSingleton(Get<DepartmentDirectory>());
         ctx.Services.AddSingleton(Get<ActorService>());

@@ -15,7 +15,7 @@ public static class TicketFactory
         new(org.Hr.Id, org.Payroll.Id, title, "My overtime from October is missing.", new Dictionary<int, string?>(), []);
 
     public static async Task<CreatedTicket> FileAsync(TestDatabase db, Actor requester, NewTicketInput? input = null) =>
-        await db.Get<TicketService>().CreateAsync(requester, input ?? Laptop(db.Org));
+        await db.Get<TicketFiling>().CreateAsync(requester, input ?? Laptop(db.Org));
 
     /// <summary>The seeded "Onboarding a new hire" catalog item requested for Nina Novak (HR's request, with its tasks).</summary>
     public static async Task<CreatedTicket> OnboardingAsync(TestDatabase db, Actor requester, string? note = null)

@@ -8,7 +8,7 @@ namespace Portal.Api;
 public static class AttachmentEndpoints
 {
     public static void MapAttachmentEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/attachments/{id:int}", async (int id, HttpContext http, ActorService actors, TicketService tickets,
+        app.MapGet("/attachments/{id:int}", async (int id, HttpContext http, ActorService actors, TicketQueries tickets,
                 CancellationToken ct) =>
             {
                 var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);

@@ -18,7 +18,7 @@ public sealed record TicketChangedMessage(int TicketId, int DepartmentId, string
 /// follow one ticket they may see with Follow(ticketId).
 /// </summary>
 [Authorize]
-public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, TicketService tickets) : Hub
+public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, TicketQueries tickets) : Hub
 {
     public const string Path = "/hubs/desk";
 

@@ -21,6 +21,8 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
     [Inject] private ActorService Actors { get; set; } = default!;
     [Inject] private TicketChangeFeed Feed { get; set; } = default!;
     [Inject] private BellSignal Bell { get; set; } = default!;
+    [Inject] private Realtime.CircuitStatus Circuit { get; set; } = default!;
+    private Realtime.LiveChanges? _live;
 
     protected Actor? Actor { get; private set; }
     protected IReadOnlyList<DepartmentOption> Departments { get; private set; } = [];
@@ -43,7 +45,9 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
             Away = Actor.IsStaff && await Actors.IsAwayAsync(Actor);
             if (RendererInfo.IsInteractive && CountsLive)
             {
-                Feed.Changed += OnTicketChanged;
+                // A change that says whom it notified, and not this person, leaves their count as it is.
+                _live = new(Feed, Circuit, change => change.Notified is not { } notified || notified.Contains(Actor.UserId), _ => CountAgainAsync(),
+                    InvokeAsync);
                 Bell.Recount += OnRecount;
             }
         }
@@ -59,15 +63,7 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
         Away = away;
     }
 
-    private void OnRecount() => OnTicketChanged(null);
-
-    private void OnTicketChanged(TicketChanged? change)
-    {
-        // A change that says whom it notified, and not this person, leaves their count as it is.
-        if (change?.Notified is { } notified && Actor is { } actor && !notified.Contains(actor.UserId))
-            return;
-        _ = InvokeAsync(CountAgainAsync);
-    }
+    private void OnRecount() => _ = InvokeAsync(CountAgainAsync);
 
     private async Task CountAgainAsync()
     {
@@ -100,7 +96,7 @@ public abstract class DeskLayoutBase : LayoutComponentBase, IDisposable
 
     public void Dispose()
     {
-        Feed.Changed -= OnTicketChanged;
+        _live?.Dispose();
         Bell.Recount -= OnRecount;
         GC.SuppressFinalize(this);
     }

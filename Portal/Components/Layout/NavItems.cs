@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using MudBlazor;
 using Portal.Core.Departments;
 using Portal.Core.Security;
@@ -15,47 +16,47 @@ public static class NavItems
         var items = new List<NavItem>
         {
             new("/", "Start", Icons.Material.Filled.Home, ExactMatch: true),
-            new("/requests/new", "New request", Icons.Material.Filled.AddCircleOutline),
-            new("/requests", "My requests", Icons.Material.Filled.Inbox, ExactMatch: true),
-            new("/catalog", "Service catalog", Icons.Material.Filled.ViewModule),
-            new("/complaints/new", "Log a complaint", Icons.Material.Filled.Feedback),
+            new(DeskRoutes.NewRequest, "New request", Icons.Material.Filled.AddCircleOutline),
+            new(DeskRoutes.MyRequests, "My requests", Icons.Material.Filled.Inbox, ExactMatch: true),
+            new(DeskRoutes.Catalog, "Service catalog", Icons.Material.Filled.ViewModule),
+            new(DeskRoutes.NewComplaint, "Log a complaint", Icons.Material.Filled.Feedback),
         };
         if (workDepartments.Count > 0 || actor?.CanReadAudit == true)
         {
-            items.Add(new("/dashboards", "Dashboard", Icons.Material.Filled.Insights));
-            items.Add(new("/reports", "Reports", Icons.Material.Filled.TableChart));
+            items.Add(new(DeskRoutes.Dashboards, "Dashboard", Icons.Material.Filled.Insights));
+            items.Add(new(DeskRoutes.Reports, "Reports", Icons.Material.Filled.TableChart));
         }
 
         if (workDepartments.Count > 0)
         {
-            items.Add(new("/board", "Breach board", Icons.Material.Filled.Warning));
-            items.Add(new("/assets", "Assets", Icons.Material.Filled.Devices));
+            items.Add(new(DeskRoutes.Board, "Breach board", Icons.Material.Filled.Warning));
+            items.Add(new(DeskRoutes.Assets, "Assets", Icons.Material.Filled.Devices));
             items.Add(new(null, "Queues"));
-            items.AddRange(workDepartments.Select(d => new NavItem($"/queues/{d.Id}", d.Name, Icons.Material.Filled.ViewList)));
+            items.AddRange(workDepartments.Select(d => new NavItem(DeskRoutes.Queue(d.Id), d.Name, Icons.Material.Filled.ViewList)));
         }
 
         if (actor?.IsAdmin == true)
         {
             items.Add(new(null, "Admin"));
-            items.Add(new("/admin/departments", "Departments", Icons.Material.Filled.Apartment));
-            items.Add(new("/admin/users", "Users", Icons.Material.Filled.People));
-            items.Add(new("/admin/types", "Ticket types", Icons.Material.Filled.Label));
-            items.Add(new("/admin/catalog", "Catalog items", Icons.Material.Filled.ViewModule));
-            items.Add(new("/admin/asset-types", "Asset types", Icons.Material.Filled.Category));
-            items.Add(new("/admin/sla", "SLA policies", Icons.Material.Filled.Timer));
-            items.Add(new("/admin/escalations", "Escalations", Icons.Material.Filled.TrendingUp));
-            items.Add(new("/admin/rules", "Automation rules", Icons.Material.Filled.AutoFixHigh));
-            items.Add(new("/admin/outbox", "Outbox", Icons.Material.Filled.Outbox));
+            items.Add(new(DeskRoutes.Departments, "Departments", Icons.Material.Filled.Apartment));
+            items.Add(new(DeskRoutes.Users, "Users", Icons.Material.Filled.People));
+            items.Add(new(DeskRoutes.TicketTypes, "Ticket types", Icons.Material.Filled.Label));
+            items.Add(new(DeskRoutes.CatalogAdmin, "Catalog items", Icons.Material.Filled.ViewModule));
+            items.Add(new(DeskRoutes.AssetTypes, "Asset types", Icons.Material.Filled.Category));
+            items.Add(new(DeskRoutes.Sla, "SLA policies", Icons.Material.Filled.Timer));
+            items.Add(new(DeskRoutes.EscalationPaths, "Escalations", Icons.Material.Filled.TrendingUp));
+            items.Add(new(DeskRoutes.Rules, "Automation rules", Icons.Material.Filled.AutoFixHigh));
+            items.Add(new(DeskRoutes.Outbox, "Outbox", Icons.Material.Filled.Outbox));
         }
 
         if (actor?.CanReadAudit == true)
         {
             items.Add(new(null, "Compliance"));
-            items.Add(new("/admin/audit", "Audit trail", Icons.Material.Filled.VerifiedUser));
-            items.Add(new("/complaints", "Complaint register", Icons.Material.Filled.Gavel));
+            items.Add(new(DeskRoutes.Audit, "Audit trail", Icons.Material.Filled.VerifiedUser));
+            items.Add(new(DeskRoutes.Complaints, "Complaint register", Icons.Material.Filled.Gavel));
         }
         else if (actor?.IsStaff == true)
-            items.Add(new("/complaints", "Complaint register", Icons.Material.Filled.Gavel));
+            items.Add(new(DeskRoutes.Complaints, "Complaint register", Icons.Material.Filled.Gavel));
 
         return items;
     }

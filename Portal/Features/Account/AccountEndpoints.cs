@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -64,7 +65,7 @@ public static class AccountEndpoints
         {
             if (FormIsGenuine(http))
                 await signIn.SignOutAsync();
-            return Results.Redirect("/account/login");
+            return Results.Redirect(DeskRoutes.SignIn);
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         app.MapGet("/account/entra", (string? returnUrl, IAuthenticationSchemeProvider schemes) =>

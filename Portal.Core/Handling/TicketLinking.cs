@@ -14,35 +14,10 @@ namespace Portal.Core.Handling;
 public sealed record TicketLinkView(int LinkId, string Relation, int OtherId, string OtherKey, string? OtherTitle, TicketStatus OtherStatus,
     string OtherDepartment, bool CanOpen);
 
-public sealed partial class TicketService
+/// <summary>Links tickets to each other and merges a duplicate into its original; staff of the ticket's department.</summary>
+public sealed class TicketLinking(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
+    Notifications.NotificationService notifications)
 {
-    /// <summary>The ticket's links, for staff of its department.</summary>
-    public async Task<IReadOnlyList<TicketLinkView>> ListLinksAsync(Actor actor, int ticketId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await RequireStaffTicketAsync(db, actor, ticketId, ct);
-        var links = await db.TicketLinks.AsNoTracking().Where(l => l.FromTicketId == ticketId || l.ToTicketId == ticketId)
-            .OrderBy(l => l.Id).ToListAsync(ct);
-        var otherIds = links.Select(l => l.FromTicketId == ticketId ? l.ToTicketId : l.FromTicketId).Distinct().ToList();
-        var others = await db.Tickets.AsNoTracking().Where(t => otherIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.Key, t.Title, t.Status, t.DepartmentId, Department = t.Department!.Name }).ToDictionaryAsync(t => t.Id, ct);
-        return links.Select(l =>
-        {
-            var outgoing = l.FromTicketId == ticketId;
-            var other = others[outgoing ? l.ToTicketId : l.FromTicketId];
-            var relation = (l.Kind, outgoing) switch
-            {
-                (TicketLinkKind.DuplicateOf, true) => "Duplicate of",
-                (TicketLinkKind.DuplicateOf, false) => "Duplicated by",
-                (TicketLinkKind.CausedBy, true) => "Caused by",
-                (TicketLinkKind.CausedBy, false) => "Caused",
-                _ => "Related to",
-            };
-            var open = actor.CanWorkIn(other.DepartmentId);
-            return new TicketLinkView(l.Id, relation, other.Id, other.Key, open ? other.Title : null, other.Status, other.Department, open);
-        }).ToList();
-    }
-
     /// <summary>Links this ticket to another by its key (related, or caused by); staff of this ticket's department.</summary>
     public async Task LinkAsync(Actor actor, int ticketId, string? otherKey, TicketLinkKind kind, CancellationToken ct = default)
     {
@@ -52,7 +27,7 @@ public sealed partial class TicketService
             throw new DeskValidationException("Kind", "Choose related or caused by.");
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await RequireStaffTicketAsync(db, actor, ticketId, ct);
+        var ticket = await TicketQueries.RequireStaffTicketAsync(db, actor, ticketId, ct);
         var other = await FindByKeyAsync(db, otherKey, ticket, "OtherKey", ct);
         if (await db.TicketLinks.AnyAsync(l => ((l.FromTicketId == ticket.Id && l.ToTicketId == other.Id)
                 || (l.FromTicketId == other.Id && l.ToTicketId == ticket.Id)) && l.Kind == kind, ct))
@@ -70,7 +45,7 @@ public sealed partial class TicketService
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await RequireStaffTicketAsync(db, actor, ticketId, ct);
+        var ticket = await TicketQueries.RequireStaffTicketAsync(db, actor, ticketId, ct);
         var link = await db.TicketLinks.FirstOrDefaultAsync(l => l.Id == linkId && (l.FromTicketId == ticketId || l.ToTicketId == ticketId), ct)
             ?? throw new DeskNotFoundException("That link does not exist (any more).");
         if (link.Kind == TicketLinkKind.DuplicateOf)
@@ -96,7 +71,7 @@ public sealed partial class TicketService
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var duplicate = await RequireStaffTicketAsync(db, actor, duplicateId, ct);
+        var duplicate = await TicketQueries.RequireStaffTicketAsync(db, actor, duplicateId, ct);
         await db.Entry(duplicate).Collection(t => t.Watchers).LoadAsync(ct);
         var original = await FindByKeyAsync(db, originalKey, duplicate, "OriginalKey", ct);
         if (!actor.CanWorkIn(original.DepartmentId))
@@ -162,14 +137,6 @@ public sealed partial class TicketService
         TicketId = ticketId, At = now, ActorId = actorId, ByAgent = true, IsPublic = isPublic, Kind = kind, Subject = subject,
         OldValue = oldValue, NewValue = newValue, Body = body,
     };
-
-    private static async Task<Ticket> RequireStaffTicketAsync(Persistence.DeskDbContext db, Actor actor, int ticketId, CancellationToken ct)
-    {
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        return ticket is not null && actor.CanWorkIn(ticket.DepartmentId)
-            ? ticket
-            : throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
-    }
 
     private static async Task<Ticket> FindByKeyAsync(Persistence.DeskDbContext db, string? key, Ticket from, string field, CancellationToken ct)
     {
