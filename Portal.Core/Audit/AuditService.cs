@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Persistence;
 
 namespace Portal.Core.Audit;
@@ -12,7 +13,8 @@ public sealed record AuditQuery(string? Ticket = null, string? User = null, stri
 public sealed record AuditRow(AuditEntry Entry, string? ActorName, string? TicketKey = null);
 
 /// <summary>Reads and verifies the audit trail.</summary>
-public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints, TimeProvider clock)
+public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, AuditCheckpoints checkpoints, TimeProvider clock,
+    ILogger<AuditService>? log = null)
 {
     /// <summary>
     /// Records a refusal: who (a user id, or null when nobody was signed in), what they tried to open or do, why it was
@@ -143,6 +145,15 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     /// with one reused entry.
     /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        var result = await WalkAsync(ct);
+        // What an operator must act on: the trail no longer proves itself.
+        if (result.Problem is not null)
+            log?.LogError("The audit trail does not verify: {Problem} (first bad entry {FirstBadId}, {Checked} entries checked)", result.Problem, result.FirstBadId, result.Checked);
+        return result;
+    }
+
+    private async Task<AuditVerification> WalkAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = db.Database.GetDbConnection();

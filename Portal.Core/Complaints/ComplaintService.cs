@@ -80,7 +80,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId)
             .Select(t => new { t.DepartmentId, t.CreatedAt, IsComplaint = t.Type!.Kind == TicketKind.Complaint }).FirstOrDefaultAsync(ct);
-        if (ticket is null || !(actor.CanWorkIn(ticket.DepartmentId) || actor.CanReadAudit))
+        if (ticket is null || !Access.MayReadDepartment(actor, ticket.DepartmentId))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see its complaint.");
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.TicketId == ticketId, ct);
         if (c is null)
@@ -252,7 +252,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
         if (!Access.MayReadReports(actor))
             throw new DeskForbiddenException("The complaint register is for agents, supervisors, admins and auditors.");
         var complaints = db.Complaints.AsNoTracking();
-        if (!(actor.IsAdmin || actor.CanReadAudit))
+        if (!Access.ReadsEveryDepartment(actor))
         {
             var mine = actor.DepartmentIds.ToList();
             complaints = complaints.Where(c => mine.Contains(c.Ticket.DepartmentId));

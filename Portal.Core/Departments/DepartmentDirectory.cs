@@ -30,6 +30,13 @@ public sealed class DepartmentDirectory(IDbContextFactory<DeskDbContext> dbFacto
         return all.Where(d => actor.CanWorkIn(d.Id)).ToList();
     }
 
+    /// <summary>The departments whose figures and complaints the actor may read (every one for admins and auditors).</summary>
+    public async Task<IReadOnlyList<DepartmentOption>> ListReadableDepartmentsAsync(Actor actor, CancellationToken ct = default)
+    {
+        var all = await ListDepartmentsAsync(ct);
+        return all.Where(d => Access.MayReadDepartment(actor, d.Id)).ToList();
+    }
+
     /// <summary>
     /// A department's active categories. <paramref name="forNewRequests"/> leaves out those with a form of their own
     /// elsewhere (service catalog items and their tasks, complaints): a request filed under them would lack its parts.

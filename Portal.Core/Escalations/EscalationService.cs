@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Notifications;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
@@ -18,7 +19,8 @@ public sealed record SweepResult(int Tickets, int Fired, int Late);
 /// downtime catches up on everything missed, in order, marked late with its original due instant.
 /// </summary>
 public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory, SlaService sla, TimeProvider clock, TicketPipeline pipeline,
-    NotificationService notifications, Microsoft.Extensions.Options.IOptions<Operations.SweepOptions> options)
+    NotificationService notifications, Microsoft.Extensions.Options.IOptions<Operations.SweepOptions> options,
+    ILogger<EscalationService>? log = null)
 {
     /// <summary>Tickets fired in one transaction: small enough that an agent's save never waits long behind a sweep.</summary>
     public const int BatchSize = 500;
@@ -46,6 +48,8 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
             if (moved is null)
             {
                 // Another sweeper claimed a level of this batch first: go ticket by ticket, each in its own transaction.
+                // Nothing fires twice, but two sweepers should not be running: the lease is meant to prevent it.
+                log?.LogWarning("Another sweeper claimed a level of a batch of {Count} tickets first; firing them one by one", ids.Count);
                 moved = false;
                 foreach (var id in ids)
                 {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Persistence;
 
@@ -28,7 +29,8 @@ internal sealed class ConfigurationStampConfiguration : IEntityTypeConfiguration
 /// interval). An edit bumps it in the edit's own transaction, so another node drops its caches within one interval and
 /// the node that saved drops them at once.
 /// </summary>
-public sealed class ConfigurationVersion(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<SweepOptions> options)
+public sealed class ConfigurationVersion(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, IOptions<SweepOptions> options,
+    ILogger<ConfigurationVersion>? log = null)
 {
     internal const int StampId = 1;
 
@@ -49,7 +51,10 @@ public sealed class ConfigurationVersion(IDbContextFactory<DeskDbContext> dbFact
             return Volatile.Read(ref _version);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var version = await db.Set<ConfigurationStamp>().Where(s => s.Id == StampId).Select(s => s.Version).FirstOrDefaultAsync(ct);
-        Volatile.Write(ref _version, version);
+        var previous = Interlocked.Exchange(ref _version, version);
+        if (previous != 0 && previous != version)
+            log?.LogInformation("Configuration version {Version} (was {Previous}): this node reads its SLA policies, calendars, escalation paths and rules again",
+                version, previous);
         Volatile.Write(ref _checkedAt, now);
         return version;
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Core.Persistence;
 
@@ -31,13 +32,28 @@ internal sealed class LeaseConfiguration : IEntityTypeConfiguration<Lease>
 /// Correctness never rests on the lease (the sweep's claims keep every level firing once); it only saves work.
 /// Taking and renewing are one conditional UPDATE (or the first INSERT), so two nodes never both hold it.
 /// </summary>
-public sealed class LeaseService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class LeaseService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, ILogger<LeaseService>? log = null)
 {
+    /// <summary>The leases this node held at its last try, so that taking one over and losing one are logged once each.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _held = new();
+
     /// <summary>This process's name as a holder: the machine and a random part (two processes on one machine differ).</summary>
     public string Node { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Takes or renews the lease for <paramref name="duration"/>; false when another holder's lease has not expired.</summary>
     public async Task<bool> TryHoldAsync(string name, TimeSpan duration, CancellationToken ct = default)
+    {
+        var holds = await TryTakeAsync(name, duration, ct);
+        var held = _held.TryGetValue(name, out var h) && h;
+        _held[name] = holds;
+        if (holds && !held)
+            log?.LogInformation("This node ({Node}) now holds the {Lease} lease", Node, name);
+        else if (!holds && held)
+            log?.LogWarning("This node ({Node}) lost the {Lease} lease to another node", Node, name);
+        return holds;
+    }
+
+    private async Task<bool> TryTakeAsync(string name, TimeSpan duration, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + duration;

@@ -32,7 +32,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
     public static Dashboard DefaultFor(Actor actor)
     {
         // Supervisors and the organisation see the same week and month at a glance; they differ in the figures below it.
-        if (actor.IsAdmin || actor.CanReadAudit)
+        if (Access.ReadsEveryDepartment(actor))
         {
             return new Dashboard(null, "Organisation", [
                 .. Overview(W(WidgetKind.Tile, Measure.ResolutionMedian), W(WidgetKind.Tile, Measure.ComplaintsOpen)),
@@ -115,7 +115,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
             errors.Add("Widgets", $"A dashboard holds at most {WidgetMax} widgets (it has {input.Widgets.Count}).");
         if (input.SharedWithDepartmentId is { } shared && !actor.IsAdmin && !actor.DepartmentIds.Contains(shared))
             errors.Add("SharedWithDepartmentId", "You may share a dashboard only with a department you belong to.");
-        foreach (var w in input.Widgets.Where(w => w.DepartmentId is { } dept && !actor.IsAdmin && !actor.CanReadAudit && !actor.DepartmentIds.Contains(dept)))
+        foreach (var w in input.Widgets.Where(w => w.DepartmentId is { } dept && !Access.MayReadDepartment(actor, dept)))
             errors.Add("Widgets", $"A widget asks for a department whose figures you may not read ({Reports.Info(w.Measure).Title}).");
         errors.ThrowIfAny();
 

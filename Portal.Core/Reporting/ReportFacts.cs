@@ -177,10 +177,9 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
 
     internal async Task<List<int>> VisibleDepartmentsAsync(Actor actor, IReadOnlyCollection<int>? asked, CancellationToken ct)
     {
-        if (!(actor.IsStaff || actor.CanReadAudit))
-            throw new DeskForbiddenException("Reports are for agents, supervisors, admins and auditors.");
+        Access.RequireReports(actor);
         List<int> visible;
-        if (actor.IsAdmin || actor.CanReadAudit)
+        if (Access.ReadsEveryDepartment(actor))
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             visible = await db.Departments.Select(d => d.Id).ToListAsync(ct);

@@ -108,7 +108,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         errors.MaxLength("Name", input.Name?.Trim(), DashboardService.NameMax, "Name");
         if (input.RecipientIds.Count == 0)
             errors.Add("Recipients", "Choose at least one person to send it to.");
-        if (input.Report.DepartmentId is { } dept && !actor.IsAdmin && !actor.CanReadAudit && !actor.DepartmentIds.Contains(dept))
+        if (input.Report.DepartmentId is { } dept && !Access.MayReadDepartment(actor, dept))
             errors.Add("DepartmentId", "You may report on your own departments only.");
         var covered = input.Report.DepartmentId is { } d ? new[] { d } : actor.DepartmentIds.ToArray();
         foreach (var id in input.RecipientIds.Distinct())
@@ -116,9 +116,9 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
             var who = await actors.LoadAsync(id, ct);
             if (who is null)
                 errors.Add("Recipients", "One of the recipients has no active account.");
-            else if (!(who.IsStaff || who.CanReadAudit))
+            else if (!Access.MayReadReports(who))
                 errors.Add("Recipients", $"{who.DisplayName} is not staff: reports go to agents, supervisors, admins and auditors.");
-            else if (!(who.IsAdmin || who.CanReadAudit) && (input.Report.DepartmentId is null && (actor.IsAdmin || actor.CanReadAudit) || !covered.All(who.DepartmentIds.Contains)))
+            else if (!Access.ReadsEveryDepartment(who) && (input.Report.DepartmentId is null && Access.ReadsEveryDepartment(actor) || !covered.All(d => Access.MayReadDepartment(who, d))))
                 errors.Add("Recipients", $"{who.DisplayName} may not read the figures of every department this report covers.");
         }
 

@@ -24,6 +24,12 @@ public static class Access
     /// <summary>Reports and dashboards: staff, and auditors (who read everything and change nothing).</summary>
     public static bool MayReadReports(Actor actor) => actor.IsStaff || actor.CanReadAudit;
 
+    /// <summary>Reads every department's figures and complaints: admins and auditors.</summary>
+    public static bool ReadsEveryDepartment(Actor actor) => actor.CanReadAudit;
+
+    /// <summary>Reads a department's figures and complaints: those who work in it, admins and auditors.</summary>
+    public static bool MayReadDepartment(Actor actor, int departmentId) => actor.CanWorkIn(departmentId) || ReadsEveryDepartment(actor);
+
     public static void RequireReports(Actor actor)
     {
         if (!MayReadReports(actor))

@@ -110,9 +110,16 @@ public class AuditTrailTests : IAsyncLifetime
     {
         await AuditFile.TamperAsync(_db, "UPDATE AuditEntries SET After = '{\"Priority\":\"Low\"}' WHERE Action = 'ticket.prioritychanged'");
         var id = (await AuditFile.EntriesAsync(_db)).Single(e => e.Action == "ticket.prioritychanged").Id;
-        var result = await _db.Get<AuditService>().VerifyAsync();
+        var log = new ListLogger<AuditService>();
+        var audit = new AuditService(_db.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(),
+            _db.Get<AuditCheckpoints>(), _db.Clock, log);
+        var result = await audit.VerifyAsync();
         Assert.Equal(id, result.FirstBadId);
         Assert.Contains("was changed", result.Problem);
+        // The operator is told, as an error naming the entry.
+        var (level, message) = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, level);
+        Assert.Contains($"first bad entry {id}", message);
     }
 
     [Fact]

@@ -28,6 +28,25 @@ public class LeaseTests : IAsyncLifetime
     private LeaseService Node(string name) => new(_db.Get<IDbContextFactory<DeskDbContext>>(), _db.Clock) { Node = name };
 
     [Fact]
+    public async Task TakingOverALease_AndLosingIt_AreLoggedOnceEach()
+    {
+        var (logA, logB) = (new ListLogger<LeaseService>(), new ListLogger<LeaseService>());
+        var factory = _db.Get<IDbContextFactory<DeskDbContext>>();
+        var (a, b) = (new LeaseService(factory, _db.Clock, logA) { Node = "a" }, new LeaseService(factory, _db.Clock, logB) { Node = "b" });
+        Assert.True(await a.TryHoldAsync("work", TimeSpan.FromSeconds(20)));
+        Assert.True(await a.TryHoldAsync("work", TimeSpan.FromSeconds(20))); // a renewal says nothing
+        Assert.False(await b.TryHoldAsync("work", TimeSpan.FromSeconds(20)));
+        _db.Clock.Advance(TimeSpan.FromSeconds(21));
+        Assert.True(await b.TryHoldAsync("work", TimeSpan.FromSeconds(20)));
+        Assert.False(await a.TryHoldAsync("work", TimeSpan.FromSeconds(20)));
+        Assert.False(await a.TryHoldAsync("work", TimeSpan.FromSeconds(20)));
+
+        Assert.Equal(["This node (a) now holds the work lease", "This node (a) lost the work lease to another node"], logA.Entries.Select(e => e.Message));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logA.Entries.Last().Level);
+        Assert.Equal(["This node (b) now holds the work lease"], logB.Entries.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task ALease_IsHeldByOneNode_UntilItExpires_OrIsGivenUp()
     {
         var (a, b) = (Node("a"), Node("b"));

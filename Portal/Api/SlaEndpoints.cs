@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
+using Portal.Core.Security;
 using Portal.Core.Sla;
 using Portal.Core.Users;
 using Portal.Security;
@@ -15,8 +16,7 @@ public static class SlaEndpoints
         app.MapPost("/api/sla/simulate", async (HttpContext http, ActorService actors, CancellationToken ct) =>
             {
                 var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
-                if (!actor.IsAdmin)
-                    throw new DeskForbiddenException("Only admins can run the SLA simulator.");
+                Access.RequireAdmin(actor, "Only admins can run the SLA simulator.");
                 if (http.Request.ContentLength > MaxScenarioBytes)
                     return Results.Problem(statusCode: 413, title: "The scenario is too large.", detail: $"At most {MaxScenarioBytes} bytes.");
                 using var reader = new StreamReader(http.Request.Body);

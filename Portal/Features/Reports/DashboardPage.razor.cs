@@ -40,7 +40,7 @@ public partial class DashboardPage
         if (!await GuardAsync(async () =>
         {
             _actor ??= await CurrentActor.GetAsync();
-            _departments = _actor.IsAdmin || _actor.CanReadAudit ? await Directory.ListDepartmentsAsync() : await Directory.ListWorkDepartmentsAsync(_actor);
+            _departments = await Directory.ListReadableDepartmentsAsync(_actor);
             _shareable = _actor.IsAdmin ? _departments : _departments.Where(d => _actor.DepartmentIds.Contains(d.Id)).ToList();
             _watched = _departments.Select(d => d.Id).ToHashSet();
             _types = await Directory.ListTypesAsync();

@@ -27,7 +27,7 @@ public partial class ReportsPage
         {
             _actor = await CurrentActor.GetAsync();
             Access.RequireReports(_actor);
-            _departments = _actor.IsAdmin || _actor.CanReadAudit ? await Directory.ListDepartmentsAsync() : await Directory.ListWorkDepartmentsAsync(_actor);
+            _departments = await Directory.ListReadableDepartmentsAsync(_actor);
             _types = await Directory.ListTypesAsync();
             var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Nav.Uri).Query);
             _request = ReportRequest.Parse(name => query.TryGetValue(name, out var v) ? v.ToString() : null);
