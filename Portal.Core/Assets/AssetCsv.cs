@@ -85,7 +85,7 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             string? Cell(string column)
             {
                 var i = Array.FindIndex(headers, h => string.Equals(h, column, StringComparison.OrdinalIgnoreCase));
-                return i < 0 ? null : csv.GetField(i);
+                return i < 0 ? null : SafeCsv.Unescape(csv.GetField(i));
             }
 
             var rowErrors = new ValidationErrors();
@@ -226,7 +226,7 @@ public sealed class AssetCsv(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         var ids = await AssetService.Sort(filtered, query.Sort, query.Descending).Select(a => a.Id).ToListAsync(ct);
         var fieldLabels = await db.AssetFields.AsNoTracking().Where(f => f.IsActive).OrderBy(f => f.Label)
             .Select(f => f.Label).Distinct().ToListAsync(ct);
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = SafeCsv.Writer(writer);
         foreach (var column in Columns.Concat(fieldLabels))
             csv.WriteField(column);
         await csv.NextRecordAsync();

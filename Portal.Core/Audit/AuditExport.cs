@@ -1,3 +1,4 @@
+using Portal.Core.Common;
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
@@ -20,7 +21,7 @@ public sealed class AuditExport(AuditService audit)
 
     public async Task<int> WriteCsvAsync(Security.Actor actor, AuditQuery query, TextWriter writer, CancellationToken ct = default)
     {
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = SafeCsv.Writer(writer);
         foreach (var column in Columns)
             csv.WriteField(column);
         await csv.NextRecordAsync();

@@ -223,7 +223,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<int> WriteRegisterCsvAsync(Actor actor, ComplaintQuery query, TextWriter writer, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = SafeCsv.Writer(writer);
         foreach (var column in CsvColumns)
             csv.WriteField(column);
         await csv.NextRecordAsync();

@@ -1,3 +1,4 @@
+using Portal.Core.Common;
 using System.Globalization;
 using ClosedXML.Excel;
 using CsvHelper;
@@ -15,7 +16,7 @@ public static class ReportFiles
 
     public static void WriteCsv(ReportResult r, TextWriter writer)
     {
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        using var csv = SafeCsv.Writer(writer);
         foreach (var row in ReportText.Cells(r.Table, r.NameOf))
         {
             foreach (var cell in row)

@@ -286,6 +286,26 @@ public class AssetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_WritesFormulaLikeCellsAsText_AndImportsThemBackUnchanged()
+    {
+        await Assets.CreateAsync(ItAgent, Laptop() with { Notes = "=1+1", Name = "-spare- @desk" });
+        var writer = new StringWriter();
+        await _db.Get<AssetCsv>().WriteAsync(ItAgent, new AssetQuery(TypeId: _laptopType), writer);
+        var text = writer.ToString();
+        Assert.Contains("'-spare- @desk", text);
+        Assert.Contains("'=1+1", text);
+
+        await using var fresh = await TestDatabase.CreateAsync();
+        var agent = fresh.Org.ActorFor(fresh.Org.ItAgent);
+        var importer = fresh.Get<AssetCsv>();
+        var plan = await importer.CheckAsync(agent, new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        Assert.Empty(plan.Errors);
+        await importer.ImportAsync(agent, plan);
+        var copy = await fresh.Get<AssetService>().GetAsync(agent, (await fresh.Get<AssetService>().QueryAsync(agent, new AssetQuery())).Items.Single().Id);
+        Assert.Equal(("-spare- @desk", "=1+1"), (copy.Name, copy.Notes));
+    }
+
+    [Fact]
     public async Task Maintenance_FilesOneTicketPerDueDate_EvenRunAgainOrAfterARestart()
     {
         var id = await Assets.CreateAsync(ItAgent, Laptop());

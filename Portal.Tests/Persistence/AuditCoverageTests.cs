@@ -174,4 +174,24 @@ public class AuditCoverageTests : IAsyncLifetime
         Assert.Equal(string.Join(",", AuditExport.Columns), lines[0].TrimEnd('\r'));
         Assert.Contains(lines, l => l.Contains("ticket.reply") && l.Contains(created.Key));
     }
+
+    [Fact]
+    public async Task AFormulaPlantedThroughAFailedSignIn_IsExportedAsText()
+    {
+        // What an anonymous visitor types as an email is kept on the trail as typed; the export must not let a
+        // spreadsheet run it.
+        const string planted = "=HYPERLINK(\"http://evil.example\",\"click\")";
+        await _db.Get<AuditService>().RecordAsync(new AuditEntry
+        {
+            At = _db.Clock.GetUtcNow().UtcDateTime, ActorKind = AuditActorKind.User, Action = "signin.failed", EntityType = "user",
+            EntityId = planted, Source = "-10.0.0.1",
+        });
+
+        using var writer = new StringWriter();
+        await _db.Get<AuditExport>().WriteCsvAsync(Admin, new AuditQuery(Action: "signin.failed"), writer);
+        var row = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"", row);
+        Assert.Contains("'-10.0.0.1", row);
+        Assert.DoesNotContain(",=", row);
+    }
 }
