@@ -74,12 +74,21 @@ public static partial class SlaJson
         _ => e.GetRawText(),
     };
 
+    /// <summary>The longest target a policy may set: five years counted around the clock (43,800 hours).</summary>
+    public static readonly TimeSpan MaxTarget = TimeSpan.FromHours(43_800);
+
+    /// <summary>The instants a scenario or a calendar may name: far enough from the ends of time that any target added stays computable.</summary>
+    public static readonly (int From, int To) InstantYears = (1900, 2200);
+
     public static long ParseInstant(JsonElement e, string field)
     {
         var text = RequireString(e, field);
         var result = InstantFormat.Parse(text);
         if (!result.Success)
             throw new SlaInputException(field, $"\"{text}\" is not a UTC instant to the second such as 2026-12-28T08:00:00Z");
+        var year = result.Value.InUtc().Year;
+        if (year < InstantYears.From || year >= InstantYears.To)
+            throw new SlaInputException(field, $"\"{text}\" is outside the years {InstantYears.From} to {InstantYears.To - 1}");
         return result.Value.ToUnixTimeTicks();
     }
 
@@ -92,6 +101,8 @@ public static partial class SlaJson
             throw new SlaInputException(field, error);
         if (value == TimeSpan.Zero)
             throw new SlaInputException(field, $"\"{text}\" is a zero target; a target must be longer than zero");
+        if (value > MaxTarget)
+            throw new SlaInputException(field, $"\"{text}\" is longer than the longest target, {MaxTarget.TotalHours:0} hours (five years)");
         return value;
     }
 

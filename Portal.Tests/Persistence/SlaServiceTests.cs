@@ -140,6 +140,10 @@ public class SlaServiceTests : IAsyncLifetime
         Assert.Contains("day, week, month or year unit", ex.Errors.Values.Single());
         var zero = await Assert.ThrowsAsync<DeskValidationException>(() => Admin.SavePolicyAsync(Org.ActorFor(Org.Admin), before with { Targets = Targets("PT0M", "PT1H") }));
         Assert.Contains("zero target", zero.Errors.Values.Single());
+        // A target of eleven thousand years once saved, then crashed every request filed under the policy.
+        var huge = await Assert.ThrowsAsync<DeskValidationException>(() => Admin.SavePolicyAsync(Org.ActorFor(Org.Admin), before with { Targets = Targets("PT1H", "PT100000000H") }));
+        Assert.Equal("Targets.Low.resolution", huge.Errors.Keys.Single());
+        Assert.Contains("longest target, 43800 hours", huge.Errors.Values.Single());
         var none = await Assert.ThrowsAsync<DeskValidationException>(() => Admin.SavePolicyAsync(Org.ActorFor(Org.Admin), before with { Targets = Targets("", "") }));
         Assert.Contains("no target at all", none.Errors.Values.Single());
         var after = await Admin.GetPolicyAsync(Org.ActorFor(Org.Admin), policyId);

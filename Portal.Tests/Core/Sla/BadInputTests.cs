@@ -47,6 +47,8 @@ public class BadInputTests
     [InlineData("""{ "High": { "firstResponse": "PT0S" } }""", "targets.High.firstResponse", "zero target")]
     [InlineData("""{ "High": { "firstResponse": "1 hour" } }""", "targets.High.firstResponse", "\"1 hour\" is not a duration")]
     [InlineData("""{ "High": { "firstReply": "PT1H" } }""", "targets.High.firstReply", "unknown metric")]
+    [InlineData("""{ "High": { "firstResponse": "PT100000000H" } }""", "targets.High.firstResponse", "longer than the longest target, 43800 hours")]
+    [InlineData("""{ "High": { "firstResponse": "PT43801H" } }""", "targets.High.firstResponse", "longest target")]
     public void Targets_Refused(string targets, string field, string message)
     {
         var ex = Refused(Scenario(targets: targets));
@@ -70,6 +72,21 @@ public class BadInputTests
     [InlineData("""["half"]""", "warnAt[0]")]
     public void WarnAt_OutsideZeroToOne_Refused(string warnAt, string field) =>
         Assert.Equal(field, Refused(Scenario(warnAt: warnAt)).Field);
+
+    [Theory]
+    [InlineData("\"9999-12-31T23:59:59Z\"")]
+    [InlineData("\"0001-01-01T00:00:00Z\"")]
+    [InlineData("\"2200-01-01T00:00:00Z\"")]
+    public void At_NearTheEndsOfTime_IsRefusedNamingTheField(string at)
+    {
+        var ex = Refused(Scenario(at: at));
+        Assert.Equal("at", ex.Field);
+        Assert.Contains("outside the years 1900 to 2199", ex.Problem);
+    }
+
+    [Fact]
+    public void ALongestTarget_StillComputes() =>
+        Assert.Contains("\"target\"", SlaSimulator.Run(Scenario(targets: """{ "High": { "firstResponse": "PT43800H" } }""")));
 
     [Fact]
     public void Events_UnknownType_Refused()
