@@ -21,6 +21,7 @@ public static class PortalWeb
     {
         var services = builder.Services;
         services.Configure<DeskOptions>(builder.Configuration.GetSection(DeskOptions.Section));
+        services.AddDeskReverseProxy(builder.Configuration);
         services.AddPortalCore(builder.Configuration, builder.Environment.ContentRootPath)
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -146,7 +147,9 @@ public static class PortalWeb
                 .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         }
 
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
+        app.UseDeskSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseStatusCodePagesWithReExecute(DeskRoutes.NotFound, createScopeForStatusCodePages: true);

@@ -167,6 +167,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         {
             Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal([137, 80, 78, 71], await response.Content.ReadAsByteArrayAsync());
+            // Downloaded, never shown inline, and never second-guessed into another type by the browser.
+            Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         }
         else
         {
@@ -174,6 +177,18 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
             Assert.Contains("does not exist or you may not see it", body);
             Assert.DoesNotContain("   at ", body);
         }
+    }
+
+    [Theory]
+    [InlineData("/account/login")]
+    [InlineData("/")]
+    [InlineData("/theme.css")]
+    public async Task EveryAnswer_CarriesTheSecurityHeaders(string path)
+    {
+        var response = await fx.Factory.ClientFor(path == "/" ? fx.Org.Requester.Id : null).GetAsync(path);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Contains("camera=()", Assert.Single(response.Headers.GetValues("Permissions-Policy")));
     }
 
     [Fact]
