@@ -26,6 +26,13 @@ public sealed record TicketChanged(int TicketId, int DepartmentId, TicketChangeK
     /// <summary>The kind as hub clients and the other nodes read it ("created", "reply", "asset linked", ...).</summary>
     public string What => WireName(Kind);
 
+    /// <summary>
+    /// Whether someone who only follows the ticket (its requester, a watcher who does not work its department) may hear
+    /// of the change: not of an internal note, watchers, links, escalations or assets, which they cannot see.
+    /// </summary>
+    public static bool RequesterMayHear(TicketChangeKind kind) =>
+        kind is TicketChangeKind.Created or TicketChangeKind.Updated or TicketChangeKind.Reply or TicketChangeKind.Merged or TicketChangeKind.Task;
+
     public static string WireName(TicketChangeKind kind) => kind switch
     {
         TicketChangeKind.AssetLinked => "asset linked",

@@ -23,8 +23,8 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
 
     private TicketCommands Tickets => (TicketCommands)fx.Factory.Services.GetService(typeof(TicketCommands))!;
 
-
     private TicketFiling Filing => (TicketFiling)fx.Factory.Services.GetService(typeof(TicketFiling))!;
+
     [Fact]
     public async Task AgentOfTheDepartment_ReceivesTheChange_AgentOfAnotherDoesNot()
     {
@@ -65,6 +65,29 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
         var message = await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(mine.Id, message.TicketId);
         Assert.Equal("reply", message.What);
+    }
+
+    [Fact]
+    public async Task Requester_IsNeverToldThatAnInternalNoteWasWritten()
+    {
+        var mine = await Filing.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Quiet notes"));
+        await using var otto = Connect(fx.Org.OtherRequester.Id);
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        otto.On<TicketChangedMessage>("ticketChanged", m =>
+        {
+            heard.Enqueue(m.What);
+            if (m.What == "reply")
+                reply.TrySetResult();
+        });
+        await otto.StartAsync();
+        await otto.InvokeAsync("Follow", mine.Id);
+
+        await Tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), mine.Id, "Between us: check the warranty", false, []);
+        await Tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), mine.Id, "We are on it", true, []);
+
+        await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("note", heard);
     }
 
     [Fact]

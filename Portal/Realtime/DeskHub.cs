@@ -24,7 +24,11 @@ public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, Ti
 
     public static string DepartmentGroup(int departmentId) => $"dept-{departmentId}";
 
+    /// <summary>Staff following a ticket: they hear of every change.</summary>
     public static string TicketGroup(int ticketId) => $"ticket-{ticketId}";
+
+    /// <summary>Requesters and watchers following a ticket they do not work: they hear only of what they can see.</summary>
+    public static string FollowerGroup(int ticketId) => $"ticket-{ticketId}-public";
 
     public override async Task OnConnectedAsync()
     {
@@ -38,16 +42,17 @@ public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, Ti
     public async Task Follow(int ticketId)
     {
         var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
+        TicketDetails details;
         try
         {
-            await tickets.GetAsync(actor, ticketId);
+            details = await tickets.GetAsync(actor, ticketId);
         }
         catch (DeskNotFoundException ex)
         {
             throw new HubException(ex.Message);
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, TicketGroup(ticketId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, details.StaffView ? TicketGroup(ticketId) : FollowerGroup(ticketId));
     }
 }
 
@@ -72,15 +77,17 @@ public sealed class DeskHubRelay(TicketChangeFeed feed, IHubContext<DeskHub> hub
         if (change.FromNode is not null)
             return;
         var message = new TicketChangedMessage(change.TicketId, change.DepartmentId, change.What, clock.GetUtcNow().UtcDateTime);
-        _ = SendAsync(message);
+        _ = SendAsync(message, TicketChanged.RequesterMayHear(change.Kind));
     }
 
-    private async Task SendAsync(TicketChangedMessage message)
+    private async Task SendAsync(TicketChangedMessage message, bool followersMayHear)
     {
         try
         {
-            await hub.Clients.Groups(DeskHub.DepartmentGroup(message.DepartmentId), DeskHub.TicketGroup(message.TicketId))
-                .SendAsync("ticketChanged", message);
+            IReadOnlyList<string> groups = followersMayHear
+                ? [DeskHub.DepartmentGroup(message.DepartmentId), DeskHub.TicketGroup(message.TicketId), DeskHub.FollowerGroup(message.TicketId)]
+                : [DeskHub.DepartmentGroup(message.DepartmentId), DeskHub.TicketGroup(message.TicketId)];
+            await hub.Clients.Groups(groups).SendAsync("ticketChanged", message);
         }
         catch (Exception ex)
         {
