@@ -37,6 +37,16 @@ public partial class SignInTests(PortalWebFixture fx) : IClassFixture<PortalWebF
     }
 
     [Fact]
+    public async Task SignInPage_SaysOnlyItsOwnMessages_NeverTextFromTheAddress()
+    {
+        var known = await Anonymous().GetStringAsync("/account/login?error=locked");
+        Assert.Contains("Too many failed attempts: this account is locked for 15 minutes.", known);
+        var planted = await Anonymous().GetStringAsync("/account/login?error=" + Uri.EscapeDataString("Your account is suspended. Call +1 555 0100"));
+        Assert.DoesNotContain("Call +1 555 0100", planted);
+        Assert.DoesNotContain("role=\"alert\"", planted);
+    }
+
+    [Fact]
     public async Task SignInPage_OutsideDevelopment_ListsNoDemoAccounts()
     {
         var html = await Anonymous().GetStringAsync("/account/login");

@@ -16,19 +16,19 @@ public static class AccountEndpoints
             Core.Audit.AuditService audit, TimeProvider clock) =>
         {
             if (!FormIsGenuine(http))
-                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("The sign-in form had expired. Please sign in again."));
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Expired);
             var form = await http.Request.ReadFormAsync();
             string? email = form["email"];
             string? password = form["password"];
             string? returnUrl = form["returnUrl"];
 
-            string Back(string error) => "/account/login?" + QueryString.Create(new Dictionary<string, string?>
+            string Back(string error) => DeskRoutes.SignIn + "?" + QueryString.Create(new Dictionary<string, string?>
             {
                 ["error"] = error, ["email"] = email, ["returnUrl"] = returnUrl,
             }).Value!.TrimStart('?');
 
             if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
-                return Results.Redirect(Back("Enter your email and your password."));
+                return Results.Redirect(Back(SignInMessages.Missing));
             var user = await users.FindByEmailAsync(email.Trim());
             // Every attempt is audited, with the email as typed and where it came from; never the password.
             Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
@@ -39,7 +39,7 @@ public static class AccountEndpoints
             if (user is { IsActive: false })
             {
                 await Audit("signin.deactivated");
-                return Results.Redirect(Back("This account has been deactivated. Ask an admin if you need it again."));
+                return Results.Redirect(Back(SignInMessages.Deactivated));
             }
 
             var result = user is null
@@ -48,13 +48,13 @@ public static class AccountEndpoints
             if (result.IsLockedOut)
             {
                 await Audit("signin.locked");
-                return Results.Redirect(Back("Too many failed attempts: this account is locked for 15 minutes."));
+                return Results.Redirect(Back(SignInMessages.Locked));
             }
 
             if (!result.Succeeded)
             {
                 await Audit("signin.failed");
-                return Results.Redirect(Back("That email and password do not match an account."));
+                return Results.Redirect(Back(SignInMessages.Mismatch));
             }
 
             await Audit("signin.succeeded");
@@ -84,11 +84,11 @@ public static class AccountEndpoints
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
             var who = result.Succeeded ? EntraIdMapping.Map(result.Principal, mapping.Value) : null;
             if (who is null)
-                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("Entra ID did not say who you are (no object id or email)."));
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.EntraUnknown);
             var userId = await external.ProvisionAsync(who);
             var user = userId is null ? null : await users.FindByIdAsync(userId);
             if (user is null)
-                return Results.Redirect("/account/login?error=" + Uri.EscapeDataString("This account has been deactivated."));
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Deactivated);
             await signIn.SignInAsync(user, isPersistent: false);
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         });
