@@ -22,13 +22,21 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Addresses this server refuses (550 at RCPT TO), as a server with no such mailbox does.</summary>
     public ConcurrentBag<string> Refused { get; } = [];
 
+    /// <summary>Ports handed out in this run: a server stopped on purpose (the mail server "down") keeps its port for when it comes back.</summary>
+    private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>A loopback port free now and never handed out before in this run, so two tests never share one.</summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        while (true)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            if (HandedOut.TryAdd(port, true))
+                return port;
+        }
     }
 
     public async Task StartAsync()
