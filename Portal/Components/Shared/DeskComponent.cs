@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Core.Common;
-using Portal.Core.Security;
 using Portal.Security;
 
 namespace Portal.Components.Shared;
@@ -43,9 +42,6 @@ public abstract class DeskComponent : ComponentBase
             return false;
         }
     }
-
-    /// <summary>Loads the signed-in person and runs <paramref name="work"/> for them, guarded as <see cref="GuardAsync"/>.</summary>
-    protected Task<bool> GuardAsync(Func<Actor, Task> work) => GuardAsync(async () => await work(await CurrentActor.GetAsync()));
 
     /// <summary>Records a refusal on the audit trail and shows its message.</summary>
     protected async Task RefusedAsync(DeskForbiddenException refusal)
