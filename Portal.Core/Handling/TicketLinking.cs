@@ -11,7 +11,7 @@ namespace Portal.Core.Handling;
 /// A link as seen from one ticket: how the other relates to it ("duplicate of", "duplicated by", "caused by", "caused",
 /// "related to"), and the other ticket as far as the reader may see it (its title only when they work its department).
 /// </summary>
-public sealed record TicketLinkView(int LinkId, string Relation, int OtherId, string OtherKey, string? OtherTitle, TicketStatus OtherStatus,
+public sealed record TicketLinkView(int LinkId, string Relation, int OtherId, string OtherKey, string? OtherTitle, TicketStatus? OtherStatus,
     string OtherDepartment, bool CanOpen);
 
 /// <summary>Links tickets to each other and merges a duplicate into its original; staff of the ticket's department.</summary>
@@ -28,7 +28,7 @@ public sealed class TicketLinking(IDbContextFactory<DeskDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ticket = await TicketQueries.RequireStaffTicketAsync(db, actor, ticketId, ct);
-        var other = await FindByKeyAsync(db, otherKey, ticket, "OtherKey", ct);
+        var other = await FindByKeyAsync(db, actor, otherKey, ticket, "OtherKey", ct);
         if (await db.TicketLinks.AnyAsync(l => ((l.FromTicketId == ticket.Id && l.ToTicketId == other.Id)
                 || (l.FromTicketId == other.Id && l.ToTicketId == ticket.Id)) && l.Kind == kind, ct))
             throw new DeskValidationException("OtherKey", $"Ticket: {ticket.Key} and {other.Key} are already linked that way.");
@@ -73,7 +73,7 @@ public sealed class TicketLinking(IDbContextFactory<DeskDbContext> dbFactory, Ti
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var duplicate = await TicketQueries.RequireStaffTicketAsync(db, actor, duplicateId, ct);
         await db.Entry(duplicate).Collection(t => t.Watchers).LoadAsync(ct);
-        var original = await FindByKeyAsync(db, originalKey, duplicate, "OriginalKey", ct);
+        var original = await FindByKeyAsync(db, actor, originalKey, duplicate, "OriginalKey", ct);
         if (!actor.CanWorkIn(original.DepartmentId))
             throw new DeskForbiddenException($"You can merge only into a ticket of a department you work in; {original.Key} is not.");
         if (duplicate.Status == TicketStatus.Closed)
@@ -138,13 +138,18 @@ public sealed class TicketLinking(IDbContextFactory<DeskDbContext> dbFactory, Ti
         OldValue = oldValue, NewValue = newValue, Body = body,
     };
 
-    private static async Task<Ticket> FindByKeyAsync(Persistence.DeskDbContext db, string? key, Ticket from, string field, CancellationToken ct)
+    /// <summary>
+    /// The other ticket of a link or merge, when the actor may see it. A ticket that does not exist and one the actor may
+    /// not see get the same answer, so that numbers cannot be probed (people link what they know).
+    /// </summary>
+    private static async Task<Ticket> FindByKeyAsync(Persistence.DeskDbContext db, Actor actor, string? key, Ticket from, string field, CancellationToken ct)
     {
         var text = key?.Trim().ToUpperInvariant() ?? "";
         if (text.Length == 0)
             throw new DeskValidationException(field, "Ticket: enter the other ticket's number, e.g. IT-1042.");
-        var other = await db.Tickets.FirstOrDefaultAsync(t => t.Key == text, ct)
-            ?? throw new DeskValidationException(field, $"Ticket: there is no ticket {text}.");
+        var other = await db.Tickets.Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Key == text, ct);
+        if (other is null || !TicketAccess.MaySee(actor, other))
+            throw new DeskValidationException(field, $"Ticket: there is no ticket {text} that you may see.");
         return other.Id == from.Id ? throw new DeskValidationException(field, "Ticket: a ticket cannot be linked to itself.") : other;
     }
 }

@@ -123,7 +123,7 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
     /// <summary>The ticket's links, for staff of its department.</summary>
     public async Task<IReadOnlyList<TicketLinkView>> ListLinksAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await RequireStaffTicketAsync(db, actor, ticketId, ct);
         var links = await db.TicketLinks.AsNoTracking().Where(l => l.FromTicketId == ticketId || l.ToTicketId == ticketId)
             .OrderBy(l => l.Id).ToListAsync(ct);
@@ -143,7 +143,8 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
                 _ => "Related to",
             };
             var open = actor.CanWorkIn(other.DepartmentId);
-            return new TicketLinkView(l.Id, relation, other.Id, other.Key, open ? other.Title : null, other.Status, other.Department, open);
+            // Someone who does not work the other ticket's department learns only its number (the department is in it).
+            return new TicketLinkView(l.Id, relation, other.Id, other.Key, open ? other.Title : null, open ? other.Status : null, other.Department, open);
         }).ToList();
     }
 

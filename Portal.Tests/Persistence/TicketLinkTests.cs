@@ -45,13 +45,33 @@ public class TicketLinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ALinkToAnotherDepartmentsTicket_ShowsItsNumberButNotItsTitle()
+    public async Task ALinkToAnotherDepartmentsTicket_ShowsItsNumberButNotItsTitleOrStatus()
     {
         var it = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "New joiner laptop"));
         var hr = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org, "Salary of a confidential hire"));
-        await Linking.LinkAsync(Ian, it.Id, hr.Key, TicketLinkKind.Related);
+        await Linking.LinkAsync(Org.ActorFor(Org.Admin), it.Id, hr.Key, TicketLinkKind.Related); // someone who sees both
+
         var link = Assert.Single(await Reads.ListLinksAsync(Ian, it.Id));
-        Assert.Equal((hr.Key, (string?)null, false, "HR"), (link.OtherKey, link.OtherTitle, link.CanOpen, link.OtherDepartment));
+        Assert.Equal((hr.Key, (string?)null, (TicketStatus?)null, false, "HR"),
+            (link.OtherKey, link.OtherTitle, link.OtherStatus, link.CanOpen, link.OtherDepartment));
+        Assert.Equal(TicketStatus.New, Assert.Single(await Reads.ListLinksAsync(Org.ActorFor(Org.Admin), it.Id)).OtherStatus);
+    }
+
+    [Fact]
+    public async Task LinkingToATicketOneMayNotSee_IsRefusedLikeOneThatDoesNotExist()
+    {
+        var it = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "New joiner laptop"));
+        var hr = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org, "Salary of a confidential hire"));
+        var hrNumber = int.Parse(hr.Key.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var unknown = $"HR-{hrNumber + 1000}";
+
+        var seen = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.LinkAsync(Ian, it.Id, hr.Key, TicketLinkKind.Related));
+        var missing = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.LinkAsync(Ian, it.Id, unknown, TicketLinkKind.Related));
+        var merge = await Assert.ThrowsAsync<DeskValidationException>(() => Linking.MergeAsync(Ian, it.Id, hr.Key));
+
+        Assert.Equal(missing.Errors["OtherKey"].Replace(unknown, "KEY"), seen.Errors["OtherKey"].Replace(hr.Key, "KEY"));
+        Assert.Equal(seen.Errors["OtherKey"], merge.Errors["OriginalKey"]);
+        Assert.Empty(await Reads.ListLinksAsync(Ian, it.Id));
     }
 
     [Fact]
@@ -92,7 +112,7 @@ public class TicketLinkTests : IAsyncLifetime
     {
         var hr = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Payroll(Org));
         var it = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
-        await Assert.ThrowsAsync<DeskForbiddenException>(() => Linking.MergeAsync(Ian, it.Id, hr.Key));
+        await Assert.ThrowsAsync<DeskValidationException>(() => Linking.MergeAsync(Ian, it.Id, hr.Key));
         Assert.NotEqual(TicketStatus.Closed, (await Reads.GetAsync(Ian, it.Id)).Status);
         Assert.Empty(await Reads.ListLinksAsync(Ian, it.Id));
     }
