@@ -9,4 +9,10 @@ public sealed class DeskOptions
 
     /// <summary>List the demo sign-ins on the sign-in page (Development only).</summary>
     public bool ShowDemoSignIns { get; set; }
+
+    /// <summary>
+    /// How often an open page and a sign-in cookie are checked against the account (deactivated, a right taken away,
+    /// signed out everywhere) when no signal from the node that made the change arrived. Seconds; 60 by default.
+    /// </summary>
+    public int SessionCheckSeconds { get; set; } = 60;
 }

@@ -42,7 +42,25 @@ public static class PortalWeb
             // API callers get status codes, not the sign-in page.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+            var stampCheck = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                // A person whose sign-ins ended lately is checked on every request, not only once per interval.
+                var services = ctx.HttpContext.RequestServices;
+                if (ctx.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } id
+                    && services.GetRequiredService<Core.Users.SessionRevocations>().RecentlyRevoked(id)
+                    && !await RevokableAuthenticationState.StillValidAsync(ctx.Principal, services.GetRequiredService<Core.Users.ActorService>()))
+                {
+                    ctx.RejectPrincipal();
+                    await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(ctx.HttpContext, IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                await stampCheck(ctx);
+            };
         }));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+            o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{DeskOptions.Section}:{nameof(DeskOptions.SessionCheckSeconds)}", 60))));
 
         var entra = builder.Configuration.GetSection("AzureAd");
         if (!string.IsNullOrEmpty(entra["ClientId"]))
@@ -57,6 +75,8 @@ public static class PortalWeb
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevokableAuthenticationState>();
+        services.AddSingleton<Realtime.HubSessions>();
         services.AddScoped<AccessLog>();
         services.AddScoped<Components.Layout.BellSignal>();
         services.AddHostedService<Jobs.SchedulerDrain>();
@@ -80,6 +100,7 @@ public static class PortalWeb
                 return StackExchange.Redis.ConnectionMultiplexer.Connect(options);
             });
             services.AddHostedService<Realtime.RedisChangeRelay>();
+            services.AddHostedService<Realtime.RedisSignOutRelay>();
             services.AddHealthChecks().AddCheck<HealthEndpoints.RedisCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
         }
         // Several nodes read each other's sign-in cookies when they share one key ring (a folder every node reaches).

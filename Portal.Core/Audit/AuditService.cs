@@ -46,7 +46,7 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
         CancellationToken ct = default)
     {
         EnsureReader(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var entries = await FilterAsync(db, query, ct);
         var total = await entries.CountAsync(ct);
         pageSize = Math.Clamp(pageSize, 1, 500);
@@ -61,7 +61,7 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
     public async Task<IReadOnlyList<AuditRow>> TimelineAsync(Security.Actor actor, int ticketId, CancellationToken ct = default)
     {
         EnsureReader(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.AuditEntries.AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id)
             .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),
                 db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Key).FirstOrDefault()))
@@ -73,7 +73,7 @@ public sealed class AuditService(IDbContextFactory<DeskDbContext> dbFactory, Aud
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         EnsureReader(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var entries = await FilterAsync(db, query, ct);
         await foreach (var row in entries.OrderBy(e => e.Id)
             .Select(e => new AuditRow(e, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.DisplayName).FirstOrDefault(),

@@ -123,7 +123,7 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
     /// <summary>The tasks of a request, in order: for its requester, staff of its department and staff of the tasks' departments.</summary>
     public async Task<IReadOnlyList<TaskProgress>> TasksAsync(Actor actor, int parentId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var parent = await db.Tickets.AsNoTracking().Where(t => t.Id == parentId)
             .Select(t => new { t.RequesterId, t.DepartmentId, Watchers = t.Watchers.Select(w => w.UserId).ToList() }).FirstOrDefaultAsync(ct)
             ?? throw new DeskNotFoundException($"Request {parentId} does not exist or you may not see it.");
@@ -237,7 +237,7 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<CatalogItemRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         Access.RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.CatalogItems.AsNoTracking().OrderBy(i => i.Name)
             .Select(i => new CatalogItemRow(i.Id, i.Name, db.Departments.Where(d => d.Id == i.DepartmentId).Select(d => d.Name).First(), i.Tasks.Count, i.IsActive))
             .ToListAsync(ct);
@@ -246,7 +246,7 @@ public sealed class CatalogAdmin(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<CatalogItemInput> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
         Access.RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var item = await db.CatalogItems.AsNoTracking().Include(i => i.Tasks).FirstOrDefaultAsync(i => i.Id == id, ct)
             ?? throw new DeskNotFoundException($"Catalog item {id} does not exist.");
         return new CatalogItemInput(item.Id, item.Name, item.Description, item.DepartmentId, item.IsActive, item.ResolveWhenTasksDone,

@@ -77,7 +77,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     /// <summary>The complaint's form for the ticket page: null when the ticket is not a complaint.</summary>
     public async Task<ComplaintDetails?> GetAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var ticket = await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId)
             .Select(t => new { t.DepartmentId, t.CreatedAt, IsComplaint = t.Type!.Kind == TicketKind.Complaint }).FirstOrDefaultAsync(ct);
         if (ticket is null || !Access.MayReadDepartment(actor, ticket.DepartmentId))
@@ -203,7 +203,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<PagedResult<ComplaintRow>> RegisterAsync(Actor actor, ComplaintQuery query, int page = 1, int pageSize = 50,
         CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var complaints = Filter(db, actor, query);
         pageSize = Math.Clamp(pageSize, 1, 500);
         var total = await complaints.CountAsync(ct);
@@ -222,7 +222,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
     /// <summary>The register as CSV, every matching complaint, in the order the page shows them.</summary>
     public async Task<int> WriteRegisterCsvAsync(Actor actor, ComplaintQuery query, TextWriter writer, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var csv = SafeCsv.Writer(writer);
         foreach (var column in CsvColumns)
             csv.WriteField(column);

@@ -37,7 +37,7 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
         var page = Math.Max(1, q.Page);
         var pageSize = Math.Clamp(q.PageSize, 1, MaxPageSize);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.Tickets.AsNoTracking().Where(t => t.DepartmentId == q.DepartmentId);
         if (q.Statuses is { Count: > 0 } statuses)
             query = query.Where(t => statuses.Contains(t.Status));

@@ -21,7 +21,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
 
     public async Task<int> UnreadCountAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Notifications.CountAsync(n => n.UserId == actor.UserId && n.ReadAt == null, ct);
     }
 
@@ -43,7 +43,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
 
     public async Task<IReadOnlyList<NotificationView>> ListAsync(Actor actor, int take = 100, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Notifications.AsNoTracking().Where(n => n.UserId == actor.UserId)
             .OrderByDescending(n => n.Id).Take(Math.Clamp(take, 1, 500))
             .Select(n => new NotificationView(n.Id, n.TicketId, db.Tickets.Where(t => t.Id == n.TicketId).Select(t => t.Key).FirstOrDefault(),
@@ -54,7 +54,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
     /// <summary>Marks one of the actor's own notifications read (someone else's is left alone, as if it did not exist).</summary>
     public async Task MarkReadAsync(Actor actor, long id, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Notifications.Where(n => n.Id == id && n.UserId == actor.UserId && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
@@ -63,7 +63,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
 
     public async Task MarkAllReadAsync(Actor actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Notifications.Where(n => n.UserId == actor.UserId && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);

@@ -125,7 +125,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<IReadOnlyList<OutboxRow>> ListAsync(Actor actor, OutboxStatus? status = null, int take = 200, CancellationToken ct = default)
     {
         RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var query = db.OutboxMessages.AsNoTracking();
         if (status is { } s)
             query = query.Where(m => m.Status == s);
@@ -139,7 +139,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task RetryAsync(Actor actor, long id, CancellationToken ct = default)
     {
         RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var changed = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Dead)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0)
@@ -152,7 +152,7 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<int> RetryAllDeadAsync(Actor actor, CancellationToken ct = default)
     {
         RequireAdmin(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Dead)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0)

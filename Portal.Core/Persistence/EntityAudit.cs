@@ -23,12 +23,21 @@ public static class AuditJson
 
 public static class AuditDbFactory
 {
+    /// <summary>What a person whose access changed since they signed in is told.</summary>
+    public const string SignedOutMessage = "Your access has changed since you signed in (or you were signed out everywhere). Sign in again to go on.";
+
     /// <summary>A unit of work whose configuration and record changes the audit trail attributes to <paramref name="actor"/>.</summary>
     public static async Task<DeskDbContext> CreateForAsync(this IDbContextFactory<DeskDbContext> factory, Security.Actor actor,
         CancellationToken ct = default)
     {
         var db = await factory.CreateDbContextAsync(ct);
         db.Acting = AuditActing.Of(actor);
+        if (actor.Stamp is { } stamp && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsActive && u.SecurityStamp == stamp, ct))
+        {
+            await db.DisposeAsync();
+            throw new Common.DeskForbiddenException(SignedOutMessage);
+        }
+
         return db;
     }
 }

@@ -32,6 +32,8 @@ public static class PortalCoreServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ActorService>();
+        services.AddSingleton<SessionRevocations>();
+        services.AddSingleton<Admin.SignOutService>();
         services.AddSingleton<TicketChangeFeed>();
         services.AddSingleton<TicketPipeline>();
         // Features that extend tickets join the pipeline at its named steps (Tickets never calls them).

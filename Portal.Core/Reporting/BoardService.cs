@@ -86,7 +86,7 @@ public sealed class BoardService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             throw new DeskForbiddenException("The breach board is for agents, supervisors and admins.");
         var now = clock.GetUtcNow().UtcDateTime;
         var soon = now + AtRiskWithin;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var departments = actor.IsAdmin
             ? await db.Departments.Select(d => d.Id).ToListAsync(ct)
             : actor.DepartmentIds.ToList();

@@ -80,7 +80,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<IReadOnlyList<DashboardSummary>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         Guard(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var departments = actor.DepartmentIds.ToList();
         var rows = await db.Set<DashboardRecord>().AsNoTracking()
             .Where(d => d.OwnerId == actor.UserId || (d.SharedWithDepartmentId != null && departments.Contains(d.SharedWithDepartmentId.Value)))
@@ -97,7 +97,7 @@ public sealed class DashboardService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task<Dashboard> GetAsync(Actor actor, int id, CancellationToken ct = default)
     {
         Guard(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var d = await db.Set<DashboardRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (d is null || !(d.OwnerId == actor.UserId || (d.SharedWithDepartmentId is { } dept && actor.DepartmentIds.Contains(dept))))
             throw new DeskNotFoundException("That dashboard does not exist or is not shared with you.");

@@ -21,7 +21,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         // Per department, two ranges of one index: resolved in or after the period, and still open. (A list parameter
         // or a condition on the creation instant would lead SQLite to scan every ticket created before the period's end.)
         var read = new List<TicketFact>();
@@ -39,7 +39,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
     public async Task<IReadOnlyList<TicketFact>> ReadOpenAsync(Actor actor, IReadOnlyCollection<int>? departmentIds, CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var read = new List<TicketFact>();
         foreach (var department in departments)
             read.AddRange(await FactReader.ReadAsync(db, "\"DepartmentId\" = @p0 AND \"ResolvedAt\" IS NULL", [department], ct, OpenIndex));
@@ -54,7 +54,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         DateTime from, DateTime to, CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var (at, seconds) = resolution ? ("ResolvedAt", "ResolutionBusinessSeconds") : ("FirstResponseAt", "FirstResponseBusinessSeconds");
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -90,7 +90,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         DateTime from, DateTime to, CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await db.EscalationFirings.Where(f => f.FiredAt >= from && f.FiredAt < to)
             .Join(db.Tickets, f => f.TicketId, t => t.Id, (f, t) => new { f.TicketId, f.LevelId, f.FiredAt, t.DepartmentId })
             .Join(db.EscalationLevels, f => f.LevelId, l => l.Id, (f, l) => new { f.TicketId, l.Level, f.FiredAt, f.DepartmentId })
@@ -110,7 +110,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
         if (departments.Count == 0)
             return new DurationStats(0, null, null);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var (at, seconds) = resolution ? ("ResolvedAt", "ResolutionBusinessSeconds") : ("FirstResponseAt", "FirstResponseBusinessSeconds");
         var value = business ? $"\"{seconds}\" * 1000" : $"\"{at}\" - \"CreatedAt\"";
         var where = $"\"DepartmentId\" IN ({string.Join(", ", departments)}) AND \"{at}\" >= @from AND \"{at}\" < @to"
@@ -149,7 +149,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         DateTime from, DateTime to, CancellationToken ct = default)
     {
         var departments = (await VisibleDepartmentsAsync(actor, departmentIds, ct)).ToHashSet();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var counts = await db.EscalationFirings.Where(f => f.FiredAt >= from && f.FiredAt < to)
             .Join(db.Tickets, f => f.TicketId, t => t.Id, (f, t) => new { f.LevelId, Day = f.FiredAt.Date, t.DepartmentId })
             .GroupBy(x => new { x.LevelId, x.Day, x.DepartmentId })
@@ -167,7 +167,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         int fromDay, int toDay, CancellationToken ct = default)
     {
         var departments = await VisibleDepartmentsAsync(actor, departmentIds, ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var read = new List<DailyRollup>();
         foreach (var department in departments)
             read.AddRange(await db.Set<DailyRollup>().AsNoTracking()
@@ -181,7 +181,7 @@ public sealed class ReportFacts(IDbContextFactory<DeskDbContext> dbFactory)
         List<int> visible;
         if (Access.ReadsEveryDepartment(actor))
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var db = await dbFactory.CreateForAsync(actor, ct);
             visible = await db.Departments.Select(d => d.Id).ToListAsync(ct);
         }
         else

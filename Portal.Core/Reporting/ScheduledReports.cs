@@ -79,7 +79,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
     public async Task<IReadOnlyList<ScheduledReportView>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         Guard(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         var rows = await db.Set<ScheduledReport>().AsNoTracking().Where(r => r.OwnerId == actor.UserId).OrderBy(r => r.Name).ToListAsync(ct);
         var ids = rows.SelectMany(Ids).Distinct().ToList();
         var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
@@ -93,7 +93,7 @@ public sealed class ScheduledReportService(IDbContextFactory<DeskDbContext> dbFa
         Guard(actor);
         var departments = actor.DepartmentIds.ToList();
         const DeskRole staff = DeskRole.Agent | DeskRole.Supervisor;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         return await db.Users.AsNoTracking()
             .Where(u => u.IsActive && ((u.Roles & (DeskRole.Admin | DeskRole.Auditor)) != 0
                 || ((u.Roles & staff) != 0 && u.Departments.Any(d => departments.Contains(d.DepartmentId)))))

@@ -22,4 +22,12 @@ public sealed record Actor(string UserId, string DisplayName, DeskRole Roles, IR
 
     /// <summary>Where the person acts from (an IP address), for the audit trail; null when unknown.</summary>
     public string? Source { get; init; }
+
+    /// <summary>
+    /// The account's security stamp when this person signed in (or when the actor was loaded). Every unit of work opened
+    /// for this actor checks it against the database: deactivation, a role or department taken away, a new password
+    /// and "Sign out everywhere" all change the stamp, so an open page acting with the old rights is refused at once.
+    /// Null for actors that are not a signed-in person (the command line, tests that build one by hand).
+    /// </summary>
+    public string? Stamp { get; init; }
 }

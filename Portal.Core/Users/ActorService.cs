@@ -28,10 +28,10 @@ public sealed class ActorService(IDbContextFactory<DeskDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId && u.IsActive)
-            .Select(u => new { u.Id, u.DisplayName, u.Roles, Departments = u.Departments.Select(d => d.DepartmentId).ToList() })
+            .Select(u => new { u.Id, u.DisplayName, u.Roles, u.SecurityStamp, Departments = u.Departments.Select(d => d.DepartmentId).ToList() })
             .FirstOrDefaultAsync(ct);
         return user is null
             ? null
-            : new Actor(user.Id, user.DisplayName, user.Roles, user.Departments.ToHashSet());
+            : new Actor(user.Id, user.DisplayName, user.Roles, user.Departments.ToHashSet()) { Stamp = user.SecurityStamp };
     }
 }

@@ -10,7 +10,7 @@ public sealed record ExternalIdentity(string ObjectId, string Email, string Disp
     IReadOnlyCollection<string> DepartmentCodes);
 
 /// <summary>Finds or creates the local user behind an Entra ID sign-in and keeps its roles in step with Entra ID.</summary>
-public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFactory, SessionRevocations revocations)
 {
     /// <summary>The local user id, or null when that user was deactivated here.</summary>
     public async Task<string?> ProvisionAsync(ExternalIdentity who, CancellationToken ct = default)
@@ -36,15 +36,22 @@ public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFacto
             return null;
         }
 
+        var reduced = (user.Roles & ~who.Roles) != 0;
         user.ExternalObjectId = who.ObjectId;
         user.DisplayName = string.IsNullOrWhiteSpace(who.DisplayName) ? email : who.DisplayName.Trim();
         user.Roles = who.Roles;
         var codes = who.DepartmentCodes.Select(c => c.ToUpperInvariant()).ToList();
         var departmentIds = await db.Departments.Where(d => codes.Contains(d.Code)).Select(d => d.Id).ToListAsync(ct);
+        reduced |= user.Departments.Any(m => !departmentIds.Contains(m.DepartmentId));
         user.Departments.RemoveAll(m => !departmentIds.Contains(m.DepartmentId));
         user.Departments.AddRange(departmentIds.Where(id => user.Departments.All(m => m.DepartmentId != id))
             .Select(id => new DepartmentMember { UserId = user.Id, DepartmentId = id }));
+        // Entra ID took a role or a department away: the person's other sessions end (this sign-in gets the new stamp).
+        if (reduced && db.Entry(user).State != EntityState.Added)
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);
+        if (reduced)
+            revocations.Publish(new SessionRevoked(user.Id));
         return user.Id;
     }
 }

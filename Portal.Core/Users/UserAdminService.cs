@@ -26,7 +26,7 @@ public sealed record UserInput(
     bool IsActive);
 
 /// <summary>Admins create local accounts, change roles and memberships, and deactivate people.</summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<DeskDbContext> dbFactory, SessionRevocations revocations)
 {
     /// <summary>The actor for work done from the command line by whoever runs the server.</summary>
     public static readonly Actor Console = new("console", "Command line", DeskRole.Admin, new HashSet<int>());
@@ -142,6 +142,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             await db.Entry(user).Collection(u => u.Teams).LoadAsync(ct);
         }
 
+        // Taking anything away (the account, a role, a department) ends the person's sign-ins everywhere: the new stamp
+        // refuses their open pages' next step, and the signal closes their live connections at once.
+        var reduced = !creating && ((user.IsActive && !input.IsActive) || (user.Roles & ~input.Roles) != 0
+                                    || user.Departments.Any(d => !departmentIds.Contains(d.DepartmentId)));
         user.DisplayName = name;
         user.Email = email;
         user.UserName = email;
@@ -169,6 +173,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
                 ? nameof(input.Password)
                 : nameof(input.Email);
             throw new DeskValidationException(field, string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        if (reduced)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            revocations.Publish(new SessionRevoked(user.Id));
         }
 
         return user.Id;

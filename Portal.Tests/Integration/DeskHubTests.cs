@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Portal.Core.Tickets;
+using Portal.Core.Security;
+using Portal.Core.Users;
 using Portal.Realtime;
 using Portal.Tests.Support;
 using Portal.Core.Handling;
@@ -88,6 +90,68 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
 
         await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("note", heard);
+    }
+
+    private async Task<string> NewItAgentAsync(string name)
+    {
+        var users = (UserAdminService)fx.Factory.Services.GetService(typeof(UserAdminService))!;
+        return await users.SaveAsync(fx.Org.ActorFor(fx.Org.Admin), new UserInput(null, $"{name}@test.example", name,
+            "longenough1", DeskRole.Agent, [fx.Org.It.Id], [], null, "", true));
+    }
+
+    private async Task ChangeAsync(string userId, Func<UserInput, UserInput> change)
+    {
+        var users = (UserAdminService)fx.Factory.Services.GetService(typeof(UserAdminService))!;
+        await users.SaveAsync(fx.Org.ActorFor(fx.Org.Admin), change(await users.GetAsync(fx.Org.ActorFor(fx.Org.Admin), userId)));
+    }
+
+    [Fact]
+    public async Task AgentRoleTakenAway_ClosesTheConnection_AndTheReconnectHearsNoMoreOfTheDepartment()
+    {
+        var nina = await NewItAgentAsync("nina");
+        await using var hub = Connect(nina);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync();
+        await hub.InvokeAsync("Follow", fx.ItTicketId);
+
+        await ChangeAsync(nina, u => u with { Roles = DeskRole.Requester });
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var again = Connect(nina);
+        var heard = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        again.On<TicketChangedMessage>("ticketChanged", m => heard.TrySetResult(m));
+        await again.StartAsync();
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => again.InvokeAsync("Follow", fx.ItTicketId));
+        var created = await Filing.CreateAsync(fx.Org.ActorFor(fx.Org.OtherRequester), TicketFactory.Laptop(fx.Org, "Not for Nina"));
+        // A change she could hear only through the department's group; the one she still may follow proves delivery works.
+        var mine = await Filing.CreateAsync(fx.Org.ActorFor(new DeskUser { Id = nina, DisplayName = "nina" }), TicketFactory.Laptop(fx.Org, "Nina's own"));
+        await again.InvokeAsync("Follow", mine.Id);
+        await Tickets.ReplyAsync(fx.Org.ActorFor(fx.Org.ItAgent), mine.Id, "Done", true, []);
+        var message = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(mine.Id, message.TicketId);
+        Assert.NotEqual(created.Id, message.TicketId);
+    }
+
+    [Fact]
+    public async Task Deactivated_ClosesTheConnection_AndCannotConnectAgain()
+    {
+        var omar = await NewItAgentAsync("omar");
+        await using var hub = Connect(omar);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync();
+        await hub.InvokeAsync("Follow", fx.ItTicketId);
+
+        await ChangeAsync(omar, u => u with { IsActive = false });
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var again = Connect(omar);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await again.StartAsync();
+            await again.InvokeAsync("Follow", fx.ItTicketId);
+        });
     }
 
     [Fact]

@@ -159,6 +159,35 @@ public class TwoNodeTests(TwoNodeFixture fx) : IClassFixture<TwoNodeFixture>
     }
 
     [Fact]
+    public async Task DeactivatedOnNodeA_ClosesTheHubConnectionOnNodeB_AndNodeBRefusesTheOpenPagesActor()
+    {
+        var admin = Org.ActorFor(Org.Admin);
+        var users = Get<Portal.Core.Users.UserAdminService>(fx.A);
+        var id = await users.SaveAsync(admin, new Portal.Core.Users.UserInput(null, "pia@test.example", "Pia Agent", "longenough1",
+            Portal.Core.Security.DeskRole.Agent, [Org.It.Id], [], null, "", true));
+        var openPage = (await Get<Portal.Core.Users.ActorService>(fx.B).LoadAsync(id))!; // what a page on node B acts with
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(fx.B.Server.BaseAddress, "hubs/desk"), o =>
+            {
+                o.Transports = HttpTransportType.LongPolling;
+                o.HttpMessageHandlerFactory = _ => fx.B.Server.CreateHandler();
+                o.Headers[PortalFactory.TestUserHeader] = id;
+            })
+            .Build();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync();
+        var ticket = await Get<TicketFiling>(fx.A).CreateAsync(Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "Pia's ticket"));
+        await hub.InvokeAsync("Follow", ticket.Id);
+
+        await users.SaveAsync(admin, await users.GetAsync(admin, id) with { IsActive = false });
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Assert.ThrowsAsync<Portal.Core.Common.DeskForbiddenException>(() =>
+            Get<TicketCommands>(fx.B).ReplyAsync(openPage, ticket.Id, "A note after leaving", false, []));
+    }
+
+    [Fact]
     public async Task AThousandDueLevels_SweptByBothNodesAtOnce_FireExactlyOnceEach()
     {
         await Get<EscalationAdminService>(fx.A).SaveAsync(Org.ActorFor(Org.Admin), new PathInput(null, "Two nodes", true, Org.Hr.Id, null,

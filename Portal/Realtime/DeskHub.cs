@@ -18,7 +18,7 @@ public sealed record TicketChangedMessage(int TicketId, int DepartmentId, string
 /// follow one ticket they may see with Follow(ticketId).
 /// </summary>
 [Authorize]
-public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, TicketQueries tickets) : Hub
+public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, TicketQueries tickets, HubSessions sessions) : Hub
 {
     public const string Path = "/hubs/desk";
 
@@ -32,22 +32,38 @@ public sealed class DeskHub(ActorService actors, DepartmentDirectory catalog, Ti
 
     public override async Task OnConnectedAsync()
     {
-        var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
+        Core.Security.Actor actor;
+        try
+        {
+            actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
+        }
+        catch (DeskForbiddenException ex)
+        {
+            throw new HubException(ex.Message); // deactivated or signed out everywhere since the cookie was issued
+        }
+
+        sessions.Opened(actor.UserId, Context);
         foreach (var department in await catalog.ListWorkDepartmentsAsync(actor))
             await Groups.AddToGroupAsync(Context.ConnectionId, DepartmentGroup(department.Id));
         await base.OnConnectedAsync();
     }
 
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     /// <summary>Follows one ticket; refused (as not found) when the user may not see it.</summary>
     public async Task Follow(int ticketId)
     {
-        var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
         TicketDetails details;
         try
         {
+            var actor = await CurrentActor.FromPrincipalAsync(Context.User!, actors);
             details = await tickets.GetAsync(actor, ticketId);
         }
-        catch (DeskNotFoundException ex)
+        catch (Exception ex) when (ex is DeskNotFoundException or DeskForbiddenException)
         {
             throw new HubException(ex.Message);
         }

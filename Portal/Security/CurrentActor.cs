@@ -29,10 +29,21 @@ public sealed class CurrentActor(AuthenticationStateProvider auth, ActorService 
         return (state.User.FindFirstValue(ClaimTypes.NameIdentifier), _source);
     }
 
+    /// <summary>The claim in which the sign-in cookie carries the account's security stamp (Identity's default name).</summary>
+    public const string StampClaim = "AspNet.Identity.SecurityStamp";
+
+    /// <summary>
+    /// The person behind a sign-in, with their current rights, or a refusal when the account is gone, deactivated or its
+    /// sign-ins were ended since this one began (the stamp in the cookie no longer matches).
+    /// </summary>
     public static async Task<Actor> FromPrincipalAsync(ClaimsPrincipal principal, ActorService actors, CancellationToken ct = default)
     {
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var actor = id is null ? null : await actors.LoadAsync(id, ct);
-        return actor ?? throw new DeskForbiddenException("You are not signed in, or your account has been deactivated.");
+        if (actor is null)
+            throw new DeskForbiddenException("You are not signed in, or your account has been deactivated.");
+        if (principal.FindFirstValue(StampClaim) is { } signedInWith && signedInWith != actor.Stamp)
+            throw new DeskForbiddenException(Core.Persistence.AuditDbFactory.SignedOutMessage);
+        return actor;
     }
 }

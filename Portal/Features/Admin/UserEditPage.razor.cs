@@ -68,8 +68,15 @@ public partial class UserEditPage
 
     private void SetRole(DeskRole role, bool on) => _model.Roles = on ? _model.Roles | role : _model.Roles & ~role;
 
+    private async Task SignOutEverywhereAsync()
+    {
+        if (await GuardAsync(() => SignOuts.SignOutEverywhereAsync(_actor!, Id!)))
+            Snackbar.Add($"{_model.DisplayName} is signed out everywhere.", Severity.Success);
+    }
+
     private async Task SaveAsync()
     {
+        Problem = null;
         try
         {
             var teamIds = _teamIds.Where(id => _teams.Any(t => t.Id == id && _departmentIds.Contains(t.DepartmentId))).ToList();
@@ -84,6 +91,10 @@ public partial class UserEditPage
         catch (DeskValidationException ex)
         {
             _errors = ex.Errors;
+        }
+        catch (DeskForbiddenException ex)
+        {
+            await RefusedAsync(ex);
         }
     }
 }
