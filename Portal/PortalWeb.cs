@@ -17,6 +17,9 @@ public static class PortalWeb
 {
     public const string EntraScheme = "EntraId";
 
+    /// <summary>The largest message a browser tab may send over its live connection.</summary>
+    public const long CircuitMessageBytes = 4L * Core.Tickets.TicketLimits.TextMax + 64 * 1024;
+
     public static void AddPortalWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -87,7 +90,11 @@ public static class PortalWeb
         services.AddTransient<Jobs.ScheduledReportJob>();
         services.AddTransient<Jobs.AuditCheckpointJob>();
         services.AddMudServices();
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The circuit carries what people type: the largest text a form takes (TicketLimits.TextMax characters, up to
+        // 4 bytes each in UTF-8, plus the event's wrapping) must fit in one message, or the connection drops and the text
+        // is lost. SignalR's default is 32 KB.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = CircuitMessageBytes);
         var signalR = services.AddSignalR();
         // Several nodes: the hub's messages and the ticket changes for open pages travel between nodes over Redis.
         if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)

@@ -83,6 +83,25 @@ public partial class RequestFlowTests(BrowserFixture fx) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Requester_FilesTheLongestDescriptionTheFormTakes_InTwoByteLetters_AndItIsFiled()
+    {
+        var erin = await fx.SignInAsync("erin.employee@acme.example");
+        await erin.GotoAsync("/requests/new?department=1");
+        await BrowserFixture.WaitForCircuitAsync(erin);
+        await BrowserFixture.ChooseAsync(erin, "What is it about?", "Laptop problem");
+        var title = "Long story " + Guid.NewGuid().ToString("N")[..6];
+        await erin.Locator("[data-testid=title]").FillAsync(title);
+        // 19,990 two-byte letters: about 40 KB in one message, above SignalR's default limit of 32 KB.
+        await erin.Locator("[data-testid=description]").FillAsync(new string('é', 19_990));
+        await erin.Locator("[data-field='Asset tag']").FillAsync("LT-1000");
+        await BrowserFixture.ChooseAsync(erin, "Operating system", "Windows 11");
+        await erin.ClickAsync("[data-testid=submit]");
+
+        await erin.Locator("[data-testid=created]").WaitForAsync();
+        Assert.Equal(0, await erin.Locator("#components-reconnect-modal.components-reconnect-show, .components-reconnect-show").CountAsync());
+    }
+
+    [Fact]
     public async Task Requester_AttachesAFileOfARefusedType_IsToldWhy()
     {
         var erin = await fx.SignInAsync("erin.employee@acme.example");
