@@ -178,6 +178,7 @@ public static class PortalWeb
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseDeskSecurityHeaders();
+        app.UseDeskOriginCheck();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseStatusCodePagesWithReExecute(DeskRoutes.NotFound, createScopeForStatusCodePages: true);
