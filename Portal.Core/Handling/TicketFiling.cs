@@ -23,7 +23,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var errors = new ValidationErrors();
-        var title = input.Title?.Trim() ?? "";
+        var title = SafeText.WithoutDirectionControls(input.Title ?? "").Trim();
         var description = input.Description?.Trim() ?? "";
         errors.Required(nameof(input.Title), title, "Title");
         errors.MaxLength(nameof(input.Title), title, TicketLimits.TitleMax, "Title");
@@ -141,7 +141,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         {
             db.Attachments.Add(new Attachment
             {
-                TicketId = ticketId, EventId = eventId, FileName = Path.GetFileName(f.FileName),
+                TicketId = ticketId, EventId = eventId, FileName = SafeText.FileName(f.FileName),
                 ContentType = AttachmentRules.ContentTypeFor(f.FileName), Size = f.Data.LongLength,
                 UploadedAt = now, UploadedById = userId, IsPublic = isPublic,
                 Content = new AttachmentContent { Data = f.Data },

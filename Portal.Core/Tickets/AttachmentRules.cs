@@ -29,6 +29,23 @@ public static class AttachmentRules
         }
     }
 
+    /// <summary>
+    /// A picked file checked by its name and size alone, before any of it is read into memory: what would be refused
+    /// later is refused here without costing the server the file. Null when it may be read.
+    /// </summary>
+    public static string? Precheck(string fileName, long size, int alreadyPicked)
+    {
+        var name = Common.SafeText.FileName(fileName);
+        var ext = Path.GetExtension(name);
+        if (alreadyPicked >= TicketLimits.AttachmentsPerUpload)
+            return $"At most {TicketLimits.AttachmentsPerUpload} files can be attached at once; \"{name}\" was left out.";
+        if (string.IsNullOrEmpty(ext) || !TicketLimits.AllowedAttachmentTypes.ContainsKey(ext))
+            return $"\"{name}\" is of a type that is not accepted. Accepted: " + string.Join(", ", TicketLimits.AllowedAttachmentTypes.Keys) + ".";
+        if (size > TicketLimits.AttachmentMaxBytes)
+            return $"\"{name}\" is {Size(size)}; the limit is {Size(TicketLimits.AttachmentMaxBytes)}.";
+        return size == 0 ? $"\"{name}\" is empty." : null;
+    }
+
     public static string Size(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",

@@ -44,4 +44,27 @@ public class AttachmentRulesTests
     [Fact]
     public void ContentTypeFor_IgnoresWhatTheBrowserClaims() =>
         Assert.Equal("application/pdf", AttachmentRules.ContentTypeFor("report.pdf"));
+
+    [Theory]
+    [InlineData("payload.exe", 1024, 0, "not accepted")]
+    [InlineData("big.pdf", TicketLimits.AttachmentMaxBytes + 1, 0, "the limit is")]
+    [InlineData("empty.txt", 0, 0, "is empty")]
+    [InlineData("sixth.txt", 10, TicketLimits.AttachmentsPerUpload, "At most")]
+    public void APickedFile_IsRefusedByNameSizeAndCount_BeforeItIsRead(string name, long size, int picked, string expected) =>
+        Assert.Contains(expected, AttachmentRules.Precheck(name, size, picked));
+
+    [Fact]
+    public void AFileThatPasses_MayBeRead() => Assert.Null(AttachmentRules.Precheck("screen.png", 2048, 4));
+
+    [Theory]
+    [InlineData("C:\\Users\\erin\\report.pdf", "report.pdf")]
+    [InlineData("../../etc/passwd.txt", "passwd.txt")]
+    [InlineData("invoice\u202Efdp.exe", "invoicefdp.exe")]
+    [InlineData("\u202E", "file")]
+    public void AFileName_LosesPathsAndDirectionControls(string name, string expected) =>
+        Assert.Equal(expected, Portal.Core.Common.SafeText.FileName(name));
+
+    [Fact]
+    public void ATitle_LosesDirectionControls() =>
+        Assert.Equal("Invoice cod.exe", Portal.Core.Common.SafeText.WithoutDirectionControls("Invoice \u202Ecod.exe\u2069"));
 }
