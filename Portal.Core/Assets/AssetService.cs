@@ -115,10 +115,10 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
             query = query.Where(a => a.Site == q.Site);
         if (q.Building is not null)
             query = query.Where(a => a.Building == q.Building);
-        if (q.WarrantyWithinDays is { } days)
+        if (q.WarrantyWithinDays is { } asked)
         {
             var today = Today;
-            var until = today.AddDays(days);
+            var until = today.AddDays(Math.Clamp(asked, 0, 36_500)); // any number of days: a far-off one means "any time"
             query = query.Where(a => a.WarrantyEnd >= today && a.WarrantyEnd <= until);
         }
 

@@ -37,6 +37,10 @@ public sealed record ReportRequest(
             errors.Add("From", "From is required for a custom period.");
         if (To is null)
             errors.Add("To", "To is required for a custom period.");
+        UtcDays.CheckBounds(errors, "From", "From", From);
+        UtcDays.CheckBounds(errors, "To", "To", To);
+        if (errors.Any)
+            errors.ThrowIfAny();
         if (From is { } f && To is { } t)
         {
             if (t < f)

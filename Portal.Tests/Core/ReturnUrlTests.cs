@@ -10,6 +10,9 @@ public class ReturnUrlTests
     [InlineData("https://evil.example/", "/")]
     [InlineData("//evil.example/", "/")]
     [InlineData("/\\evil.example", "/")]
+    [InlineData("/\t/evil.example", "/")]
+    [InlineData("/\r\n/evil.example", "/")]
+    [InlineData("/ /evil.example", "/")]
     public void SafeReturnUrl_OnlyLocalPaths(string? input, string expected) =>
         Assert.Equal(expected, AccountEndpoints.SafeReturnUrl(input));
 }

@@ -155,6 +155,25 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
     }
 
     [Theory]
+    [InlineData("/board?wall=maybe", "ItSupervisor", "Breach board")]
+    [InlineData("/assets?warranty=2147483647&repeat=perhaps", "ItAgent", "Assets")]
+    [InlineData("/requests/new?department=abc", "Requester", "New request")]
+    [InlineData("/requests/new?department=99999999999", "Requester", "New request")]
+    public async Task AValueInTheAddressThatMakesNoSense_IsNotApplied_AndThePageShows(string address, string role, string heading)
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.ByRole[role].Id).GetAsync(address);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(heading, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheAssetExport_TakesAnyWarrantyWindow()
+    {
+        var response = await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetAsync("/assets/export.csv?warranty=2147483647");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("Requester", HttpStatusCode.OK)]
     [InlineData("ItAgent", HttpStatusCode.OK)]
     [InlineData("OtherRequester", HttpStatusCode.NotFound)]

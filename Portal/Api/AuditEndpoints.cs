@@ -50,7 +50,8 @@ public static class AuditEndpoints
         if (!actor.CanReadAudit)
             throw new Core.Common.DeskForbiddenException("Only admins and auditors export the audit trail.");
         var q = http.Request.Query;
-        DateOnly? Date(string name) => DateOnly.TryParseExact(q[name], "yyyy-MM-dd", out var d) ? d : null;
+        // A bad or far-off day is refused (400, naming it) before the download starts, not halfway through it.
+        DateOnly? Date(string name) => Core.Common.UtcDays.ParseQuery(q[name], name, name == "from" ? "From" : "To");
         var query = new AuditQuery(q["ticket"], q["user"], q["action"], Date("from"), Date("to"));
         http.Response.ContentType = contentType;
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow():yyyy-MM-dd-HHmm}.{extension}\"";

@@ -37,7 +37,8 @@ public static class ComplaintEndpoints
                 if (!(actor.IsStaff || actor.CanReadAudit))
                     throw new Core.Common.DeskForbiddenException("The complaint register is for agents, supervisors, admins and auditors.");
                 var q = http.Request.Query;
-                DateOnly? Date(string name) => DateOnly.TryParseExact(q[name], "yyyy-MM-dd", out var d) ? d : null;
+                // A bad or far-off day is refused (400, naming it) before the download starts, not halfway through it.
+                DateOnly? Date(string name) => Core.Common.UtcDays.ParseQuery(q[name], name, name == "from" ? "From" : "To");
                 var query = new ComplaintQuery(int.TryParse(q["department"], out var dept) ? dept : null,
                     Enum.TryParse<ComplaintOutcome>(q["outcome"], out var outcome) ? outcome : null, q["regulatory"] == "1",
                     q["open"] == "1" ? true : q["open"] == "0" ? false : null,

@@ -102,6 +102,9 @@ public static class AccountEndpoints
     public static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            // Browsers drop tabs and line breaks from addresses ("/\t/evil.example" becomes "//evil.example"), and a
+            // control character in a Location header is refused: neither belongs in a path of ours.
+            && !returnUrl.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
             ? returnUrl
             : "/";
 }

@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Portal.Core.Assets;
@@ -10,8 +11,8 @@ public partial class AssetsPage
 {
     [SupplyParameterFromQuery(Name = "site")] public string? Site { get; set; }
     [SupplyParameterFromQuery(Name = "building")] public string? Building { get; set; }
-    [SupplyParameterFromQuery(Name = "repeat")] public bool? RepeatOnly { get; set; }
-    [SupplyParameterFromQuery(Name = "warranty")] public int? WarrantyDays { get; set; }
+    [SupplyParameterFromQuery(Name = "repeat")] public string? RepeatText { get; set; }
+    [SupplyParameterFromQuery(Name = "warranty")] public string? WarrantyText { get; set; }
 
     private Actor? _actor;
     private IReadOnlyList<AssetTypeView> _types = [];
@@ -35,8 +36,8 @@ public partial class AssetsPage
             Access.RequireStaff(_actor, "The asset registry is for agents, supervisors and admins.");
             _types = await Registry.ListTypesAsync();
             _departments = await Directory.ListWorkDepartmentsAsync(_actor);
-            _repeat = RepeatOnly == true;
-            _warranty = WarrantyDays;
+            _repeat = QueryValues.Flag(RepeatText);
+            _warranty = QueryValues.Number(WarrantyText, 1, 3650); // a warranty ending within ten years at most
         }))
         {
             _actor = null;

@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Portal.Core.Common;
 using Portal.Core.Handling;
@@ -9,7 +10,9 @@ namespace Portal.Features.Board;
 public partial class BoardPage
 {
     private const int PageRows = 25;
-    [SupplyParameterFromQuery] public bool Wall { get; set; }
+    // Read as text: a value that is not a yes or no (?wall=maybe) means the ordinary board, never a failed page.
+    [SupplyParameterFromQuery(Name = "wall")] public string? WallText { get; set; }
+    private bool Wall => QueryValues.Flag(WallText);
     private Actor? _actor;
     private BoardView? _view;
     private int _rows = PageRows;
