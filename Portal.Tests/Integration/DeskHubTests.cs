@@ -105,19 +105,27 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
         await users.SaveAsync(fx.Org.ActorFor(fx.Org.Admin), change(await users.GetAsync(fx.Org.ActorFor(fx.Org.Admin), userId)));
     }
 
-    [Fact]
-    public async Task AgentRoleTakenAway_ClosesTheConnection_AndTheReconnectHearsNoMoreOfTheDepartment()
+    /// <summary>A connected client of that user following the IT ticket, and a task that completes when the server closes it.</summary>
+    private async Task<(HubConnection Hub, Task Closed)> FollowingAsync(string userId)
     {
-        var nina = await NewItAgentAsync("nina");
-        await using var hub = Connect(nina);
+        var hub = Connect(userId);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
         await hub.StartAsync();
         await hub.InvokeAsync("Follow", fx.ItTicketId);
+        return (hub, closed.Task);
+    }
+
+    [Fact]
+    public async Task AgentRoleTakenAway_ClosesTheConnection_AndTheReconnectHearsNoMoreOfTheDepartment()
+    {
+        var nina = await NewItAgentAsync("nina");
+        var (hub, closed) = await FollowingAsync(nina);
+        await using var _ = hub;
 
         await ChangeAsync(nina, u => u with { Roles = DeskRole.Requester });
 
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await closed.WaitAsync(TimeSpan.FromSeconds(10));
         await using var again = Connect(nina);
         var heard = new TaskCompletionSource<TicketChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         again.On<TicketChangedMessage>("ticketChanged", m => heard.TrySetResult(m));
@@ -137,15 +145,12 @@ public class DeskHubTests(PortalWebFixture fx) : IClassFixture<PortalWebFixture>
     public async Task Deactivated_ClosesTheConnection_AndCannotConnectAgain()
     {
         var omar = await NewItAgentAsync("omar");
-        await using var hub = Connect(omar);
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        await hub.StartAsync();
-        await hub.InvokeAsync("Follow", fx.ItTicketId);
+        var (hub, closed) = await FollowingAsync(omar);
+        await using var _ = hub;
 
         await ChangeAsync(omar, u => u with { IsActive = false });
 
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await closed.WaitAsync(TimeSpan.FromSeconds(10));
         await using var again = Connect(omar);
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
