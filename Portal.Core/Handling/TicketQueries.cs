@@ -48,6 +48,12 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
             .Include(x => x.Watchers).ThenInclude(w => w.User)
             .AsSplitQuery()
             .FirstOrDefaultAsync(x => x.Id == ticketId, ct);
+        if (t is not null && !TicketAccess.MaySee(actor, t) && t.ParentId is { } taskOf && t.RequesterId == actor.UserId)
+        {
+            // A link to a task of her own catalog request (an old message, a colleague's mail): the request is hers to follow.
+            var parentKey = await db.Tickets.Where(p => p.Id == taskOf).Select(p => p.Key).FirstAsync(ct);
+            throw new DeskNotFoundException($"{t.Key} is a task that a department works for your request {parentKey}; follow its progress there.");
+        }
         if (t is null || !TicketAccess.MaySee(actor, t))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
         var staff = TicketAccess.MayWork(actor, t.DepartmentId);

@@ -88,6 +88,10 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
         var values = new MessageValues(ticket.Key, ticket.Title, what, Display.Status(ticket.Status), ticket.Priority.ToString(), due,
             department, $"{options.BaseUrl.TrimEnd('/')}/tickets/{ticket.Id}", eventKey, now, ticket.Id).Write();
         var people = recipients.Where(r => r != causedBy).Distinct().ToList();
+        // A catalog request's task is department work: its requester hears of the request, never of the task's replies
+        // and states (a mention or an assignment reaches her only as staff).
+        if (!TicketAccess.RequesterTakesPart(ticket) && kind is NotificationEvent.Reply or NotificationEvent.RequestUpdate)
+            people.Remove(ticket.RequesterId);
         var chosen = people.Count == 0 ? [] : await PreferenceService.ResolveAsync(db, people, ct);
         foreach (var userId in people)
         {

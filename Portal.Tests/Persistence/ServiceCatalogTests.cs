@@ -152,6 +152,25 @@ public class ServiceCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATaskIsDepartmentWork_ItsRequesterCannotOpenIt_HearsNothingOfIt_AndCannotReplyToIt()
+    {
+        var (parent, tasks) = await OnboardAsync();
+        var laptop = tasks.Single(t => t.Title.StartsWith("Issue a laptop"));
+        var erin = Org.ActorFor(Org.Requester);
+        await Tickets.ReplyAsync(Org.ActorFor(Org.ItAgent), laptop.Id, "Which keyboard layout does she use?", isPublic: true, []);
+        var open = await Assert.ThrowsAsync<DeskNotFoundException>(() => Reads.GetAsync(erin, laptop.Id));
+        Assert.Contains($"your request {parent.Key}", open.Message);
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Tickets.ReplyAsync(erin, laptop.Id, "German, please.", isPublic: true, []));
+        await CompleteAsync(Org.ActorFor(Org.ItAgent), laptop.Id);
+        await using var ctx = _db.NewContext();
+        Assert.DoesNotContain(ctx.Notifications, n => n.UserId == Org.Requester.Id && n.TicketId == laptop.Id);
+        Assert.DoesNotContain(ctx.TicketEvents, e => e.TicketId == laptop.Id && e.ActorId == Org.Requester.Id && e.Kind == TicketEventKind.Reply);
+        // Her own request is still hers to read and answer.
+        await Tickets.ReplyAsync(erin, parent.Id, "Her keyboard layout is German.", isPublic: true, []);
+        Assert.Contains(ctx.TicketEvents, e => e.TicketId == parent.Id && e.ActorId == Org.Requester.Id && e.Kind == TicketEventKind.Reply);
+    }
+
+    [Fact]
     public async Task AFormWithoutItsRequiredFields_IsRefused_NamingThem_AndFilesNothing()
     {
         var onboarding = (await Catalog.ListAsync()).Single(i => i.Name == "Onboarding a new hire");
