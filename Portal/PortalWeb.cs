@@ -74,6 +74,7 @@ public static class PortalWeb
         }
 
         services.AddAuthorization();
+        services.AddSignInLimits(builder.Configuration);
         services.AddDeskHealthChecks();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
@@ -184,6 +185,7 @@ public static class PortalWeb
         app.UseStatusCodePagesWithReExecute(DeskRoutes.NotFound, createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapGet(Components.Layout.ThemeStylesheet.Path, async (HttpContext ctx) =>

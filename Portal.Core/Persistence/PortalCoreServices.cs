@@ -96,6 +96,7 @@ public static class PortalCoreServices
         services.AddSingleton<Reporting.ScheduledReportService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
+        services.AddSingleton<Users.TwoStepSignIn>();
 
         return services.AddIdentityCore<DeskUser>(o =>
             {
@@ -103,11 +104,14 @@ public static class PortalCoreServices
                 o.Password.RequiredLength = 8;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
+                // Wrong passwords never lock (see the web sign-in throttle); five wrong second-step codes lock for 15 minutes.
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
+                o.Tokens.AuthenticatorTokenProvider = Users.AuthenticatorCodes.Name;
             })
-            .AddEntityFrameworkStores<DeskDbContext>();
+            .AddEntityFrameworkStores<DeskDbContext>()
+            .AddTokenProvider<Users.AuthenticatorCodes>(Users.AuthenticatorCodes.Name);
     }
 
     /// <summary>The configured connection string, or a desk.db file beside the content root; relative paths resolve there.</summary>

@@ -11,7 +11,7 @@ public partial class SignInTests(PortalWebFixture fx) : IClassFixture<PortalWebF
 
     private HttpClient Anonymous() => fx.Factory.ClientFor(null);
 
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
+    internal static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
     {
         var page = await client.GetStringAsync("/account/login");
         var token = TokenPattern().Match(page).Groups[1].Value;
@@ -40,7 +40,9 @@ public partial class SignInTests(PortalWebFixture fx) : IClassFixture<PortalWebF
     public async Task SignInPage_SaysOnlyItsOwnMessages_NeverTextFromTheAddress()
     {
         var known = await Anonymous().GetStringAsync("/account/login?error=locked");
-        Assert.Contains("Too many failed attempts: this account is locked for 15 minutes.", known);
+        Assert.Contains("Too many wrong codes: this account is locked for 15 minutes.", known);
+        var wait = await Anonymous().GetStringAsync("/account/login?error=throttled&wait=999999");
+        Assert.Contains("Please wait 60 minutes before the next one.", wait);
         var planted = await Anonymous().GetStringAsync("/account/login?error=" + Uri.EscapeDataString("Your account is suspended. Call +1 555 0100"));
         Assert.DoesNotContain("Call +1 555 0100", planted);
         Assert.DoesNotContain("role=\"alert\"", planted);
@@ -120,14 +122,13 @@ public partial class SignInTests(PortalWebFixture fx) : IClassFixture<PortalWebF
     }
 
     [Fact]
-    public async Task SignIn_FiveFailures_LockTheAccount()
+    public async Task SignIn_WithEntraIdNotSetUp_SaysSo_InsteadOfFailing()
     {
         var client = Anonymous();
-        for (var i = 0; i < 5; i++)
-            await PostLoginAsync(client, fx.Org.HrAgent.Email!, "nope-" + i);
-        var response = await PostLoginAsync(client, fx.Org.HrAgent.Email!, TestOrg.Password);
+        var response = await client.GetAsync("/account/entra?returnUrl=%2Fqueues%2F1");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var page = await client.GetStringAsync(response.Headers.Location!.ToString());
-        Assert.Contains("locked for 15 minutes", page);
+        Assert.Contains("Sign-in with Entra ID is not set up on this desk", page);
     }
 
     [Fact]

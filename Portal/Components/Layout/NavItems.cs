@@ -58,6 +58,9 @@ public static class NavItems
         else if (actor?.IsStaff == true)
             items.Add(new(DeskRoutes.Complaints, "Complaint register", Icons.Material.Filled.Gavel));
 
+        items.Add(new(null, "You"));
+        items.Add(new(DeskRoutes.NotificationSettings, "Notification settings", Icons.Material.Filled.Tune));
+        items.Add(new(DeskRoutes.SignInSettings, "Sign-in and security", Icons.Material.Filled.Security));
         return items;
     }
 }

@@ -9,6 +9,9 @@ public static class DeskRoutes
     public const string Home = "/";
     public const string AccessDenied = "/account/denied";
     public const string SignIn = "/account/login";
+    public const string TwoFactor = "/account/two-step";
+    public const string TwoFactorVerify = "/account/two-step/verify";
+    public const string SignInSettings = "/settings/sign-in";
     public const string AssetTypes = "/admin/asset-types";
     public const string Audit = "/admin/audit";
     public const string CatalogAdmin = "/admin/catalog";

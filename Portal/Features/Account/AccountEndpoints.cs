@@ -13,7 +13,7 @@ public static class AccountEndpoints
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/signin", async (HttpContext http, SignInManager<DeskUser> signIn, UserManager<DeskUser> users,
-            Core.Audit.AuditService audit, TimeProvider clock) =>
+            Core.Audit.AuditService audit, TimeProvider clock, SignInThrottle throttle) =>
         {
             if (!FormIsGenuine(http))
                 return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Expired);
@@ -22,44 +22,114 @@ public static class AccountEndpoints
             string? password = form["password"];
             string? returnUrl = form["returnUrl"];
 
-            string Back(string error) => DeskRoutes.SignIn + "?" + QueryString.Create(new Dictionary<string, string?>
+            string Back(string error, int? wait = null) => DeskRoutes.SignIn + "?" + QueryString.Create(new Dictionary<string, string?>
             {
-                ["error"] = error, ["email"] = email, ["returnUrl"] = returnUrl,
-            }).Value!.TrimStart('?');
+                ["error"] = error, ["wait"] = wait?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["email"] = email, ["returnUrl"] = returnUrl,
+            }.Where(p => p.Value is not null)).Value!.TrimStart('?');
 
             if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
                 return Results.Redirect(Back(SignInMessages.Missing));
-            var user = await users.FindByEmailAsync(email.Trim());
+            email = email.Trim();
+            var address = http.Connection.RemoteIpAddress?.ToString();
+            var user = await users.FindByEmailAsync(email);
             // Every attempt is audited, with the email as typed and where it came from; never the password.
             Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
             {
                 At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = user?.Id, Action = action,
-                EntityType = "user", EntityId = email.Trim().ToLowerInvariant(), Source = http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                EntityType = "user", EntityId = email.ToLowerInvariant(), Source = address ?? "local",
             });
-            if (user is { IsActive: false })
+            async Task<IResult> WrongAsync()
             {
+                throttle.Failed(email, address);
+                await Audit("signin.failed");
+                return Results.Redirect(Back(SignInMessages.Mismatch));
+            }
+
+            // A browser where this person signed in before is never kept waiting by someone guessing elsewhere.
+            if (user is null || throttle.KnownDevice(http) != user.Id)
+            {
+                var wait = throttle.WaitFor(email, address);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Audit("signin.throttled");
+                    return Results.Redirect(Back(SignInMessages.Throttled, (int)Math.Ceiling(wait.TotalSeconds)));
+                }
+            }
+
+            if (user is null)
+            {
+                // As long as for a real account, so that answer times do not tell which emails have one.
+                users.PasswordHasher.VerifyHashedPassword(new DeskUser(), DummyHash(users.PasswordHasher), password);
+                return await WrongAsync();
+            }
+
+            if (!user.IsActive)
+            {
+                // Only someone who knows the password learns that the account exists and was deactivated.
+                if (!await users.CheckPasswordAsync(user, password))
+                    return await WrongAsync();
                 await Audit("signin.deactivated");
                 return Results.Redirect(Back(SignInMessages.Deactivated));
             }
 
-            var result = user is null
-                ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-                : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+            // No lockout on wrong passwords (a stranger could lock anyone out): the throttle above slows guessing instead.
+            var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
             if (result.IsLockedOut)
             {
                 await Audit("signin.locked");
                 return Results.Redirect(Back(SignInMessages.Locked));
             }
 
-            if (!result.Succeeded)
+            if (result.RequiresTwoFactor)
             {
-                await Audit("signin.failed");
-                return Results.Redirect(Back(SignInMessages.Mismatch));
+                await Audit("signin.password-accepted");
+                return Results.Redirect(DeskRoutes.TwoFactor + "?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)));
             }
 
+            if (!result.Succeeded)
+                return await WrongAsync();
+
+            throttle.Succeeded(email);
+            throttle.RememberDevice(http, user.Id);
             await Audit("signin.succeeded");
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).RequireRateLimiting(SignInRateLimit.Policy);
+
+        app.MapPost(DeskRoutes.TwoFactorVerify, async (HttpContext http, SignInManager<DeskUser> signIn, Core.Audit.AuditService audit,
+            TimeProvider clock, SignInThrottle throttle) =>
+        {
+            var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+            if (!FormIsGenuine(http) || user is null)
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Expired);
+            var form = await http.Request.ReadFormAsync();
+            var code = Core.Users.AuthenticatorCodes.Normalise(form["code"]);
+            string? returnUrl = form["returnUrl"];
+            Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
+            {
+                At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = user.Id, Action = action,
+                EntityType = "user", EntityId = user.Email?.ToLowerInvariant() ?? user.Id, Source = http.Connection.RemoteIpAddress?.ToString() ?? "local",
+            });
+            // Six digits are the app's code; anything longer is a recovery code (each good once).
+            var result = code.Length == 6 && code.All(char.IsAsciiDigit)
+                ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
+                : code.Length > 0 ? await signIn.TwoFactorRecoveryCodeSignInAsync(RecoveryCode(code)) : Microsoft.AspNetCore.Identity.SignInResult.Failed;
+            if (result.IsLockedOut)
+            {
+                await Audit("signin.locked");
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Locked);
+            }
+
+            if (!result.Succeeded)
+            {
+                await Audit("signin.code-refused");
+                return Results.Redirect(DeskRoutes.TwoFactor + "?error=" + SignInMessages.WrongCode + "&returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)));
+            }
+
+            throttle.Succeeded(user.Email ?? "");
+            throttle.RememberDevice(http, user.Id);
+            await Audit(code.Length == 6 ? "signin.succeeded" : "signin.succeeded-with-recovery-code");
+            return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).RequireRateLimiting(SignInRateLimit.Policy);
 
         app.MapPost("/account/logout", async (HttpContext http, SignInManager<DeskUser> signIn) =>
         {
@@ -68,8 +138,10 @@ public static class AccountEndpoints
             return Results.Redirect(DeskRoutes.SignIn);
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
 
-        app.MapGet("/account/entra", (string? returnUrl, IAuthenticationSchemeProvider schemes) =>
+        app.MapGet("/account/entra", async (string? returnUrl, IAuthenticationSchemeProvider schemes) =>
         {
+            if (await schemes.GetSchemeAsync(PortalWeb.EntraScheme) is null)
+                return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.EntraOff);
             var properties = new AuthenticationProperties
             {
                 RedirectUri = "/account/entra/done?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)),
@@ -93,6 +165,15 @@ public static class AccountEndpoints
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         });
     }
+
+    /// <summary>A recovery code as it was shown (<c>ab12c-3de45</c>), whether typed with its dash or without.</summary>
+    private static string RecoveryCode(string typed) => (typed.Length == 10 ? $"{typed[..5]}-{typed[5..]}" : typed).ToUpperInvariant();
+
+    private static string? _dummyHash;
+
+    /// <summary>A hash of a random password, made once, to check unknown emails against.</summary>
+    private static string DummyHash(IPasswordHasher<DeskUser> hasher) =>
+        _dummyHash ??= hasher.HashPassword(new DeskUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
 
     /// <summary>Whether the antiforgery middleware found a valid token on this form post.</summary>
     private static bool FormIsGenuine(HttpContext http) =>
