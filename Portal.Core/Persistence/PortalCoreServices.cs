@@ -96,7 +96,7 @@ public static class PortalCoreServices
         services.AddSingleton<Reporting.ScheduledReportService>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DemoData>();
-        services.AddSingleton<Users.TwoStepSignIn>();
+        services.AddSingleton<Admin.TwoStepSignIn>();
 
         return services.AddIdentityCore<DeskUser>(o =>
             {

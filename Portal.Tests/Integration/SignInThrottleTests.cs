@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Users;
+using Portal.Core.Admin;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration;

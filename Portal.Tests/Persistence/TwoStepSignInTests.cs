@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Users;
+using Portal.Core.Admin;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Persistence;

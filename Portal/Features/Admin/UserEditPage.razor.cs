@@ -33,6 +33,7 @@ public partial class UserEditPage
     private IReadOnlyList<PersonRef> _people = [];
     private IReadOnlyDictionary<string, string> _errors = new Dictionary<string, string>();
     private bool _loaded;
+    private TwoStepState? _twoStep;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -57,6 +58,7 @@ public partial class UserEditPage
                 };
                 _departmentIds = u.DepartmentIds.ToHashSet();
                 _teamIds = u.TeamIds.ToHashSet();
+                _twoStep = await TwoStep.StateAsync(_actor, Id);
             }
 
             _loaded = true;
@@ -72,6 +74,15 @@ public partial class UserEditPage
     {
         if (await GuardAsync(() => SignOuts.SignOutEverywhereAsync(_actor!, Id!)))
             Snackbar.Add($"{_model.DisplayName} is signed out everywhere.", Severity.Success);
+    }
+
+    private async Task TurnOffTwoStepAsync()
+    {
+        if (await GuardAsync(() => TwoStep.DisableAsync(_actor!, Id!, null)))
+        {
+            _twoStep = await TwoStep.StateAsync(_actor!, Id);
+            Snackbar.Add($"Two-step sign-in is off for {_model.DisplayName}; they sign in with their password alone until they set it up again.", Severity.Success);
+        }
     }
 
     private async Task SaveAsync()
