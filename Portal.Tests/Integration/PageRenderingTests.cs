@@ -189,6 +189,9 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
             // Downloaded, never shown inline, and never second-guessed into another type by the browser.
             Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
             Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("sandbox", policy);
+            Assert.Contains("default-src 'none'", policy);
         }
         else
         {
@@ -208,6 +211,30 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.Contains("camera=()", Assert.Single(response.Headers.GetValues("Permissions-Policy")));
+    }
+
+    [Theory]
+    [InlineData("/account/login")]
+    [InlineData("/")]
+    public async Task EveryPage_HasAContentSecurityPolicy_ThatRunsOnlyOurScripts_AndTheImportMapWithThisAnswersNonce(string path)
+    {
+        var client = fx.Factory.ClientFor(path == "/" ? fx.Org.Requester.Id : null);
+        var first = await client.GetAsync(path);
+        var policy = Assert.Single(first.Headers.GetValues("Content-Security-Policy"));
+        var script = policy.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
+        Assert.DoesNotContain("unsafe-inline", script);
+        Assert.DoesNotContain("unsafe-eval", script);
+        Assert.Contains("object-src 'none'", policy);
+        Assert.Contains("frame-ancestors 'self'", policy);
+        var nonce = System.Text.RegularExpressions.Regex.Match(script, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        var html = await first.Content.ReadAsStringAsync();
+        var importMap = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]*type=\"importmap\"[^>]*>").Value;
+        Assert.Contains($"nonce=\"{nonce}\"", importMap);
+        // Every inline script of the page carries the nonce; a new answer has a new one.
+        Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)(?![^>]*\\bnonce=)[^>]*>", html);
+        var second = Assert.Single((await client.GetAsync(path)).Headers.GetValues("Content-Security-Policy"));
+        Assert.DoesNotContain(nonce, second);
     }
 
     [Fact]

@@ -80,6 +80,17 @@ public class SlaSimulatorTests(PortalWebFixture fx) : IClassFixture<PortalWebFix
         Assert.Equal(Portal.Core.Sla.SlaSimulator.Run(SpecExampleTests.Example), output);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("/")]
+    [InlineData("no\0such")]
+    public async Task Cli_AFileNameThatCannotBeRead_SaysSo_ExitTwo(string name)
+    {
+        var (code, output, error) = await Cli(["sla", "simulate", name]);
+        Assert.Equal((2, ""), (code, output));
+        Assert.StartsWith("sla simulate: cannot read", error);
+    }
+
     [Fact]
     public async Task Cli_MissingFile_ExitTwo()
     {
@@ -109,6 +120,35 @@ public class SlaSimulatorTests(PortalWebFixture fx) : IClassFixture<PortalWebFix
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("events[1].type", doc.RootElement.GetProperty("field").GetString());
         Assert.Contains("unknown event type \"comment\"", doc.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Api_ABodyOverTheLimit_IsRefused413_EvenWhenSentInChunksWithoutALength()
+    {
+        var client = fx.Factory.ClientFor(fx.Org.Admin.Id);
+        var huge = new string(' ', Portal.Api.SlaEndpoints.MaxScenarioBytes) + SpecExampleTests.Example;
+        var chunked = await client.PostAsync("/api/sla/simulate", new UnsizedContent(Encoding.UTF8.GetBytes(huge)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Contains("too large", await chunked.Content.ReadAsStringAsync());
+        // The same scenario within the limit, unsized, still runs.
+        var fits = await client.PostAsync("/api/sla/simulate", new UnsizedContent(Encoding.UTF8.GetBytes(SpecExampleTests.Example)));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+    }
+
+    /// <summary>A body that does not say its length, as a chunked upload does not.</summary>
+    private sealed class UnsizedContent(byte[] bytes) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var i = 0; i < bytes.Length; i += 64 * 1024)
+                await stream.WriteAsync(bytes.AsMemory(i, Math.Min(64 * 1024, bytes.Length - i)));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     [Theory]

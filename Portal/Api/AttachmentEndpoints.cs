@@ -13,6 +13,8 @@ public static class AttachmentEndpoints
             {
                 var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
                 var file = await tickets.GetAttachmentAsync(actor, id, ct);
+                // Always a download (Content-Disposition: attachment, the name encoded), and inert should a browser show it.
+                http.Response.Headers.ContentSecurityPolicy = SecurityHeaders.FilePolicy;
                 return Results.File(file.Data, file.ContentType, file.FileName);
             })
             .RequireAuthorization();

@@ -17,10 +17,10 @@ public static class SlaEndpoints
             {
                 var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
                 Access.RequireAdmin(actor, "Only admins can run the SLA simulator.");
-                if (http.Request.ContentLength > MaxScenarioBytes)
+                // The declared length, and the bytes as they come (a chunked body declares none).
+                var json = http.Request.ContentLength > MaxScenarioBytes ? null : await ReadAtMostAsync(http.Request.Body, MaxScenarioBytes, ct);
+                if (json is null)
                     return Results.Problem(statusCode: 413, title: "The scenario is too large.", detail: $"At most {MaxScenarioBytes} bytes.");
-                using var reader = new StreamReader(http.Request.Body);
-                var json = await reader.ReadToEndAsync(ct);
                 try
                 {
                     return Results.Text(SlaSimulator.Run(json), "application/json", System.Text.Encoding.UTF8);
@@ -36,4 +36,20 @@ public static class SlaEndpoints
             })
             .RequireAuthorization()
             .DisableAntiforgery();
+
+    /// <summary>The body as text, or null as soon as it passes <paramref name="limit"/> bytes (nothing more is read).</summary>
+    private static async Task<string?> ReadAtMostAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+    }
 }

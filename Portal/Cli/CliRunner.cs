@@ -150,9 +150,9 @@ public static class CliRunner
         {
             json = source == "-" ? await input.ReadToEndAsync() : await File.ReadAllTextAsync(source);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await error.WriteLineAsync($"sla simulate: cannot read {source}: {ex.Message}");
+            await error.WriteLineAsync($"sla simulate: cannot read \"{source}\": {ex.Message}");
             return 2;
         }
 
