@@ -67,7 +67,7 @@ public sealed class ComplaintService(IDbContextFactory<DeskDbContext> dbFactory,
 
         var request = new NewTicketInput(input.DepartmentId, categoryId, input.Title ?? "", input.Description ?? "",
             new Dictionary<int, string?>(), [], typeId, PriorityFor(input.Severity));
-        return await filing.CreateAsync(actor, request, (db, ticket) => db.Complaints.Add(new Complaint
+        return await filing.CreateAsync(actor, request, (db, ticket, _) => db.Complaints.Add(new Complaint
         {
             TicketId = ticket.Id, Complainant = complainant, ComplainantContact = Blank(input.ComplainantContact), Channel = input.Channel,
             About = input.About, AboutDetail = detail, Severity = input.Severity, Regulatory = input.Regulatory, ReceivedAt = received, Version = 1,

@@ -19,8 +19,13 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
     /// Adds a public reply or (staff only) an internal note. A requester's reply reopens a resolved request
     /// and takes a request waiting on them back to Open; an agent's first public reply opens a new ticket.
     /// </summary>
-    public async Task ReplyAsync(Actor actor, int ticketId, string body, bool isPublic,
-        IReadOnlyList<NewAttachment> attachments, CancellationToken ct = default)
+    public Task ReplyAsync(Actor actor, int ticketId, string body, bool isPublic,
+        IReadOnlyList<NewAttachment> attachments, CancellationToken ct = default) =>
+        ReplyAsync(actor, ticketId, body, isPublic, attachments, null, ct);
+
+    /// <summary>A reply whose <paramref name="alsoAdd"/> adds rows of its own (the email it came from, its files) in the same transaction.</summary>
+    internal async Task ReplyAsync(Actor actor, int ticketId, string body, bool isPublic, IReadOnlyList<NewAttachment> attachments,
+        Action<DeskDbContext, Ticket, TicketEvent>? alsoAdd, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         body = body?.Trim() ?? "";
@@ -67,6 +72,8 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
         change.RuleText = body;
         if (attachments.Count > 0)
             change.AfterFirstWrite(() => TicketFiling.AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now));
+        if (alsoAdd is not null)
+            change.AfterFirstWrite(() => alsoAdd(db, ticket, reply));
         change.Notify(async token =>
         {
             // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a

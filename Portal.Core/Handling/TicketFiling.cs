@@ -17,8 +17,11 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
     public Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, CancellationToken ct = default) =>
         CreateAsync(actor, input, null, ct);
 
-    /// <summary>Files a request; <paramref name="alsoAdd"/> adds rows of its own (a complaint's record) in the same transaction.</summary>
-    internal async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, Action<DeskDbContext, Ticket>? alsoAdd,
+    /// <summary>
+    /// Files a request; <paramref name="alsoAdd"/> adds rows of its own (a complaint's record, the email it came from and its
+    /// files) in the same transaction, given the new ticket and its first history entry.
+    /// </summary>
+    internal async Task<CreatedTicket> CreateAsync(Actor actor, NewTicketInput input, Action<DeskDbContext, Ticket, TicketEvent>? alsoAdd,
         CancellationToken ct)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
@@ -48,7 +51,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
         // Requesters fill in only the fields they are shown; staff filing on someone's behalf see them all.
         var formFields = category!.Fields.Where(f => f.IsActive && (f.VisibleToRequester || actor.CanWorkIn(department.Id)));
-        var values = FieldRules.Normalise(formFields, input.Fields, errors);
+        var values = FieldRules.Normalise(formFields, input.Fields, errors, enforceRequired: !input.FieldsLater);
         AttachmentRules.Check(input.Attachments, errors);
 
         var typeId = input.TypeId;
@@ -81,7 +84,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
                         foreach (var add in filingExtras)
                             add(ticket);
 
-                        alsoAdd?.Invoke(db, ticket);
+                        alsoAdd?.Invoke(db, ticket, created);
                     }, ct, input.Priority, values);
                 await tx.CommitAsync(ct);
                 pipeline.Publish(change);
@@ -116,7 +119,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         {
             DepartmentId = dept.Id, Number = number, Key = $"{dept.Code}-{number}", Title = title, Description = description,
             CategoryId = categoryId, TypeId = typeId, Priority = priority, Status = TicketStatus.New, RequesterId = requesterId,
-            CreatedAt = now, UpdatedAt = now, Version = 1,
+            CreatedAt = now, UpdatedAt = now, Version = 1, MailKey = MailKeys.New(),
         };
         ticket.FieldValues.AddRange((fields ?? new Dictionary<int, string>()).Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
         db.Tickets.Add(ticket);

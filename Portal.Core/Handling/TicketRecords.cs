@@ -94,7 +94,11 @@ public sealed record NewTicketInput(
     IReadOnlyList<NewAttachment> Attachments,
     int? TypeId = null,
     TicketPriority Priority = TicketPriority.Normal,
-    IReadOnlyList<string>? AssetTags = null);
+    IReadOnlyList<string>? AssetTags = null)
+{
+    /// <summary>Filed without the form (from an email): required fields are left for the department to fill in.</summary>
+    public bool FieldsLater { get; init; }
+}
 
 public sealed record CreatedTicket(int Id, string Key, string DepartmentName);
 

@@ -30,17 +30,40 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
             throw new InvalidOperationException("Email is not configured (Notifications:Email:Host).");
         string? address;
         string? name;
+        string? mailKey = null;
+        string? replyTo = null;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var user = await db.Users.AsNoTracking().Where(u => u.Id == message.Target).Select(u => new { u.Email, u.DisplayName, u.IsActive })
-                .FirstOrDefaultAsync(ct);
-            if (user is null || !user.IsActive || string.IsNullOrWhiteSpace(user.Email))
-                throw new InvalidOperationException("The recipient has no active account with an email address.");
-            (address, name) = (user.Email, user.DisplayName);
+            if (message.Target.StartsWith(NotificationService.AddressTarget, StringComparison.Ordinal))
+            {
+                // A letter to someone without an account (the answer to mail from outside the organisation).
+                (address, name) = (message.Target[NotificationService.AddressTarget.Length..], null);
+            }
+            else
+            {
+                var user = await db.Users.AsNoTracking().Where(u => u.Id == message.Target).Select(u => new { u.Email, u.DisplayName, u.IsActive })
+                    .FirstOrDefaultAsync(ct);
+                if (user is null || !user.IsActive || string.IsNullOrWhiteSpace(user.Email))
+                    throw new InvalidOperationException("The recipient has no active account with an email address.");
+                (address, name) = (user.Email, user.DisplayName);
+            }
+
+            // Mail about a ticket is made to be answered: the Reply-To goes to its department's mailbox with the ticket's
+            // reply key (it+k7f3q2xa9m@...), and the Message-Id carries the key too, for mail apps that answer to it.
+            if (message.TicketId is { } ticketId
+                && await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId).Select(t => new { t.MailKey, t.DepartmentId }).FirstOrDefaultAsync(ct) is { } ticket)
+            {
+                mailKey = ticket.MailKey;
+                var mailbox = await db.Mailboxes.AsNoTracking().Where(m => m.DepartmentId == ticket.DepartmentId && m.IsActive)
+                    .OrderBy(m => m.Id).Select(m => m.Address).FirstOrDefaultAsync(ct);
+                if (mailbox is not null && mailKey is not null)
+                    replyTo = mailbox.Insert(mailbox.IndexOf('@'), "+" + mailKey);
+            }
         }
 
         string subject, text, html;
-        if (message.TicketId is null && message.EventKey.StartsWith("report:", StringComparison.Ordinal))
+        var letter = message.EventKey.StartsWith(NotificationService.LetterPrefix, StringComparison.Ordinal);
+        if (letter || (message.TicketId is null && message.EventKey.StartsWith("report:", StringComparison.Ordinal)))
         {
             // A scheduled report carries its own subject and text (a table), not a ticket's values.
             (subject, text) = (message.Subject, message.Body);
@@ -55,12 +78,22 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
             html = Html(text);
         }
 
+        if (replyTo is not null)
+        {
+            text = Tickets.MailKeys.ReplyAboveLine + "\n\n" + text;
+            html = Html(text);
+        }
+
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(email.From));
         mime.To.Add(new MailboxAddress(name, address));
         mime.Subject = subject;
         // A repeat after a crash carries the same Message-Id, so mail systems (and people) can drop the duplicate.
-        mime.MessageId = $"{message.IdempotencyKey}@internaldesk";
+        mime.MessageId = Tickets.MailKeys.MessageId(mailKey, message.IdempotencyKey);
+        if (replyTo is not null)
+            mime.ReplyTo.Add(MailboxAddress.Parse(replyTo));
+        // Never answered by auto-responders (and never taken in by the desk itself).
+        mime.Headers.Add(HeaderId.AutoSubmitted, letter ? "auto-replied" : "auto-generated");
         mime.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
 
         using var smtp = new SmtpClient { Timeout = email.TimeoutSeconds * 1000 };

@@ -77,6 +77,27 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
     /// <paramref name="eventKey"/> names the event (a level firing, a rule run): the outbox refuses a second message
     /// for the same event, channel and target.
     /// </summary>
+    /// <summary>The outbox target of a letter to an address without an account.</summary>
+    public const string AddressTarget = "mailto:";
+
+    /// <summary>The event key prefix of a letter: an email whose subject and text the caller wrote (an acknowledgement, a refusal).</summary>
+    public const string LetterPrefix = "letter:";
+
+    /// <summary>
+    /// An email the caller wrote, to a user (by id) or to an address (<see cref="AddressTarget"/>), in the caller's unit of
+    /// work; the dispatcher sends it like any other. With a ticket, it is made to be answered (the ticket's reply key).
+    /// </summary>
+    public void AddLetter(DeskDbContext db, string target, int? ticketId, string eventKey, string subject, string text, DateTime now)
+    {
+        if (!delivery.Value.Email.Enabled)
+            return;
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Channel = OutboxChannel.Email, EventKey = LetterPrefix + eventKey, Target = target, TicketId = ticketId, Subject = subject, Body = text,
+            IdempotencyKey = Guid.NewGuid().ToString("N"), Status = OutboxStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+        });
+    }
+
     public async Task AddAsync(DeskDbContext db, IEnumerable<string> recipients, string? causedBy, Ticket ticket, string eventKey,
         NotificationEvent kind, string what, DateTime now, CancellationToken ct = default)
     {

@@ -114,6 +114,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.Property(t => t.Priority).HasConversion<int>();
         b.Property(t => t.Version).IsConcurrencyToken();
         b.HasIndex(t => t.Key).IsUnique();
+        b.Property(t => t.MailKey).HasMaxLength(16);
+        b.HasIndex(t => t.MailKey).IsUnique();
         b.HasIndex(t => new { t.DepartmentId, t.Number }).IsUnique();
         b.HasIndex(t => new { t.DepartmentId, t.Status, t.UpdatedAt });
         b.HasIndex(t => new { t.DepartmentId, t.UpdatedAt });

@@ -10,7 +10,7 @@ namespace Portal.Core.Persistence;
 public sealed record DemoAccount(string Email, string Name, string What);
 
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
-public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla)
+public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -250,7 +250,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 TypeId = types[spec.Name == "System down" ? "Incident" : "Request"].Id, Priority = priority, Status = status,
                 RequesterId = requester.Id, AssigneeId = assignee?.Id,
                 TeamId = assignee is null ? null : teams[code].FirstOrDefault(t => t.Members.Any(m => m.User == assignee))?.Id,
-                CreatedAt = at, UpdatedAt = at, Version = 1,
+                CreatedAt = at, UpdatedAt = at, Version = 1, MailKey = MailKeys.New(),
             };
             dept.NextTicketNumber++;
             foreach (var field in category.Fields.Where(f => f.Required || rng.Next(2) == 0))
@@ -293,8 +293,52 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         await db.SaveChangesAsync(ct);
         await AddAssetsAsync(db, departments, requesters, created, admin, rng, now, ct);
         await AddComplaintsAsync(db, departments, created, types["Complaint"].Id, ct);
+        db.Mailboxes.AddRange(MailboxAddresses.Select(m => new Mailbox { DepartmentId = departments[m.Code].Id, Address = m.Address, Kind = MailboxKind.Pipe }));
+        await db.SaveChangesAsync(ct);
         await sla.RecomputeAsync(q => q, ct);
-        return created.Count;
+        return created.Count + await AddMailAsync(ct);
+    }
+
+    /// <summary>Each department's shared address; mail to one of them (<c>mail ingest</c>) works on a fresh demo desk.</summary>
+    public static readonly IReadOnlyList<(string Code, string Address)> MailboxAddresses =
+        [("IT", $"it@{Domain}"), ("HR", $"hr@{Domain}"), ("FAC", $"facilities@{Domain}")];
+
+    /// <summary>A few requests that came by email, with answers by email, through the real intake.</summary>
+    private async Task<int> AddMailAsync(CancellationToken ct)
+    {
+        static byte[] Message(string from, string to, string subject, string text, string? html = null)
+        {
+            var message = new MimeKit.MimeMessage();
+            message.From.Add(MimeKit.MailboxAddress.Parse(from));
+            message.To.Add(MimeKit.MailboxAddress.Parse(to));
+            message.Subject = subject;
+            message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("mail." + Domain);
+            message.Body = new MimeKit.BodyBuilder { TextBody = text.Length == 0 ? null : text, HtmlBody = html }.ToMessageBody();
+            using var stream = new MemoryStream();
+            message.WriteTo(stream);
+            return stream.ToArray();
+        }
+
+        var filed = 0;
+        var outlook = await mail.IngestAsync(Message(Accounts[5].Email, $"it@{Domain}", "Outlook keeps asking for my password",
+            "Hi IT,\n\nsince this morning Outlook asks for my password every few minutes. Typing it in does not help.\n\nThanks,\nErin"), ct: ct);
+        if (outlook.TicketKey is { } key)
+        {
+            filed++;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var mailKey = await db.Tickets.Where(t => t.Key == key).Select(t => t.MailKey).FirstAsync(ct);
+            await mail.IngestAsync(Message(Accounts[2].Email, $"it+{mailKey}@{Domain}", $"Re: [{key}] Outlook keeps asking for my password",
+                "Hello Erin,\n\nplease sign out of Office (File > Account > Sign out), close Outlook and sign in again. Does that help?\n\nIvan\n\n" +
+                $"On Thu, 3 Dec 2026 at 09:12, Erin Employee <{Accounts[5].Email}> wrote:\n> since this morning Outlook asks for my password"), ct: ct);
+            await mail.IngestAsync(Message(Accounts[5].Email, $"it+{mailKey}@{Domain}", $"Re: [{key}] Outlook keeps asking for my password",
+                "That worked, thank you!\n\nSent from my iPhone\n\n> On 3 Dec 2026, at 09:40, Ivan Agent wrote:\n> please sign out of Office"), ct: ct);
+        }
+
+        var leave = await mail.IngestAsync(Message(Accounts[6].Email, $"hr@{Domain}", "Parental leave from March", "",
+            "<p>Dear HR,</p><p>I would like to take <b>parental leave</b> from 1 March for four months.</p><p>Which form do I need?</p><p>Victor</p>"), ct: ct);
+        filed += leave.TicketKey is null ? 0 : 1;
+        await mail.IngestAsync(Message("sales@vendor.example", $"facilities@{Domain}", "Office chairs: 40% off", "Our best offer for your office."), ct: ct);
+        return filed;
     }
 
     private static readonly (string Code, string Title, string Complainant, Complaints.ComplaintChannel Channel, Complaints.ComplaintSubject About,
@@ -455,7 +499,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 DepartmentId = it.Id, Number = it.NextTicketNumber, Key = $"{it.Code}-{it.NextTicketNumber}", Title = c.Title,
                 Description = $"{c.Title}. Many people are affected.", CategoryId = category.Id, TypeId = typeId,
                 Priority = TicketPriority.Critical, Status = c.Status, RequesterId = requesters[i % requesters.Count].Id,
-                CreatedAt = at, UpdatedAt = at, Version = 1,
+                CreatedAt = at, UpdatedAt = at, Version = 1, MailKey = MailKeys.New(),
             };
             it.NextTicketNumber++;
             ticket.FieldValues.AddRange(category.Fields.Where(f => f.Required).Select(f => new TicketFieldValue

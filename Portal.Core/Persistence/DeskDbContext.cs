@@ -95,6 +95,8 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<TicketLink> TicketLinks => Set<TicketLink>();
     public DbSet<Catalog.CatalogItem> CatalogItems => Set<Catalog.CatalogItem>();
     public DbSet<Catalog.CatalogTask> CatalogTasks => Set<Catalog.CatalogTask>();
+    public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
+    public DbSet<Mail.InboundMessage> InboundMessages => Set<Mail.InboundMessage>();
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Persistence.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

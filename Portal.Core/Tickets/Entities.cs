@@ -64,6 +64,12 @@ public class Ticket
     /// <summary>For a task: the task that must be done before this one starts (it waits meanwhile).</summary>
     public int? WaitsForId { get; set; }
 
+    /// <summary>
+    /// The ticket's reply key, put in the Reply-To (it+k7f3q2xa@...) and Message-Id of its emails, so an answer from any
+    /// mail app finds its ticket. Random, unique; none on tickets from before email.
+    /// </summary>
+    public string? MailKey { get; set; }
+
     /// <summary>For a request made from the service catalog: the item it was made from.</summary>
     public int? CatalogItemId { get; set; }
 

@@ -29,6 +29,7 @@ public class ModuleDependencyTests
         ["Complaints"],
         ["Catalog"],
         ["Reporting"],
+        ["Mail"],
         ["Admin"],
     ];
 

@@ -28,6 +28,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task MailIngest_OnAFreshDemoDesk_FilesAMessageToItsMailbox_SaysSoInOneLine_AndADuplicateIsNoChange()
+    {
+        Assert.Equal(0, (await Run("seed", "--demo")).Code);
+        var file = Path.Combine(_directory, "message.eml");
+        await File.WriteAllBytesAsync(file, Portal.Tests.Mail.MailIntakeTests.Mail("erin.employee@acme.example", "facilities@acme.example",
+            "The lift on floor 4 is stuck", "It stops between floors."));
+        var filed = await Run("mail", "ingest", file);
+        Assert.Equal(0, filed.Code);
+        Assert.Matches(@"^new request FAC-\d+$", filed.Out.Trim());
+
+        var again = await Run("mail", "ingest", file);
+        Assert.Equal((0, "duplicate: taken in before"), (again.Code, again.Out.Trim()));
+
+        var auto = Path.Combine(_directory, "auto.eml");
+        await File.WriteAllBytesAsync(auto, Portal.Tests.Mail.MailIntakeTests.Mail("erin.employee@acme.example", "it@acme.example", "Out of office",
+            "Away.", m => m.Headers.Add("Auto-Submitted", "auto-replied")));
+        var ignored = await Run("mail", "ingest", auto);
+        Assert.Equal((0, "ignored: auto-reply"), (ignored.Code, ignored.Out.Trim()));
+
+        var junk = Path.Combine(_directory, "junk.eml");
+        await File.WriteAllTextAsync(junk, "this is not a mail message");
+        var unreadable = await Run("mail", "ingest", junk);
+        Assert.Equal((1, ""), (unreadable.Code, unreadable.Out));
+        Assert.StartsWith("mail ingest: not a mail message", unreadable.Err);
+        Assert.Equal(2, (await Run("mail", "ingest")).Code);
+    }
+
+    [Fact]
     public async Task AuditVerify_SaysTheChainHolds_ThenNamesATamperedEntry()
     {
         Assert.Equal(0, (await Run("seed", "--demo")).Code);
@@ -87,7 +115,7 @@ public sealed class CliTests : IDisposable
     {
         var first = await Run("seed", "--demo");
         Assert.Equal(0, first.Code);
-        Assert.Contains("306 tickets", first.Out);
+        Assert.Contains("308 tickets", first.Out); // 306 made directly and 2 requests by email
         var list = await Run("users", "list");
         Assert.Contains("ada.admin@acme.example", list.Out);
         Assert.Contains("41 user(s)", list.Out);
@@ -161,7 +189,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("'migrat' is not a command", await error);
-        Assert.Contains("migrate, seed, users, sla, audit, backup, help", await error);
+        Assert.Contains("migrate, seed, users, sla, audit, backup, mail, help", await error);
         Assert.True(CliRunner.IsUnknownVerb(["migrat"]));
         Assert.False(CliRunner.IsUnknownVerb(["--urls", "http://127.0.0.1:5081"]));
         Assert.False(CliRunner.IsUnknownVerb(["Desk:SweepSeconds=5"]));

@@ -135,7 +135,15 @@ public class OutboxTests : IAsyncLifetime
         Assert.Contains($"<a href=\"https://desk.example.org/tickets/{created.Id}\">", mail.HtmlBody);
         var message = (await OutboxAsync()).Single(m => m.Channel == OutboxChannel.Email);
         Assert.Equal(OutboxStatus.Sent, message.Status);
-        Assert.Equal($"{message.IdempotencyKey}@internaldesk", mail.MessageId);
+        await using (var ctx = _db.NewContext())
+        {
+            var mailKey = await ctx.Tickets.Where(t => t.Id == created.Id).Select(t => t.MailKey).SingleAsync();
+            Assert.Equal($"t-{mailKey}.{message.IdempotencyKey}@internaldesk", mail.MessageId);
+        }
+
+        // Never answered by an auto-responder; no Reply-To while the department has no mailbox.
+        Assert.Equal("auto-generated", mail.Headers[MimeKit.HeaderId.AutoSubmitted]);
+        Assert.Empty(mail.ReplyTo);
         // The webhook for IT got the same event, signed.
         var (body, signature, key) = Assert.Single(_hooks);
         Assert.Equal(WebhookChannel.Sign(Secret, body), signature);
@@ -273,7 +281,7 @@ public class OutboxTests : IAsyncLifetime
         await Dispatcher.DispatchAsync();
 
         var mail = await _smtp.WaitForAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal($"{Assert.Single(sent)}@internaldesk", mail.MessageId);
+        Assert.EndsWith($".{Assert.Single(sent)}@internaldesk", mail.MessageId);
         Assert.Equal(OutboxStatus.Sent, (await OutboxAsync()).Single(m => m.Channel == OutboxChannel.Email).Status);
     }
 

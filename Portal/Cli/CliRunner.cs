@@ -12,7 +12,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class CliRunner
 {
-    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "mail", "help", "--help"];
 
     public const string Usage = """
         InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
@@ -23,6 +23,9 @@ public static class CliRunner
                                        create a local user (the password may come from DESK_PASSWORD instead)
           users list                   list every user with roles and departments
           sla simulate FILE            compute a scenario's SLA (FILE or - for standard input) and print the result
+          mail ingest FILE [--mailbox ADDRESS]
+                                       take in one raw email (FILE or - for standard input, e.g. from a Postfix pipe) and
+                                       print what became of it; exit 0 when it was handled, 1 when it could not be read
           audit verify                 walk the audit trail's hash chain; exit 0 when it holds, 1 naming the first bad entry
           backup FILE                  copy the SQLite database to FILE while the app keeps running (never overwrites)
           help                         show this text
@@ -50,7 +53,7 @@ public static class CliRunner
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
-        IReadOnlyDictionary<string, string?>? settings = null, TextReader? input = null)
+        IReadOnlyDictionary<string, string?>? settings = null, TextReader? input = null, Stream? binaryInput = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
@@ -112,6 +115,13 @@ public static class CliRunner
                     return await AddUserAsync(services, rest, output, error);
                 case ["users", "list"]:
                     return await ListUsersAsync(services, output);
+                case ["mail", "ingest", var source]:
+                    return await IngestMailAsync(services, source, null, output, error, binaryInput);
+                case ["mail", "ingest", var source, "--mailbox", var mailbox]:
+                    return await IngestMailAsync(services, source, mailbox, output, error, binaryInput);
+                case ["mail", ..]:
+                    await error.WriteLineAsync("usage: mail ingest FILE [--mailbox ADDRESS]   (or - to read the message from standard input)");
+                    return 2;
                 case ["audit", "verify"]:
                     var result = await services.GetRequiredService<Core.Audit.AuditService>().VerifyAsync();
                     if (!result.Holds)
@@ -165,6 +175,43 @@ public static class CliRunner
         {
             await error.WriteLineAsync(ex.Message);
             return 2;
+        }
+    }
+
+    /// <summary>mail ingest FILE|-: one line saying what became of the message; 0 when handled, 1 when it could not be read.</summary>
+    private static async Task<int> IngestMailAsync(IServiceProvider services, string source, string? mailbox, TextWriter output, TextWriter error,
+        Stream? binaryInput)
+    {
+        byte[] raw;
+        try
+        {
+            if (source == "-")
+            {
+                using var buffer = new MemoryStream();
+                await (binaryInput ?? Console.OpenStandardInput()).CopyToAsync(buffer);
+                raw = buffer.ToArray();
+            }
+            else
+            {
+                raw = await File.ReadAllBytesAsync(source);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await error.WriteLineAsync($"mail ingest: cannot read \"{source}\": {ex.Message}");
+            return 1;
+        }
+
+        try
+        {
+            var result = await services.GetRequiredService<Core.Mail.MailIntake>().IngestAsync(raw, mailbox);
+            await output.WriteLineAsync(result.Line);
+            return 0;
+        }
+        catch (Core.Mail.MailUnreadableException ex)
+        {
+            await error.WriteLineAsync($"mail ingest: {ex.Message}");
+            return 1;
         }
     }
 

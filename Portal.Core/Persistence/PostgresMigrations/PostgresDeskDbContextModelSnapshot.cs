@@ -786,6 +786,85 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("DepartmentMembers");
                 });
 
+            modelBuilder.Entity("Portal.Core.Departments.Mailbox", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProcessedFolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("UnknownSenders")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Address")
+                        .IsUnique();
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.ToTable("Mailboxes");
+                });
+
             modelBuilder.Entity("Portal.Core.Departments.Team", b =>
                 {
                     b.Property<int>("Id")
@@ -864,7 +943,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("TicketTypes");
                 });
 
-            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
+            modelBuilder.Entity("Portal.Core.Mail.InboundMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -872,112 +951,57 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<int>("Cycle")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("DueAt")
-                        .HasColumnType("timestamp without time zone");
-
-                    b.Property<DateTime>("FiredAt")
-                        .HasColumnType("timestamp without time zone");
-
-                    b.Property<bool>("Late")
-                        .HasColumnType("boolean");
-
-                    b.Property<int>("LevelId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("TicketId")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("FiredAt");
-
-                    b.HasIndex("LevelId");
-
-                    b.HasIndex("TicketId", "LevelId", "Cycle")
-                        .IsUnique();
-
-                    b.ToTable("EscalationFirings", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("Actions")
+                    b.Property<string>("Detail")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
-                    b.Property<decimal?>("Fraction")
-                        .HasPrecision(6, 4)
-                        .HasColumnType("numeric(6,4)");
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
 
-                    b.Property<int>("Level")
+                    b.Property<int?>("MailboxId")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Metric")
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.Property<int?>("OffsetMinutes")
-                        .HasColumnType("integer");
+                    b.Property<byte[]>("Raw")
+                        .HasColumnType("bytea");
 
-                    b.Property<int>("PathId")
-                        .HasColumnType("integer");
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp without time zone");
 
-                    b.Property<string>("Trigger")
+                    b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("PathId", "Level")
-                        .IsUnique();
-
-                    b.ToTable("EscalationLevels", (string)null);
-                });
-
-            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int?>("DepartmentId")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("IsActive")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<int?>("SlaPolicyId")
+                    b.Property<int?>("TicketId")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DepartmentId");
+                    b.HasIndex("MailboxId");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("MessageKey")
                         .IsUnique();
 
-                    b.HasIndex("SlaPolicyId");
+                    b.HasIndex("TicketId");
 
-                    b.ToTable("EscalationPaths", (string)null);
+                    b.HasIndex("From", "ReceivedAt");
+
+                    b.HasIndex("Outcome", "ReceivedAt");
+
+                    b.ToTable("InboundMessages");
                 });
 
             modelBuilder.Entity("Portal.Core.Notifications.Notification", b =>
@@ -1450,6 +1474,122 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("AutomationRules", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Cycle")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime>("FiredAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("LevelId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TicketId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FiredAt");
+
+                    b.HasIndex("LevelId");
+
+                    b.HasIndex("TicketId", "LevelId", "Cycle")
+                        .IsUnique();
+
+                    b.ToTable("EscalationFirings", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Sla.EscalationLevelRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<decimal?>("Fraction")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("numeric(6,4)");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("OffsetMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PathId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PathId", "Level")
+                        .IsUnique();
+
+                    b.ToTable("EscalationLevels", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Sla.EscalationPathRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("SlaPolicyId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("SlaPolicyId");
+
+                    b.ToTable("EscalationPaths", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Sla.SlaCalendarRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1716,6 +1856,10 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("MailKey")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("NextEscalationAt")
                         .HasColumnType("timestamp without time zone");
 
@@ -1777,6 +1921,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.HasIndex("CategoryId");
 
                     b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("MailKey")
                         .IsUnique();
 
                     b.HasIndex("ParentId");
@@ -1898,7 +2045,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("TicketFieldValues");
                 });
 
-            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -2296,6 +2443,22 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Core.Departments.Mailbox", b =>
+                {
+                    b.HasOne("Portal.Core.Departments.Category", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Core.Departments.Department", "Department")
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Department");
+                });
+
             modelBuilder.Entity("Portal.Core.Departments.Team", b =>
                 {
                     b.HasOne("Portal.Core.Departments.Department", "Department")
@@ -2324,6 +2487,49 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("Team");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Core.Mail.InboundMessage", b =>
+                {
+                    b.HasOne("Portal.Core.Departments.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Core.Notifications.Notification", b =>
+                {
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Portal.Core.Users.DeskUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Notifications.NotificationPreference", b =>
+                {
+                    b.HasOne("Portal.Core.Users.DeskUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Portal.Core.Notifications.OutboxMessage", b =>
+                {
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Portal.Core.Sla.EscalationFiring", b =>
@@ -2361,36 +2567,6 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .WithMany()
                         .HasForeignKey("SlaPolicyId")
                         .OnDelete(DeleteBehavior.Restrict);
-                });
-
-            modelBuilder.Entity("Portal.Core.Notifications.Notification", b =>
-                {
-                    b.HasOne("Portal.Core.Tickets.Ticket", null)
-                        .WithMany()
-                        .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("Portal.Core.Users.DeskUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Portal.Core.Notifications.NotificationPreference", b =>
-                {
-                    b.HasOne("Portal.Core.Users.DeskUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade);
-                });
-
-            modelBuilder.Entity("Portal.Core.Notifications.OutboxMessage", b =>
-                {
-                    b.HasOne("Portal.Core.Tickets.Ticket", null)
-                        .WithMany()
-                        .HasForeignKey("TicketId")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Portal.Core.Sla.SlaPolicyRecord", b =>
@@ -2528,7 +2704,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("Field");
                 });
 
-            modelBuilder.Entity("Portal.Core.Handling.TicketLink", b =>
+            modelBuilder.Entity("Portal.Core.Tickets.TicketLink", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
                         .WithMany()
