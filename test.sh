@@ -19,6 +19,9 @@ install_package() {
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 if [ ! -x /usr/bin/chromium ]; then install_package chromium "the browser tests"; fi
 
+# The mail tests read mailboxes from a real IMAP server (Dovecot), which they start on a loopback port.
+if [ ! -x /usr/sbin/dovecot ]; then install_package dovecot-imapd "the mail tests"; fi
+
 # The two-node tests start a real Redis server on a loopback port.
 if [ ! -x /usr/bin/redis-server ]; then install_package redis-server "the two-node tests"; fi
 
@@ -62,7 +65,7 @@ dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
 status=$?
 echo "Now the service and integration tests on PostgreSQL $("$PGBIN/postgres" --version | grep -o '[0-9][0-9]*\.[0-9][0-9]*' | head -n 1)..."
 DESK_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
-  --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration)&Database!=Sqlite" \
+  --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration|FullyQualifiedName~Portal.Tests.Mail)&Database!=Sqlite" \
   --logger "trx;LogFileName=postgres.trx" --logger "console;verbosity=minimal" --results-directory "$results"
 pg_status=$?
 if [ "$pg_status" -ne 0 ]; then status=$pg_status; fi

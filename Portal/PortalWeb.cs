@@ -84,6 +84,10 @@ public static class PortalWeb
         services.AddScoped<AccessLog>();
         services.AddScoped<Components.Layout.BellSignal>();
         services.AddHostedService<Jobs.SchedulerDrain>();
+        // Mailboxes are read with the other background work (Desk:ScheduledJobs), and can be left to the pipe alone (Mail:Watch).
+        if (builder.Configuration.GetValue($"{Core.Operations.SweepOptions.Section}:{nameof(Core.Operations.SweepOptions.ScheduledJobs)}", true)
+            && builder.Configuration.GetValue("Mail:Watch", true))
+            services.AddHostedService<Jobs.MailWatcher>();
         services.AddScheduler();
         services.AddTransient<Jobs.EscalationSweepJob>();
         services.AddTransient<Jobs.OutboxDispatchJob>();

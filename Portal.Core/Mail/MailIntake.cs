@@ -49,6 +49,17 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
         return await IngestAsync(message, raw, mailbox, quarantined: null, ct);
     }
 
+    /// <summary>A message read from a mailbox that is not mail the desk can read: held with its bytes, so nothing is lost.</summary>
+    public async Task<MailResult> QuarantineAsync(byte[] raw, int mailboxId, string why, CancellationToken ct = default)
+    {
+        var key = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.InboundMessages.AnyAsync(m => m.MessageKey == key, ct))
+            return new MailResult(MailOutcome.Duplicate, "duplicate: taken in before");
+        var record = new Record(this, db, null, key, "", "", mailboxId, clock.GetUtcNow().UtcDateTime, raw);
+        return await record.SaveAsync(MailOutcome.Quarantined, $"quarantined: {why}", keepRaw: true, ct: ct);
+    }
+
     /// <summary>A quarantined message taken in again (an admin's Retry): the flood limit no longer holds it.</summary>
     public async Task<MailResult> RetryAsync(Actor actor, long id, CancellationToken ct = default)
     {
@@ -58,8 +69,17 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
             ?? throw new DeskNotFoundException($"Message {id} is not in the quarantine.");
         if (held.Raw is null)
             throw new DeskValidationException("Message", "This message was not kept; drop it.");
-        using var stream = new MemoryStream(held.Raw, writable: false);
-        var message = await MimeMessage.LoadAsync(stream, ct);
+        MimeMessage message;
+        try
+        {
+            using var stream = new MemoryStream(held.Raw, writable: false);
+            message = await MimeMessage.LoadAsync(stream, ct);
+        }
+        catch (FormatException)
+        {
+            throw new DeskValidationException("Message", "This message still cannot be read as mail; drop it.");
+        }
+
         var mailbox = held.MailboxId is { } m ? await db.Mailboxes.Where(x => x.Id == m).Select(x => x.Address).FirstOrDefaultAsync(ct) : null;
         var result = await IngestAsync(message, held.Raw, mailbox, held, ct);
         await RecordAdminAsync(actor, "mail.released", held, result.Line, ct);

@@ -13,6 +13,9 @@ public sealed class MailOptions
 
     public int FloodWindowMinutes { get; set; } = 10;
 
+    /// <summary>Whether this node reads the IMAP mailboxes (with the other background work); false leaves mail to the pipe or another node.</summary>
+    public bool Watch { get; set; } = true;
+
     /// <summary>How often a mailbox without IDLE (or after a dropped connection) is read.</summary>
     public int PollSeconds { get; set; } = 60;
 

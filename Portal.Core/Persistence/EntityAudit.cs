@@ -59,6 +59,7 @@ internal static class EntityAudit
         [typeof(Departments.Category)] = "category",
         [typeof(Departments.CustomField)] = "custom-field",
         [typeof(Departments.TicketType)] = "ticket-type",
+        [typeof(Departments.Mailbox)] = "mailbox",
         [typeof(Sla.SlaCalendarRecord)] = "sla-calendar",
         [typeof(Sla.SlaPolicyRecord)] = "sla-policy",
         [typeof(Sla.EscalationPathRecord)] = "escalation-path",

@@ -79,6 +79,8 @@ public static class PortalCoreServices
             (o => o.FloodLimit >= 1 && o.FloodWindowMinutes >= 1, "Mail:FloodLimit and Mail:FloodWindowMinutes must be at least 1."),
             (o => o.PollSeconds >= 5, "Mail:PollSeconds must be at least 5."));
         services.AddSingleton<Mail.MailIntake>();
+        services.AddSingleton<Mail.MailboxAdminService>();
+        services.AddSingleton<Mail.ImapReader>();
         Checked<Audit.AuditOptions>(services, configuration, Audit.AuditOptions.Section,
             (o => o.CheckpointMinutes is >= 1 and <= 59, "Audit:CheckpointMinutes must be between 1 and 59 minutes."));
         services.AddSingleton(sp => new Audit.AuditCheckpoints(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(),

@@ -16,7 +16,7 @@ public static class HealthEndpoints
     public const string ReadyTag = "ready";
 
     public static void AddDeskHealthChecks(this IServiceCollection services) =>
-        services.AddHealthChecks().AddCheck<DatabaseCheck>("database", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<DatabaseCheck>("database", tags: [ReadyTag]).AddCheck<MailboxCheck>("mailboxes", tags: [ReadyTag]);
 
     public static void MapDeskHealthChecks(this IEndpointRouteBuilder app)
     {
@@ -48,6 +48,28 @@ public static class HealthEndpoints
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 return HealthCheckResult.Unhealthy($"The database does not answer: {ex.GetType().Name}.");
+            }
+        }
+    }
+
+    /// <summary>Every active mailbox the desk reads worked at its last reading; a failing one makes the node degraded, not down (it still serves).</summary>
+    private sealed class MailboxCheck(IDbContextFactory<DeskDbContext> dbFactory) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var failing = await db.Mailboxes.AsNoTracking()
+                    .Where(m => m.IsActive && m.Kind != Core.Departments.MailboxKind.Pipe && m.LastErrorAt != null && (m.LastSuccessAt == null || m.LastErrorAt > m.LastSuccessAt))
+                    .Select(m => m.Address).ToListAsync(cancellationToken);
+                return failing.Count == 0
+                    ? HealthCheckResult.Healthy("Every mailbox read works.")
+                    : HealthCheckResult.Degraded($"Cannot read {string.Join(", ", failing)} (Admin → Email says why).");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return HealthCheckResult.Degraded($"Could not look at the mailboxes: {ex.GetType().Name}.");
             }
         }
     }

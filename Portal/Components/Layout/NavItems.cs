@@ -46,6 +46,7 @@ public static class NavItems
             items.Add(new(DeskRoutes.Sla, "SLA policies", Icons.Material.Filled.Timer));
             items.Add(new(DeskRoutes.EscalationPaths, "Escalations", Icons.Material.Filled.TrendingUp));
             items.Add(new(DeskRoutes.Rules, "Automation rules", Icons.Material.Filled.AutoFixHigh));
+            items.Add(new(DeskRoutes.Mail, "Email", Icons.Material.Filled.Email));
             items.Add(new(DeskRoutes.Outbox, "Outbox", Icons.Material.Filled.Outbox));
         }
 

@@ -26,6 +26,7 @@ public static class DeskRoutes
     public const string EscalationPathTemplate = "/admin/escalations/{Id:int}";
     public static string EscalationPath(int id) => $"/admin/escalations/{id}";
     public const string Outbox = "/admin/outbox";
+    public const string Mail = "/admin/email";
     public const string Rules = "/admin/rules";
     public const string NewRule = "/admin/rules/new";
     public const string RuleTemplate = "/admin/rules/{Id:int}";
