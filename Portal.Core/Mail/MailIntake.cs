@@ -160,11 +160,16 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
         {
             if (ticket is not null && (ticket.Status != TicketStatus.Closed || actor.CanWorkIn(ticket.DepartmentId)))
             {
-                var answer = Bounded(MailText.WithoutQuotedHistory(body), leftOut, withOriginal: true);
+                var cut = MailText.WithoutQuotedHistory(body);
+                var answer = Bounded(cut, leftOut, withOriginal: true);
+                // The whole message stays on record for the desk (staff only) when the reply shows less than it said.
+                var keepOriginal = cut.Length < MailText.Normalise(body).Length || answer.Length < cut.Length;
                 await commands.ReplyAsync(actor, ticket.Id, answer, isPublic: true, [], (tx, t, e) =>
                 {
                     record.AddTo(tx, MailOutcome.Replied, $"reply on {t.Key}", t.Id);
-                    TicketFiling.AddAttachments(tx, t.Id, e.Id, actor.UserId, files.Append(Original(raw)).Where(Fits).ToList(), isPublic: true, now);
+                    TicketFiling.AddAttachments(tx, t.Id, e.Id, actor.UserId, files.Where(Fits).ToList(), isPublic: true, now);
+                    if (keepOriginal && Fits(Original(raw)))
+                        TicketFiling.AddAttachments(tx, t.Id, e.Id, actor.UserId, [Original(raw)], isPublic: false, now);
                 }, ct);
                 return new MailResult(MailOutcome.Replied, $"reply on {ticket.Key}", ticket.Key);
             }

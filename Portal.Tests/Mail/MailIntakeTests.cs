@@ -103,8 +103,11 @@ public class MailIntakeTests : IAsyncLifetime
 
         var replies = (await HistoryAsync(ticket.Id)).Where(e => e.Kind == TicketEventKind.Reply).Select(e => e.Body).ToList();
         Assert.Equal(["It jams on A3 only.", "Also with the blue paper.", "Fixed itself, thanks!"], replies);
+        // The whole message is on record for staff where the reply shows less (the quote, the signature), not for the third.
         await using var db = _db.NewContext();
-        Assert.Equal(3, await db.Attachments.CountAsync(a => a.TicketId == ticket.Id && a.FileName == "original.eml"));
+        var originals = await db.Attachments.Where(a => a.TicketId == ticket.Id && a.FileName == "original.eml").ToListAsync();
+        Assert.Equal(2, originals.Count);
+        Assert.All(originals, a => Assert.False(a.IsPublic));
     }
 
     [Fact]

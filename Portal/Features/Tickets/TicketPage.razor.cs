@@ -45,7 +45,13 @@ public partial class TicketPage
             _actor = await CurrentActor.GetAsync();
             _ticket = await TicketReads.GetAsync(_actor, Id);
             if (!_ticket.StaffView)
-                throw new DeskNotFoundException($"You are not an agent of {_ticket.DepartmentName}; open it as a request instead: /requests/{Id}");
+            {
+                // A requester (or watcher) following a link from an email: the same ticket as they see it.
+                _ticket = null;
+                Navigation.NavigateTo(DeskRoutes.Request(Id), replace: true);
+                return;
+            }
+
             _edit = TicketEditModel.From(_ticket);
             _editVersion = _ticket.Version;
             _categories = await Directory.ListCategoriesAsync(_ticket.DepartmentId);
