@@ -189,7 +189,7 @@ public static partial class MailText
     [GeneratedRegex(@"^\*?(Sent|Date|Gesendet|Datum|Envoyé)\s?:\*?\s", RegexOptions.IgnoreCase)]
     private static partial Regex HeaderSentOrDate();
 
-    [GeneratedRegex(@"^(Sent from my \w+|Sent from (Outlook|Mail) for \w+|Get Outlook for \w+|Von meinem \w+ gesendet)\.?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(Sent from my .{1,60}|Sent from (Outlook|Mail) for \w+|Get Outlook for \w+|Von meinem .{1,60} gesendet|Envoyé de mon .{1,60})\.?$", RegexOptions.IgnoreCase)]
     private static partial Regex MobileSignature();
 
     [GeneratedRegex(@"^(Automatic reply|Auto(matische)? ?(Antwort|reply)|Out of (the )?office|Abwesenheitsnotiz|Réponse automatique)\b", RegexOptions.IgnoreCase)]
