@@ -39,7 +39,8 @@ public sealed class BenchDatabase : IDisposable
     /// A fresh database, or the given one kept (a SQLite file path, or a PostgreSQL database name); on a clock of the
     /// caller's when given.
     /// </summary>
-    public static async Task<BenchDatabase> CreateAsync(string folder = "internaldesk-bench", TimeProvider? clock = null, string? keep = null)
+    public static async Task<BenchDatabase> CreateAsync(string folder = "internaldesk-bench", TimeProvider? clock = null, string? keep = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), folder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -60,7 +61,7 @@ public sealed class BenchDatabase : IDisposable
         {
             ["Database:Provider"] = Postgres ? "Postgres" : "Sqlite",
             ["ConnectionStrings:Desk"] = connectionString,
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddPortalCore(config, directory);

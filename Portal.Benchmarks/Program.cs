@@ -23,6 +23,13 @@ public static class Program
             return;
         }
 
+        if (args is ["mail", ..])
+        {
+            MailHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000, args.Skip(2).ToArray())
+                .GetAwaiter().GetResult();
+            return;
+        }
+
         if (args is ["audit", ..])
         {
             AuditHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
