@@ -73,6 +73,10 @@ public static class PortalWeb
             services.Configure<EntraIdMappingOptions>(entra);
         }
 
+        // Microsoft 365 mailboxes are read with the same registration, when it has a secret for the app itself.
+        if (!string.IsNullOrEmpty(entra["ClientId"]) && !string.IsNullOrEmpty(entra["ClientSecret"]) && !string.IsNullOrEmpty(entra["TenantId"]))
+            services.AddSingleton<Core.Mail.IGraphTokenSource, GraphTokens>();
+
         services.AddAuthorization();
         services.AddSignInLimits(builder.Configuration);
         services.AddDeskHealthChecks();

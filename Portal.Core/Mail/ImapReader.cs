@@ -138,17 +138,8 @@ public sealed class ImapReader(IDbContextFactory<DeskDbContext> dbFactory, MailI
             ?? throw new InvalidOperationException($"The server would not make the folder \"{name}\".");
     }
 
-    private async Task RecordAsync(int mailboxId, string? error, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Straight to the row: a mailbox's state is bookkeeping, not a configuration change for the audit trail.
-        if (error is null)
-            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSuccessAt, now), ct);
-        else
-            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error).SetProperty(m => m.LastErrorAt, now), ct);
-    }
+    private Task RecordAsync(int mailboxId, string? error, CancellationToken ct) =>
+        MailboxState.RecordAsync(dbFactory, clock.GetUtcNow().UtcDateTime, mailboxId, error, ct);
 
     /// <summary>What went wrong, in words an admin can act on.</summary>
     private static string Describe(Mailbox mailbox, Exception ex) => ex switch

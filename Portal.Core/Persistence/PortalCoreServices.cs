@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Core.Departments;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
@@ -81,6 +82,10 @@ public static class PortalCoreServices
         services.AddSingleton<Mail.MailIntake>();
         services.AddSingleton<Mail.MailboxAdminService>();
         services.AddSingleton<Mail.ImapReader>();
+        services.AddSingleton<Mail.GraphReader>();
+        services.TryAddSingleton<Mail.IGraphTokenSource, Mail.NoGraphTokens>();
+        services.AddHttpClient(Mail.GraphReader.ClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddOptions<Mail.GraphOptions>().Bind(configuration.GetSection(Mail.GraphOptions.Section));
         Checked<Audit.AuditOptions>(services, configuration, Audit.AuditOptions.Section,
             (o => o.CheckpointMinutes is >= 1 and <= 59, "Audit:CheckpointMinutes must be between 1 and 59 minutes."));
         services.AddSingleton(sp => new Audit.AuditCheckpoints(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(),
