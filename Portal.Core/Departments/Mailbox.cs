@@ -46,6 +46,9 @@ public class Mailbox
 
     /// <summary>Where new requests land; the department's first general category when not set.</summary>
     public int? CategoryId { get; set; }
+
+    /// <summary>The type of new requests; the built-in Request type when not set.</summary>
+    public int? TypeId { get; set; }
     public UnknownSenders UnknownSenders { get; set; } = UnknownSenders.CreateForOrganisation;
 
     /// <summary>IMAP: host, port, "SslOnConnect" or "StartTls", the account, the folder read and the folder processed mail goes to (none: flagged instead).</summary>
@@ -78,5 +81,6 @@ internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
         b.Property(m => m.LastError).HasMaxLength(2000);
         b.HasOne(m => m.Department).WithMany().HasForeignKey(m => m.DepartmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Category>().WithMany().HasForeignKey(m => m.CategoryId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<TicketType>().WithMany().HasForeignKey(m => m.TypeId).OnDelete(DeleteBehavior.SetNull);
     }
 }

@@ -181,7 +181,7 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
             var category = mailbox.CategoryId ?? await DefaultCategoryAsync(db, mailbox.DepartmentId, ct);
             string? filedKey = null;
             var created = await filing.CreateAsync(actor, new NewTicketInput(mailbox.DepartmentId, category, title, description.Length == 0 ? "(empty message)" : description,
-                new Dictionary<int, string?>(), []) { FieldsLater = true }, (tx, t, e) =>
+                new Dictionary<int, string?>(), [], TypeId: mailbox.TypeId) { FieldsLater = true }, (tx, t, e) =>
             {
                 filedKey = t.Key;
                 record.AddTo(tx, MailOutcome.Created, $"new request {t.Key}", t.Id);

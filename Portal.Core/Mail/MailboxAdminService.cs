@@ -16,7 +16,7 @@ public sealed record MailboxRow(int Id, string Address, int DepartmentId, string
 }
 
 public sealed record MailboxInput(int? Id, int DepartmentId, string Address, MailboxKind Kind, bool IsActive, int? CategoryId,
-    UnknownSenders UnknownSenders, string? Host, int Port, string Security, string? UserName, string Folder, string? ProcessedFolder);
+    UnknownSenders UnknownSenders, string? Host, int Port, string Security, string? UserName, string Folder, string? ProcessedFolder, int? TypeId = null);
 
 public sealed record InboundRow(long Id, DateTime ReceivedAt, string From, string Subject, MailOutcome Outcome, string Detail, int? TicketId,
     string? TicketKey, string? Mailbox);
@@ -47,7 +47,7 @@ public sealed class MailboxAdminService(IDbContextFactory<DeskDbContext> dbFacto
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var m = await db.Mailboxes.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new DeskNotFoundException($"Mailbox {id} does not exist.");
         return new MailboxInput(m.Id, m.DepartmentId, m.Address, m.Kind, m.IsActive, m.CategoryId, m.UnknownSenders, m.Host, m.Port, m.Security,
-            m.UserName, m.Folder, m.ProcessedFolder);
+            m.UserName, m.Folder, m.ProcessedFolder, m.TypeId);
     }
 
     /// <summary>Adds or changes a mailbox; every error names its field.</summary>
@@ -65,6 +65,8 @@ public sealed class MailboxAdminService(IDbContextFactory<DeskDbContext> dbFacto
             errors.Add(nameof(input.DepartmentId), "Department: choose the department whose requests this mailbox takes.");
         if (input.CategoryId is { } category && !await db.Categories.AnyAsync(c => c.Id == category && c.DepartmentId == input.DepartmentId, ct))
             errors.Add(nameof(input.CategoryId), "Category: choose one of the department's categories, or none for its first.");
+        if (input.TypeId is { } type && !await db.TicketTypes.AnyAsync(t => t.Id == type && t.IsActive, ct))
+            errors.Add(nameof(input.TypeId), "Type: choose one of the desk's ticket types, or none for Request.");
         if (!Enum.IsDefined(input.Kind))
             errors.Add(nameof(input.Kind), "Kind: choose how mail reaches the desk.");
         if (!Enum.IsDefined(input.UnknownSenders))
@@ -96,6 +98,7 @@ public sealed class MailboxAdminService(IDbContextFactory<DeskDbContext> dbFacto
         mailbox.Kind = input.Kind;
         mailbox.IsActive = input.IsActive;
         mailbox.CategoryId = input.CategoryId;
+        mailbox.TypeId = input.TypeId;
         mailbox.UnknownSenders = input.UnknownSenders;
         mailbox.Host = string.IsNullOrEmpty(host) ? null : host;
         mailbox.Port = input.Port;

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Portal.Core.Departments;
 using Portal.Core.Mail;
+using Portal.Core.Tickets;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Mail;
@@ -98,6 +99,36 @@ public sealed class ImapReaderTests : IAsyncLifetime
         var state = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == _mailbox.Id);
         Assert.NotNull(state.LastSuccessAt);
         Assert.Null(state.LastError);
+    }
+
+    [Fact]
+    public async Task EachKindOfMessage_ReadFromTheServer_EndsAsTheIntakeSays()
+    {
+        var first = await _db.Get<MailIntake>().IngestAsync(Mail("Teams camera black", "The camera shows black."));
+        await using var db = _db.NewContext();
+        var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Key == first.TicketKey);
+        var org = _db.Org;
+        var png = new byte[] { 137, 80, 78, 71, 13, 10, 26, 10, 9 };
+        await DeliverAsync(MailIntakeTests.Mail(org.Requester.Email!, "it@test.example", "HTML only", "", html: "<p>Only <b>HTML</b> here.</p>",
+            files: [("screen.png", "image/png", png)]));
+        await DeliverAsync(MailIntakeTests.Mail(org.Requester.Email!, "it@test.example", "Re: camera", "Still black.",
+            m => m.InReplyTo = MailKeys.MessageId(ticket.MailKey, "x1")));
+        await DeliverAsync(MailIntakeTests.Mail(org.Requester.Email!, "it@test.example", $"Re: [{ticket.Key}] camera", "Driver updated."));
+        await DeliverAsync(MailIntakeTests.Mail(org.Requester.Email!, "it@test.example", "Automatic reply: away", "Away.", m => m.Headers.Add("Auto-Submitted", "auto-replied")));
+        await DeliverAsync(MailIntakeTests.Mail("mailer-daemon@mx.test.example", "it@test.example", "Undeliverable", "No such user."));
+        await DeliverAsync(MailIntakeTests.Mail("someone@outside.example", "it@test.example", "Hello", "A stranger."));
+        await DeliverAsync(MailIntakeTests.Mail(org.OtherRequester.Email!, $"it+{ticket.MailKey}@test.example", "Re: camera", "Not mine."));
+
+        var read = await Reader.ReadAsync(_mailbox);
+        Assert.Equal(
+        [
+            "new request", $"reply on {ticket.Key}", $"reply on {ticket.Key}", "ignored: auto-reply", "ignored: bounce",
+            "refused: the sender is not of the organisation", "new request",
+        ], read.Results.Select(r => r.Line.StartsWith("new request", StringComparison.Ordinal) ? "new request" : r.Line));
+        Assert.Equal((0, 7), await CountsAsync());
+        var probe = read.Results[^1].TicketKey;
+        Assert.NotEqual(ticket.Key, probe);
+        Assert.Equal(org.OtherRequester.Id, (await db.Tickets.AsNoTracking().SingleAsync(t => t.Key == probe)).RequesterId);
     }
 
     [Fact]

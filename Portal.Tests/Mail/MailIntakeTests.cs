@@ -238,6 +238,21 @@ public class MailIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMailboxsCategoryAndType_AreThoseOfItsNewRequests_EvenWhereTheFormHasRequiredFields()
+    {
+        await using (var db = _db.NewContext())
+        {
+            var incident = await db.TicketTypes.Where(t => t.Kind == TicketKind.Incident).Select(t => t.Id).SingleAsync();
+            await db.Mailboxes.Where(m => m.Id == _mailboxId).ExecuteUpdateAsync(s => s.SetProperty(m => m.TypeId, incident).SetProperty(m => m.CategoryId, Org.Laptop.Id));
+        }
+
+        var result = await Intake.IngestAsync(Mail(Org.Requester.Email!, "it@test.example", "Laptop will not boot", "Black screen."));
+        var ticket = await TicketAsync(result.TicketKey!);
+        await using var read = _db.NewContext();
+        Assert.Equal((Org.Laptop.Id, TicketKind.Incident), (ticket.CategoryId, await read.TicketTypes.Where(t => t.Id == ticket.TypeId).Select(t => t.Kind).SingleAsync()));
+    }
+
+    [Fact]
     public async Task NotAMessage_IsUnreadable()
     {
         await Assert.ThrowsAsync<MailUnreadableException>(() => Intake.IngestAsync("just some words\n"u8.ToArray()));

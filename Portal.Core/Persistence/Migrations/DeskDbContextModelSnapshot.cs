@@ -815,6 +815,9 @@ namespace Portal.Core.Persistence.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("TypeId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UnknownSenders")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -832,6 +835,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.HasIndex("CategoryId");
 
                     b.HasIndex("DepartmentId");
+
+                    b.HasIndex("TypeId");
 
                     b.ToTable("Mailboxes");
                 });
@@ -2388,6 +2393,11 @@ namespace Portal.Core.Persistence.Migrations
                         .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Departments.TicketType", null)
+                        .WithMany()
+                        .HasForeignKey("TypeId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Department");
                 });

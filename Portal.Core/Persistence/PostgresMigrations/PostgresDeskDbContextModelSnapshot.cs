@@ -844,6 +844,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<int?>("TypeId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UnknownSenders")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -861,6 +864,8 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.HasIndex("CategoryId");
 
                     b.HasIndex("DepartmentId");
+
+                    b.HasIndex("TypeId");
 
                     b.ToTable("Mailboxes");
                 });
@@ -2455,6 +2460,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasForeignKey("DepartmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Departments.TicketType", null)
+                        .WithMany()
+                        .HasForeignKey("TypeId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Department");
                 });
