@@ -60,17 +60,7 @@ public sealed class GraphReader(IHttpClientFactory http, IGraphTokenSource token
                 var message = $"{root}/users/{user}/messages/{Uri.EscapeDataString(id)}";
                 using var content = await SendAsync(client, HttpMethod.Get, message + "/$value", null, ct);
                 var raw = await content.Content.ReadAsByteArrayAsync(ct);
-                MailResult result;
-                try
-                {
-                    result = await intake.IngestAsync(raw, mailbox.Address, ct);
-                }
-                catch (MailUnreadableException ex)
-                {
-                    result = await intake.QuarantineAsync(raw, mailbox.Id, ex.Message, ct);
-                }
-
-                results.Add(result);
+                results.Add(await intake.TakeFromMailboxAsync(raw, mailbox, ct));
                 // Only now, after the intake committed, is the message moved or marked.
                 if (target is not null)
                     (await SendAsync(client, HttpMethod.Post, message + "/move", new { destinationId = target }, ct)).Dispose();

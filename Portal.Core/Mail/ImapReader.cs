@@ -98,17 +98,7 @@ public sealed class ImapReader(IDbContextFactory<DeskDbContext> dbFactory, MailI
             using var buffer = new MemoryStream();
             await using (var stream = await folder.GetStreamAsync(uid, ct))
                 await stream.CopyToAsync(buffer, ct);
-            MailResult result;
-            try
-            {
-                result = await intake.IngestAsync(buffer.ToArray(), mailbox.Address, ct);
-            }
-            catch (MailUnreadableException ex)
-            {
-                result = await intake.QuarantineAsync(buffer.ToArray(), mailbox.Id, ex.Message, ct);
-            }
-
-            results.Add(result);
+            results.Add(await intake.TakeFromMailboxAsync(buffer.ToArray(), mailbox, ct));
             // Only now, after the intake committed, is the message marked: a crash before this reads it again, as a duplicate.
             if (target is not null)
                 await folder.MoveToAsync(uid, target, ct);

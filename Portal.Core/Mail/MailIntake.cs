@@ -49,6 +49,19 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
         return await IngestAsync(message, raw, mailbox, quarantined: null, ct);
     }
 
+    /// <summary>A message a mailbox reader fetched: taken in, or held in the quarantine when it is not mail the desk can read.</summary>
+    public async Task<MailResult> TakeFromMailboxAsync(byte[] raw, Mailbox mailbox, CancellationToken ct = default)
+    {
+        try
+        {
+            return await IngestAsync(raw, mailbox.Address, ct);
+        }
+        catch (MailUnreadableException ex)
+        {
+            return await QuarantineAsync(raw, mailbox.Id, ex.Message, ct);
+        }
+    }
+
     /// <summary>A message read from a mailbox that is not mail the desk can read: held with its bytes, so nothing is lost.</summary>
     public async Task<MailResult> QuarantineAsync(byte[] raw, int mailboxId, string why, CancellationToken ct = default)
     {
@@ -340,9 +353,8 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
                 continue;
             }
 
-            if (entity is not MimePart part || (!part.IsAttachment && part.ContentType.MediaType != "image" && part.ContentDisposition is null))
-                continue;
-            if (!part.IsAttachment && part.ContentType.MediaType != "image")
+            // Attachments and images (inline ones too); the text and HTML bodies are the message itself.
+            if (entity is not MimePart part || (!part.IsAttachment && part.ContentType.MediaType != "image"))
                 continue;
             index++;
             using var data = new MemoryStream();

@@ -33,11 +33,7 @@ public static class AccountEndpoints
             var address = http.Connection.RemoteIpAddress?.ToString();
             var user = await users.FindByEmailAsync(email);
             // Every attempt is audited, with the email as typed and where it came from; never the password.
-            Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
-            {
-                At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = user?.Id, Action = action,
-                EntityType = "user", EntityId = email.ToLowerInvariant(), Source = address ?? "local",
-            });
+            Task Audit(string action) => RecordAttemptAsync(audit, clock, http, user?.Id, email, action);
             async Task<IResult> WrongAsync()
             {
                 throttle.Failed(email, address);
@@ -104,11 +100,7 @@ public static class AccountEndpoints
             var form = await http.Request.ReadFormAsync();
             var code = Core.Users.AuthenticatorCodes.Normalise(form["code"]);
             string? returnUrl = form["returnUrl"];
-            Task Audit(string action) => audit.RecordAsync(new Core.Audit.AuditEntry
-            {
-                At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = user.Id, Action = action,
-                EntityType = "user", EntityId = user.Email?.ToLowerInvariant() ?? user.Id, Source = http.Connection.RemoteIpAddress?.ToString() ?? "local",
-            });
+            Task Audit(string action) => RecordAttemptAsync(audit, clock, http, user.Id, user.Email ?? user.Id, action);
             // Six digits are the app's code; anything longer is a recovery code (each good once).
             var result = code.Length == 6 && code.All(char.IsAsciiDigit)
                 ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
@@ -165,6 +157,15 @@ public static class AccountEndpoints
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         });
     }
+
+    /// <summary>Every sign-in step is audited, with the email as typed and where it came from; never a password or a code.</summary>
+    private static Task RecordAttemptAsync(Core.Audit.AuditService audit, TimeProvider clock, HttpContext http, string? userId, string email,
+        string action) =>
+        audit.RecordAsync(new Core.Audit.AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime, ActorKind = Core.Audit.AuditActorKind.User, ActorId = userId, Action = action,
+            EntityType = "user", EntityId = email.ToLowerInvariant(), Source = http.Connection.RemoteIpAddress?.ToString() ?? "local",
+        });
 
     /// <summary>A recovery code as it was shown (<c>ab12c-3de45</c>), whether typed with its dash or without.</summary>
     private static string RecoveryCode(string typed) => (typed.Length == 10 ? $"{typed[..5]}-{typed[5..]}" : typed).ToUpperInvariant();
