@@ -78,6 +78,8 @@ public static class PortalWeb
             services.AddSingleton<Core.Mail.IGraphTokenSource, GraphTokens>();
 
         services.AddAuthorization();
+        services.AddApiTokens(auth, builder.Configuration);
+        services.AddApiV1();
         services.AddSignInLimits(builder.Configuration);
         services.AddDeskHealthChecks();
         services.AddCascadingAuthenticationState();
@@ -209,6 +211,9 @@ public static class PortalWeb
         app.MapDeskHealthChecks();
         app.MapReportEndpoints();
         app.MapSlaEndpoints();
+        app.MapApiV1();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs", o => Scalar.AspNetCore.ScalarOptionsExtensions.WithTitle(o, "InternalDesk API")).AllowAnonymous();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -68,6 +68,21 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         if (!Enum.IsDefined(input.Priority))
             errors.Add(nameof(input.Priority), $"Priority {input.Priority} does not exist.");
 
+        var requesterId = actor.UserId;
+        if (!string.IsNullOrWhiteSpace(input.RequesterEmail))
+        {
+            if (!actor.CanWorkIn(department.Id))
+                errors.Add(nameof(input.RequesterEmail), "Requester: only staff of the department file requests for someone else.");
+            else
+            {
+                var normalized = input.RequesterEmail.Trim().ToUpperInvariant();
+                requesterId = await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive && !u.IsServiceAccount)
+                    .Select(u => u.Id).FirstOrDefaultAsync(ct) ?? "";
+                if (requesterId.Length == 0)
+                    errors.Add(nameof(input.RequesterEmail), $"Requester: no active person has the email {input.RequesterEmail.Trim()}.");
+            }
+        }
+
         var filingExtras = await pipeline.BeforeFilingAsync(db, actor, input, errors, ct);
         errors.ThrowIfAny();
 
@@ -77,7 +92,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var change = await FileInTransactionAsync(db, actor.UserId, department.Id, category.Id, typeId!.Value, title, description, now,
+                var change = await FileInTransactionAsync(db, requesterId, department.Id, category.Id, typeId!.Value, title, description, now,
                     (ticket, created) =>
                     {
                         AddAttachments(db, ticket.Id, created.Id, actor.UserId, input.Attachments, isPublic: true, now);
@@ -85,7 +100,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
                             add(ticket);
 
                         alsoAdd?.Invoke(db, ticket, created);
-                    }, ct, input.Priority, values);
+                    }, ct, input.Priority, values, filedById: actor.UserId);
                 await tx.CommitAsync(ct);
                 pipeline.Publish(change);
                 return new CreatedTicket(change.Ticket.Id, change.Ticket.Key, department.Name);
@@ -106,8 +121,9 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// </summary>
     internal async Task<TicketChange> FileInTransactionAsync(DeskDbContext db, string requesterId, int departmentId, int categoryId, int typeId,
         string title, string description, DateTime now, Action<Ticket, TicketEvent>? afterInsert, CancellationToken ct,
-        TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null)
+        TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null, string? filedById = null)
     {
+        var filer = filedById ?? requesterId;
         // On PostgreSQL the department's row is locked until the caller commits, so concurrent filings take their numbers
         // in turn; SQLite already lets one writing transaction in at a time (a lost race there is retried by the caller).
         var dept = db.Database.IsPostgres()
@@ -123,10 +139,10 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         };
         ticket.FieldValues.AddRange((fields ?? new Dictionary<int, string>()).Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
         db.Tickets.Add(ticket);
-        var change = pipeline.Begin(db, ticket, requesterId, TicketChangeKind.Created, now);
+        var change = pipeline.Begin(db, ticket, filer, TicketChangeKind.Created, now);
         var created = new TicketEvent
         {
-            At = now, ActorId = requesterId, Kind = TicketEventKind.Created, IsPublic = true, Body = description, NewValue = title,
+            At = now, ActorId = filer, Kind = TicketEventKind.Created, IsPublic = true, Body = description, NewValue = title,
         };
         change.Record(created);
         change.Triggers.Add(Routing.RuleTrigger.Created);

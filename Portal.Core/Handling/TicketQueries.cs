@@ -37,6 +37,29 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
             t.Requester!.DisplayName, t.AssigneeId, t.Assignee != null ? t.Assignee.DisplayName : null,
             t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt) { EscalationLevel = t.EscalationLevel });
 
+    /// <summary>
+    /// A ticket named by its key ("IT-1042", any case) or its id, when the actor may see it; not found otherwise (the same
+    /// answer for a ticket that exists and one that does not).
+    /// </summary>
+    public async Task<int> FindIdAsync(Actor actor, string keyOrId, CancellationToken ct = default)
+    {
+        var text = keyOrId.Trim();
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var query = db.Tickets.AsNoTracking().Where(TicketAccess.Visible(actor));
+        int? id = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? await query.Where(t => t.Id == number).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct)
+            : await query.Where(t => t.Key == text.ToUpperInvariant()).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        return id ?? throw new DeskNotFoundException($"Ticket {text} does not exist or you may not see it.");
+    }
+
+    /// <summary>The id of the active person with this email, or null.</summary>
+    public async Task<string?> UserIdByEmailAsync(string email, CancellationToken ct = default)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive).Select(u => u.Id).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>The ticket as the actor may see it; not found when the actor may not see it at all.</summary>
     public async Task<TicketDetails> GetAsync(Actor actor, int ticketId, CancellationToken ct = default)
     {

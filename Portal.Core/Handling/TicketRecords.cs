@@ -98,6 +98,9 @@ public sealed record NewTicketInput(
 {
     /// <summary>Filed without the form (from an email): required fields are left for the department to fill in.</summary>
     public bool FieldsLater { get; init; }
+
+    /// <summary>Filed by staff of the department for someone else: the requester's email (an active account).</summary>
+    public string? RequesterEmail { get; init; }
 }
 
 public sealed record CreatedTicket(int Id, string Key, string DepartmentName);

@@ -119,6 +119,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         b.HasIndex(t => new { t.DepartmentId, t.Number }).IsUnique();
         b.HasIndex(t => new { t.DepartmentId, t.Status, t.UpdatedAt });
         b.HasIndex(t => new { t.DepartmentId, t.UpdatedAt });
+        b.HasIndex(t => new { t.UpdatedAt, t.Id }); // the API's list across departments, by last change
         b.HasIndex(t => new { t.DepartmentId, t.AssigneeId });
         b.HasIndex(t => new { t.DepartmentId, t.Title });
         // The sweeps read due tickets in (instant, id) order: with the id in the index, PostgreSQL reads a batch straight

@@ -97,6 +97,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Catalog.CatalogTask> CatalogTasks => Set<Catalog.CatalogTask>();
     public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
     public DbSet<Mail.InboundMessage> InboundMessages => Set<Mail.InboundMessage>();
+    public DbSet<Users.ApiToken> ApiTokens => Set<Users.ApiToken>();
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Persistence.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

@@ -66,6 +66,7 @@ internal static class EntityAudit
         [typeof(Sla.EscalationLevelRecord)] = "escalation-level",
         [typeof(Routing.AutomationRuleRecord)] = "rule",
         [typeof(Users.DeskUser)] = "user",
+        [typeof(Users.ApiToken)] = "api-token",
         [typeof(Assets.AssetType)] = "asset-type",
         [typeof(Assets.AssetField)] = "asset-field",
         [typeof(Assets.Asset)] = "asset",
@@ -85,7 +86,7 @@ internal static class EntityAudit
     private static readonly HashSet<string> Skipped =
     [
         "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName", "AccessFailedCount",
-        "SearchText", "Version", "ElapsedSeconds", "TicketId",
+        "SearchText", "Version", "ElapsedSeconds", "TicketId", "Hash", "LastUsedAt", "LastUsedFrom",
     ];
 
     /// <summary>An SLA state is audited when its promise changed, not when its clock merely ran on.</summary>

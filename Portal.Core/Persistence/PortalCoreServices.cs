@@ -47,9 +47,11 @@ public static class PortalCoreServices
         services.AddSingleton<TicketCommands>();
         services.AddSingleton<TicketLinking>();
         services.AddSingleton<QueueService>();
+        services.AddSingleton<TicketList>();
         services.AddSingleton<DepartmentDirectory>();
         services.AddSingleton<DepartmentAdminService>();
         services.AddSingleton<UserAdminService>();
+        services.AddSingleton<ApiTokenService>();
         services.AddSingleton<ExternalUserService>();
         services.AddSingleton<Sla.SlaConfiguration>();
         services.AddSingleton<Sla.SlaService>();

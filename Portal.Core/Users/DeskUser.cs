@@ -21,6 +21,9 @@ public class DeskUser : IdentityUser
     /// <summary>The Entra ID object id, when the user signs in through Entra ID.</summary>
     public string? ExternalObjectId { get; set; }
 
+    /// <summary>An account for another system: it has no password, never signs in on a page, and acts only through its API tokens.</summary>
+    public bool IsServiceAccount { get; set; }
+
     public List<DepartmentMember> Departments { get; set; } = [];
     public List<TeamMember> Teams { get; set; } = [];
 }

@@ -31,9 +31,9 @@ public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFacto
             };
             db.Users.Add(user);
         }
-        else if (!user.IsActive)
+        else if (!user.IsActive || user.IsServiceAccount)
         {
-            return null;
+            return null; // a service account never signs in on a page, whatever the directory says
         }
 
         var reduced = (user.Roles & ~who.Roles) != 0;

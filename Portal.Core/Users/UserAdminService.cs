@@ -23,7 +23,11 @@ public sealed record UserInput(
     IReadOnlyCollection<int> TeamIds,
     string? ManagerId,
     string Tags,
-    bool IsActive);
+    bool IsActive)
+{
+    /// <summary>An account for another system: no password, no sign-in on a page; it acts through API tokens only.</summary>
+    public bool IsServiceAccount { get; init; }
+}
 
 /// <summary>Admins create local accounts, change roles and memberships, and deactivate people.</summary>
 public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<DeskDbContext> dbFactory, SessionRevocations revocations)
@@ -67,7 +71,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             .FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new DeskNotFoundException($"User {id} does not exist.");
         return new UserInput(u.Id, u.Email ?? "", u.DisplayName, null, u.Roles,
             u.Departments.Select(d => d.DepartmentId).ToList(), u.Teams.Select(t => t.TeamId).ToList(),
-            u.ManagerId, u.Tags, u.IsActive);
+            u.ManagerId, u.Tags, u.IsActive) { IsServiceAccount = u.IsServiceAccount };
     }
 
     /// <summary>Creates a local account (with a password) or saves changes to an existing user.</summary>
@@ -84,8 +88,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         errors.MaxLength(nameof(input.Email), email, 256, "Email");
         errors.Required(nameof(input.DisplayName), name, "Name");
         errors.MaxLength(nameof(input.DisplayName), name, 200, "Name");
-        if (creating && string.IsNullOrEmpty(input.Password))
+        if (creating && string.IsNullOrEmpty(input.Password) && !input.IsServiceAccount)
             errors.Add(nameof(input.Password), "A new local account needs a password.");
+        if (input.IsServiceAccount && !string.IsNullOrEmpty(input.Password))
+            errors.Add(nameof(input.Password), "A service account has no password: it acts through its API tokens only.");
         if ((int)input.Roles is < 0 or > 15)
             errors.Add(nameof(input.Roles), "Unknown role.");
         var tags = string.Join(",", (input.Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -133,7 +139,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         DeskUser user;
         if (creating)
         {
-            user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true };
+            user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, IsServiceAccount = input.IsServiceAccount };
         }
         else
         {
@@ -160,7 +166,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         user.Teams.AddRange(teamIds.Where(id => user.Teams.All(t => t.TeamId != id))
             .Select(id => new TeamMember { UserId = user.Id, TeamId = id }));
 
-        var result = creating ? await users.CreateAsync(user, input.Password!) : await users.UpdateAsync(user);
+        var result = !creating ? await users.UpdateAsync(user)
+            : user.IsServiceAccount ? await users.CreateAsync(user) : await users.CreateAsync(user, input.Password!);
         if (!creating && result.Succeeded && !string.IsNullOrEmpty(input.Password))
         {
             await users.RemovePasswordAsync(user);

@@ -34,7 +34,7 @@ public static class AssetEndpoints
     public static void MapAssetEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet(ExportPath, async (HttpContext http, ActorService actors, AssetCsv csv, TimeProvider clock, CancellationToken ct) =>
             {
-                var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                var actor = await ApiAccess.CallerAsync(http, ApiScopes.AssetsRead);
                 // Refused before the response starts (the Core check inside WriteAsync would come after the headers).
                 if (!actor.IsStaff)
                     throw new Core.Common.DeskForbiddenException("Only agents, supervisors and admins export assets.");
@@ -50,5 +50,5 @@ public static class AssetEndpoints
                 await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                 await csv.WriteAsync(actor, query, writer, ct);
             })
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
 }

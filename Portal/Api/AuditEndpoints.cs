@@ -35,17 +35,17 @@ public static class AuditEndpoints
                     await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                     await export.WriteCsvAsync(actor, query, writer, ct);
                 }, ct))
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
         app.MapGet(JsonPath, (HttpContext http, ActorService actors, AuditExport export, TimeProvider clock, CancellationToken ct) =>
                 ExportAsync(http, actors, clock, "json", "application/json; charset=utf-8",
                     (actor, query) => export.WriteJsonAsync(actor, query, http.Response.Body, ct), ct))
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
     }
 
     private static async Task ExportAsync(HttpContext http, ActorService actors, TimeProvider clock, string extension, string contentType,
         Func<Core.Security.Actor, AuditQuery, Task> write, CancellationToken ct)
     {
-        var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+        var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);
         // Refused before the response starts (the Core check inside the writer would come after the headers).
         if (!actor.CanReadAudit)
             throw new Core.Common.DeskForbiddenException("Only admins and auditors export the audit trail.");

@@ -32,7 +32,7 @@ public static class ComplaintEndpoints
     public static void MapComplaintEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet(ExportPath, async (HttpContext http, ActorService actors, ComplaintService complaints, TimeProvider clock, CancellationToken ct) =>
             {
-                var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);
                 // Refused before the response starts (the Core check inside the writer would come after the headers).
                 if (!(actor.IsStaff || actor.CanReadAudit))
                     throw new Core.Common.DeskForbiddenException("The complaint register is for agents, supervisors, admins and auditors.");
@@ -48,5 +48,5 @@ public static class ComplaintEndpoints
                 await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                 await complaints.WriteRegisterCsvAsync(actor, query, writer, ct);
             })
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
 }

@@ -26,7 +26,7 @@ public static class ReportEndpoints
                 ReportFiles.WriteCsv(result, text);
                 await http.Response.WriteAsync(text.ToString(), ct);
             })
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
         app.MapGet(XlsxPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
             {
                 var result = await RunAsync(http, actors, reports, ct);
@@ -37,12 +37,12 @@ public static class ReportEndpoints
                 buffer.Position = 0;
                 await buffer.CopyToAsync(http.Response.Body, ct);
             })
-            .RequireAuthorization();
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
     }
 
     private static async Task<ReportResult> RunAsync(HttpContext http, ActorService actors, ReportService reports, CancellationToken ct)
     {
-        var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+        var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);
         var request = ReportRequest.Parse(name => http.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
         return await reports.RunAsync(actor, request, ct);
     }

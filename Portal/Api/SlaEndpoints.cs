@@ -15,7 +15,7 @@ public static class SlaEndpoints
     public static void MapSlaEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/sla/simulate", async (HttpContext http, ActorService actors, CancellationToken ct) =>
             {
-                var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                var actor = await ApiAccess.CallerAsync(http, ApiScopes.Admin);
                 Access.RequireAdmin(actor, "Only admins can run the SLA simulator.");
                 // The declared length, and the bytes as they come (a chunked body declares none).
                 var json = http.Request.ContentLength > MaxScenarioBytes ? null : await ReadAtMostAsync(http.Request.Body, MaxScenarioBytes, ct);
@@ -34,7 +34,7 @@ public static class SlaEndpoints
                     });
                 }
             })
-            .RequireAuthorization()
+            .RequireAuthorization(ApiTokenHandler.CookieOrToken)
             .DisableAntiforgery();
 
     /// <summary>The body as text, or null as soon as it passes <paramref name="limit"/> bytes (nothing more is read).</summary>

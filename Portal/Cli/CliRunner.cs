@@ -12,7 +12,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class CliRunner
 {
-    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "mail", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "mail", "tokens", "help", "--help"];
 
     public const string Usage = """
         InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
@@ -22,6 +22,12 @@ public static class CliRunner
           users add --email E --name N --password P [--role Agent|Supervisor|Admin]... [--department CODE]... [--tags VIP]
                                        create a local user (the password may come from DESK_PASSWORD instead)
           users list                   list every user with roles and departments
+          tokens add --email USER --name NAME [--scope S]... [--days N]
+                                       make an API token for USER (scopes: tickets:read tickets:write assets:read assets:write
+                                       reports:read admin; default tickets:read and tickets:write; 90 days, at most 365) and
+                                       print it alone on standard output
+          tokens list                  list every API token (never the secret) with its state and last use
+          tokens revoke ID             end a token at once
           sla simulate FILE            compute a scenario's SLA (FILE or - for standard input) and print the result
           mail ingest FILE [--mailbox ADDRESS]
                                        take in one raw email (FILE or - for standard input, e.g. from a Postfix pipe) and
@@ -115,6 +121,17 @@ public static class CliRunner
                     return await AddUserAsync(services, rest, output, error);
                 case ["users", "list"]:
                     return await ListUsersAsync(services, output);
+                case ["tokens", "add", .. var tokenArgs]:
+                    return await AddTokenAsync(services, tokenArgs, output, error);
+                case ["tokens", "list"]:
+                    return await ListTokensAsync(services, output);
+                case ["tokens", "revoke", var tokenId] when int.TryParse(tokenId, out var revokeId):
+                    await services.GetRequiredService<ApiTokenService>().RevokeAsync(UserAdminService.Console, revokeId);
+                    await output.WriteLineAsync($"tokens revoke: token #{revokeId} no longer works, on every node.");
+                    return 0;
+                case ["tokens", ..]:
+                    await error.WriteLineAsync("usage: tokens add --email USER --name NAME [--scope S]... [--days N] | tokens list | tokens revoke ID");
+                    return 2;
                 case ["mail", "ingest", var source]:
                     return await IngestMailAsync(services, source, null, output, error, binaryInput);
                 case ["mail", "ingest", var source, "--mailbox", var mailbox]:
@@ -144,6 +161,90 @@ public static class CliRunner
                 await error.WriteLineAsync($"{field}: {message}");
             return 1;
         }
+        catch (Exception ex) when (ex is DeskNotFoundException or DeskForbiddenException)
+        {
+            await error.WriteLineAsync($"{args[0]}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>"--key value" pairs (a key may repeat), or null after saying which part of the command line is wrong.</summary>
+    private static async Task<Dictionary<string, List<string>>?> OptionsAsync(string verb, string[] args, string[] known, TextWriter error)
+    {
+        var options = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                await error.WriteLineAsync($"{verb}: expected --option value, got \"{args[i]}\"");
+                return null;
+            }
+
+            var key = args[i][2..];
+            if (!known.Contains(key))
+            {
+                await error.WriteLineAsync($"{verb}: unknown option --{key}");
+                return null;
+            }
+
+            if (!options.TryGetValue(key, out var list))
+                options[key] = list = [];
+            list.Add(args[++i]);
+        }
+
+        return options;
+    }
+
+    /// <summary>tokens add: the new token alone on standard output, for a script to keep.</summary>
+    private static async Task<int> AddTokenAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    {
+        var options = await OptionsAsync("tokens add", args, ["email", "name", "scope", "days"], error);
+        if (options is null)
+            return 2;
+        if (options.GetValueOrDefault("email") is not [var email] || options.GetValueOrDefault("name") is not [var name])
+        {
+            await error.WriteLineAsync("tokens add: say whose and what for: tokens add --email USER --name NAME [--scope S]... [--days N]");
+            return 2;
+        }
+
+        int? days = null;
+        if (options.GetValueOrDefault("days") is [var d])
+        {
+            if (!int.TryParse(d, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                await error.WriteLineAsync($"tokens add: --days \"{d}\" is not a whole number of days");
+                return 2;
+            }
+
+            days = parsed;
+        }
+
+        var scopes = options.GetValueOrDefault("scope", [ApiScopes.TicketsRead, ApiScopes.TicketsWrite])
+            .SelectMany(x => x.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var userId = await services.GetRequiredService<Core.Handling.TicketQueries>().UserIdByEmailAsync(email);
+        if (userId is null)
+        {
+            await error.WriteLineAsync($"tokens add: no active user has the email {email}");
+            return 1;
+        }
+
+        var made = await services.GetRequiredService<ApiTokenService>().CreateAsync(UserAdminService.Console, userId, name, scopes, days);
+        await output.WriteLineAsync(made.Secret);
+        await error.WriteLineAsync($"tokens add: token #{made.Token.Id} \"{made.Token.Name}\" for {made.Token.UserEmail} ({string.Join(" ", made.Token.Scopes)}), "
+            + $"expires {made.Token.ExpiresAt:yyyy-MM-dd}. It is shown this once.");
+        return 0;
+    }
+
+    private static async Task<int> ListTokensAsync(IServiceProvider services, TextWriter output)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var rows = await services.GetRequiredService<ApiTokenService>().ListAllAsync(UserAdminService.Console);
+        await output.WriteLineAsync("id\tuser\tname\tscopes\tstarts\texpires\tlast used\tstate");
+        foreach (var t in rows)
+            await output.WriteLineAsync($"{t.Id}\t{t.UserEmail}\t{t.Name}\t{string.Join(' ', t.Scopes)}\t{t.Prefix}\t{t.ExpiresAt:yyyy-MM-dd}\t"
+                + $"{(t.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never")}\t"
+                + (t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "active"));
+        return 0;
     }
 
     /// <summary>sla simulate FILE|-: the scenario in, the result document out; no database is touched.</summary>
@@ -217,26 +318,9 @@ public static class CliRunner
 
     private static async Task<int> AddUserAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
-        var options = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await error.WriteLineAsync($"users add: expected --option value, got \"{args[i]}\"");
-                return 2;
-            }
-
-            var key = args[i][2..];
-            if (key is not ("email" or "name" or "password" or "role" or "department" or "tags"))
-            {
-                await error.WriteLineAsync($"users add: unknown option --{key}");
-                return 2;
-            }
-
-            if (!options.TryGetValue(key, out var list))
-                options[key] = list = [];
-            list.Add(args[++i]);
-        }
+        var options = await OptionsAsync("users add", args, ["email", "name", "password", "role", "department", "tags"], error);
+        if (options is null)
+            return 2;
 
         var roles = DeskRole.Requester;
         foreach (var name in options.GetValueOrDefault("role", []).SelectMany(r => r.Split(',', StringSplitOptions.TrimEntries)))

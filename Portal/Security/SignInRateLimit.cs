@@ -30,6 +30,9 @@ public static class SignInRateLimit
             });
             o.OnRejected = (context, _) =>
             {
+                if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                    return new ValueTask(Api.ApiAccess.TooManyAsync(context.HttpContext,
+                        context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null));
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
                 context.HttpContext.Response.Redirect($"{DeskRoutes.SignIn}?error={SignInMessages.Throttled}&wait={wait}");
                 return ValueTask.CompletedTask;

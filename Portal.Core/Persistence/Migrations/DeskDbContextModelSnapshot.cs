@@ -1895,6 +1895,8 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("SlaNextChangeAt", "Id");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt");
 
                     b.ToTable("Tickets");
@@ -2033,6 +2035,71 @@ namespace Portal.Core.Persistence.Migrations
                     b.ToTable("TicketWatchers");
                 });
 
+            modelBuilder.Entity("Portal.Core.Users.ApiToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RevokedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ApiTokens");
+                });
+
             modelBuilder.Entity("Portal.Core.Users.DeskUser", b =>
                 {
                     b.Property<string>("Id")
@@ -2065,6 +2132,9 @@ namespace Portal.Core.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsAway")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsServiceAccount")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -2670,6 +2740,17 @@ namespace Portal.Core.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Portal.Core.Users.DeskUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Core.Users.ApiToken", b =>
+                {
                     b.HasOne("Portal.Core.Users.DeskUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

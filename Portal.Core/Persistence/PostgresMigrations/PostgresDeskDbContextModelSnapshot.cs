@@ -1958,6 +1958,8 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.HasIndex("SlaNextChangeAt", "Id");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.HasIndex("DepartmentId", "Status", "UpdatedAt");
 
                     b.ToTable("Tickets");
@@ -2100,6 +2102,73 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("TicketWatchers");
                 });
 
+            modelBuilder.Entity("Portal.Core.Users.ApiToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("RevokedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ApiTokens");
+                });
+
             modelBuilder.Entity("Portal.Core.Users.DeskUser", b =>
                 {
                     b.Property<string>("Id")
@@ -2132,6 +2201,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasColumnType("boolean");
 
                     b.Property<bool>("IsAway")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsServiceAccount")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("LockoutEnabled")
@@ -2737,6 +2809,17 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Portal.Core.Users.DeskUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Core.Users.ApiToken", b =>
+                {
                     b.HasOne("Portal.Core.Users.DeskUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
