@@ -31,7 +31,8 @@ public static class PortalWeb
 
         var auth = services.AddAuthentication(o =>
         {
-            o.DefaultScheme = IdentityConstants.ApplicationScheme;
+            // A page's sign-in cookie, or an API token when the request carries one (the exports, the SLA simulator).
+            o.DefaultScheme = ApiTokenHandler.CookieOrToken;
             o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
         });
         auth.AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>

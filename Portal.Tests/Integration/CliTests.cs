@@ -151,6 +151,31 @@ public sealed class CliTests : IDisposable
         Assert.True(reader.GetBoolean(1));
     }
 
+    [Fact]
+    public async Task TokensAdd_PrintsTheTokenAlone_ListShowsItWithoutTheSecret_AndRevokeEndsIt()
+    {
+        await Run("users", "add", "--email", "monitor@corp.example", "--name", "Monitoring", "--password", "verysecret1", "--role", "Agent", "--department", "it");
+        var made = await Run("tokens", "add", "--email", "monitor@corp.example", "--name", "nagios", "--scope", "tickets:write", "--days", "30");
+        Assert.Equal(0, made.Code);
+        var secret = made.Out.Trim();
+        Assert.Matches("^idk_[A-Za-z0-9_-]{43}$", secret);
+
+        var listed = await Run("tokens", "list");
+        Assert.Contains("monitor@corp.example\tnagios\ttickets:write", listed.Out);
+        Assert.DoesNotContain(secret, listed.Out);
+        Assert.Contains("active", listed.Out);
+
+        var id = listed.Out.Split('\n')[1].Split('\t')[0];
+        Assert.Equal(0, (await Run("tokens", "revoke", id)).Code);
+        Assert.Contains("revoked", (await Run("tokens", "list")).Out);
+
+        var tooLong = await Run("tokens", "add", "--email", "monitor@corp.example", "--name", "x", "--days", "400");
+        Assert.Equal(1, tooLong.Code);
+        Assert.Contains("days", tooLong.Err);
+        Assert.Equal(1, (await Run("tokens", "add", "--email", "nobody@corp.example", "--name", "x")).Code);
+        Assert.Contains("admin is only for a token of an admin", (await Run("tokens", "add", "--email", "monitor@corp.example", "--name", "x", "--scope", "admin")).Err);
+    }
+
     [Theory]
     [InlineData(new[] { "users", "add", "--email", "x@corp.example", "--name", "X", "--password", "longenough1", "--role", "Wizard" }, 2, "--role \"Wizard\"")]
     [InlineData(new[] { "users", "add", "--email", "x@corp.example", "--name", "X", "--password", "longenough1", "--department", "NOPE" }, 1, "--department NOPE does not exist")]
@@ -189,7 +214,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("'migrat' is not a command", await error);
-        Assert.Contains("migrate, seed, users, sla, audit, backup, mail, help", await error);
+        Assert.Contains("migrate, seed, users, sla, audit, backup, mail, help, tokens", await error);
         Assert.True(CliRunner.IsUnknownVerb(["migrat"]));
         Assert.False(CliRunner.IsUnknownVerb(["--urls", "http://127.0.0.1:5081"]));
         Assert.False(CliRunner.IsUnknownVerb(["Desk:SweepSeconds=5"]));

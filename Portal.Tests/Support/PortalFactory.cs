@@ -60,7 +60,8 @@ public class PortalFactory : WebApplicationFactory<Program>
             services.AddAuthentication()
                 .AddScheme<AuthenticationSchemeOptions, HeaderAuthHandler>(HeaderAuthHandler.SchemeName, _ => { })
                 .AddPolicyScheme("HeaderOrCookie", null, o => o.ForwardDefaultSelector = ctx =>
-                    ctx.Request.Headers.ContainsKey(TestUserHeader) ? HeaderAuthHandler.SchemeName : IdentityConstants.ApplicationScheme);
+                    ctx.Request.Headers.ContainsKey(TestUserHeader) ? HeaderAuthHandler.SchemeName
+                    : ctx.Request.Headers.Authorization.Count > 0 ? global::Portal.Api.ApiTokenHandler.SchemeName : IdentityConstants.ApplicationScheme);
             services.PostConfigure<AuthenticationOptions>(o =>
             {
                 o.DefaultScheme = "HeaderOrCookie";

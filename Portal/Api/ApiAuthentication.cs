@@ -1,3 +1,4 @@
+using Portal.Core.Admin;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -35,7 +36,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
 {
     public const string SchemeName = "ApiToken";
 
-    /// <summary>Endpoints that take a page's sign-in or a token choose by the request's Authorization header.</summary>
+    /// <summary>The app's default scheme: a request with an Authorization header is the token's, any other the sign-in cookie's.</summary>
     public const string CookieOrToken = "CookieOrToken";
 
     public const string TokenIdClaim = "internaldesk:token";
@@ -171,8 +172,7 @@ public static class ApiAccess
         auth.AddPolicyScheme(ApiTokenHandler.CookieOrToken, "A page's sign-in or an API token", o => o.ForwardDefaultSelector = http =>
             http.Request.Headers.Authorization.Count > 0 ? ApiTokenHandler.SchemeName : IdentityConstants.ApplicationScheme);
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiTokenHandler.SchemeName, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireAuthenticatedUser())
-            .AddPolicy(ApiTokenHandler.CookieOrToken, p => p.AddAuthenticationSchemes(ApiTokenHandler.CookieOrToken).RequireAuthenticatedUser());
+            .AddPolicy(ApiTokenHandler.SchemeName, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireAuthenticatedUser());
         services.AddRateLimiter(o => o.AddPolicy(RatePolicy, http =>
         {
             var perMinute = Math.Max(1, http.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.RequestsPerMinute);

@@ -50,5 +50,5 @@ public static class AssetEndpoints
                 await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                 await csv.WriteAsync(actor, query, writer, ct);
             })
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
 }

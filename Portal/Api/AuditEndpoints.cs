@@ -35,11 +35,11 @@ public static class AuditEndpoints
                     await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                     await export.WriteCsvAsync(actor, query, writer, ct);
                 }, ct))
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
         app.MapGet(JsonPath, (HttpContext http, ActorService actors, AuditExport export, TimeProvider clock, CancellationToken ct) =>
                 ExportAsync(http, actors, clock, "json", "application/json; charset=utf-8",
                     (actor, query) => export.WriteJsonAsync(actor, query, http.Response.Body, ct), ct))
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
     }
 
     private static async Task ExportAsync(HttpContext http, ActorService actors, TimeProvider clock, string extension, string contentType,

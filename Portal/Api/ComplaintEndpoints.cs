@@ -48,5 +48,5 @@ public static class ComplaintEndpoints
                 await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                 await complaints.WriteRegisterCsvAsync(actor, query, writer, ct);
             })
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
 }

@@ -26,7 +26,7 @@ public static class ReportEndpoints
                 ReportFiles.WriteCsv(result, text);
                 await http.Response.WriteAsync(text.ToString(), ct);
             })
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
         app.MapGet(XlsxPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
             {
                 var result = await RunAsync(http, actors, reports, ct);
@@ -37,7 +37,7 @@ public static class ReportEndpoints
                 buffer.Position = 0;
                 await buffer.CopyToAsync(http.Response.Body, ct);
             })
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken);
+            .RequireAuthorization();
     }
 
     private static async Task<ReportResult> RunAsync(HttpContext http, ActorService actors, ReportService reports, CancellationToken ct)

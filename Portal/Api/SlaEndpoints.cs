@@ -34,7 +34,7 @@ public static class SlaEndpoints
                     });
                 }
             })
-            .RequireAuthorization(ApiTokenHandler.CookieOrToken)
+            .RequireAuthorization()
             .DisableAntiforgery();
 
     /// <summary>The body as text, or null as soon as it passes <paramref name="limit"/> bytes (nothing more is read).</summary>

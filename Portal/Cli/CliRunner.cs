@@ -1,3 +1,4 @@
+using Portal.Core.Admin;
 using Portal.Core.Common;
 using Portal.Core.Persistence;
 using Portal.Core.Security;
@@ -12,7 +13,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class CliRunner
 {
-    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "mail", "tokens", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "seed", "users", "sla", "audit", "backup", "mail", "help", "tokens", "--help"];
 
     public const string Usage = """
         InternalDesk admin commands (run as: dotnet run --project Portal -- <command>)
