@@ -65,7 +65,7 @@ dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
 status=$?
 echo "Now the service and integration tests on PostgreSQL $("$PGBIN/postgres" --version | grep -o '[0-9][0-9]*\.[0-9][0-9]*' | head -n 1)..."
 DESK_TEST_PROVIDER=Postgres dotnet test Portal.Tests/Portal.Tests.csproj --no-build -nologo \
-  --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration|FullyQualifiedName~Portal.Tests.Mail)&Database!=Sqlite" \
+  --filter "(FullyQualifiedName~Portal.Tests.Persistence|FullyQualifiedName~Portal.Tests.Integration|FullyQualifiedName~Portal.Tests.Mail|FullyQualifiedName~Portal.Tests.Api)&Database!=Sqlite" \
   --logger "trx;LogFileName=postgres.trx" --logger "console;verbosity=minimal" --results-directory "$results"
 pg_status=$?
 if [ "$pg_status" -ne 0 ]; then status=$pg_status; fi

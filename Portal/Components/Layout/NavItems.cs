@@ -62,6 +62,7 @@ public static class NavItems
         items.Add(new(null, "You"));
         items.Add(new(DeskRoutes.NotificationSettings, "Notification settings", Icons.Material.Filled.Tune));
         items.Add(new(DeskRoutes.SignInSettings, "Sign-in and security", Icons.Material.Filled.Security));
+        items.Add(new(DeskRoutes.ApiTokens, "API tokens", Icons.Material.Filled.Key));
         return items;
     }
 }

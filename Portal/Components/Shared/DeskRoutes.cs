@@ -12,6 +12,7 @@ public static class DeskRoutes
     public const string TwoFactor = "/account/two-step";
     public const string TwoFactorVerify = "/account/two-step/verify";
     public const string SignInSettings = "/settings/sign-in";
+    public const string ApiTokens = "/settings/api-tokens";
     public const string AssetTypes = "/admin/asset-types";
     public const string Audit = "/admin/audit";
     public const string CatalogAdmin = "/admin/catalog";
