@@ -214,7 +214,14 @@ public static class PortalWeb
         app.MapSlaEndpoints();
         app.MapApiV1();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs", o => Scalar.AspNetCore.ScalarOptionsExtensions.WithTitle(o, "InternalDesk API")).AllowAnonymous();
+        // The reference's inline script carries this answer's nonce, so the page's CSP holds for it as for every other page.
+        // No fonts from Scalar's CDN either: the desk fetches nothing from outside (system fonts serve).
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs", (o, http) =>
+        {
+            o.Title = "InternalDesk API";
+            o.DefaultFonts = false;
+            Scalar.AspNetCore.ScalarOptionsExtensions.WithNonce(o, SecurityHeaders.Nonce(http));
+        }).AllowAnonymous();
         app.MapHub<Realtime.DeskHub>(Realtime.DeskHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -17,7 +17,7 @@ public partial class RequestFlowTests
         var page = await fx.SignInAsync("ada.admin@acme.example");
         await page.Context.AddInitScriptAsync(
             "window.__blocked = []; document.addEventListener('securitypolicyviolation', e => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI));");
-        foreach (var path in new[] { "/", "/requests/new", $"/queues/{it}", $"/tickets/{ticket}", "/board", "/dashboards", "/assets", "/admin/sla", "/settings/sign-in" })
+        foreach (var path in new[] { "/", "/requests/new", $"/queues/{it}", $"/tickets/{ticket}", "/board", "/dashboards", "/assets", "/admin/sla", "/settings/sign-in", "/settings/api-tokens" })
         {
             await page.GotoAsync(path);
             await BrowserFixture.WaitForCircuitAsync(page);
@@ -25,5 +25,13 @@ public partial class RequestFlowTests
             var blocked = await page.EvaluateAsync<string[]>("window.__blocked");
             Assert.True(blocked.Length == 0, $"{path}: {string.Join("; ", blocked)}");
         }
+
+        // The API reference (Scalar) draws its operations with its inline start script under the same policy, and loads
+        // nothing from outside (no fonts from its CDN). It also tries eval, which the policy refuses on purpose (the
+        // reference works without it); anything else blocked fails.
+        await page.GotoAsync("/api/docs/");
+        await page.GetByText("Download OpenAPI Document").First.WaitForAsync();
+        var onDocs = (await page.EvaluateAsync<string[]>("window.__blocked")).Where(b => b != "script-src eval").ToArray();
+        Assert.True(onDocs.Length == 0, $"/api/docs: {string.Join("; ", onDocs)}");
     }
 }

@@ -28,11 +28,20 @@ public static class ApiV1
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
+            document.Components ??= new();
+            document.Components.SecuritySchemes = new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>
+            {
+                ["Bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+                {
+                    Type = Microsoft.OpenApi.SecuritySchemeType.Http, Scheme = "bearer", Description = "An API token: idk_...",
+                },
+            };
+            document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
             document.Info = new() { Title = "InternalDesk API", Version = "v1",
                 Description = "Tickets, assets, departments and reports over the same rules as the pages. Authorization: Bearer <token> "
                     + "(Account → API tokens). Errors are problem details (RFC 9457) whose errors name the field." };
             return Task.CompletedTask;
-        }));
+        }).ShouldInclude = d => d.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.Contains("export", StringComparison.Ordinal)));
     }
 
     public static void MapApiV1(this WebApplication app)
