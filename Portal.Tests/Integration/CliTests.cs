@@ -154,7 +154,9 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task TokensAdd_PrintsTheTokenAlone_ListShowsItWithoutTheSecret_AndRevokeEndsIt()
     {
-        await Run("users", "add", "--email", "monitor@corp.example", "--name", "Monitoring", "--password", "verysecret1", "--role", "Agent", "--department", "it");
+        var account = await Run("users", "add", "--email", "monitor@corp.example", "--name", "Monitoring", "--kind", "service", "--role", "Agent", "--department", "it");
+        Assert.Equal(0, account.Code);
+        Assert.Equal(1, (await Run("users", "add", "--email", "m2@corp.example", "--name", "M2", "--kind", "service", "--password", "verysecret1")).Code);
         var made = await Run("tokens", "add", "--email", "monitor@corp.example", "--name", "nagios", "--scope", "tickets:write", "--days", "30");
         Assert.Equal(0, made.Code);
         var secret = made.Out.Trim();

@@ -21,7 +21,9 @@ public static class CliRunner
           migrate                      apply database migrations and exit
           seed --demo                  load the demo organisation into an empty database
           users add --email E --name N --password P [--role Agent|Supervisor|Admin]... [--department CODE]... [--tags VIP]
-                                       create a local user (the password may come from DESK_PASSWORD instead)
+                                       create a local user (the password may come from DESK_PASSWORD instead);
+                                       with --kind service, a service account: no password, never signs in on a page,
+                                       acts only through the API tokens made for it with tokens add
           users list                   list every user with roles and departments
           tokens add --email USER --name NAME [--scope S]... [--days N]
                                        make an API token for USER (scopes: tickets:read tickets:write assets:read assets:write
@@ -319,7 +321,7 @@ public static class CliRunner
 
     private static async Task<int> AddUserAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
-        var options = await OptionsAsync("users add", args, ["email", "name", "password", "role", "department", "tags"], error);
+        var options = await OptionsAsync("users add", args, ["email", "name", "password", "role", "department", "tags", "kind"], error);
         if (options is null)
             return 2;
 
@@ -344,11 +346,20 @@ public static class CliRunner
             return 1;
         }
 
-        var password = options.GetValueOrDefault("password")?.LastOrDefault() ?? Environment.GetEnvironmentVariable("DESK_PASSWORD");
+        var kind = options.GetValueOrDefault("kind")?.LastOrDefault() ?? "person";
+        if (kind is not ("person" or "service"))
+        {
+            await error.WriteLineAsync($"users add: --kind \"{kind}\" is not person or service");
+            return 2;
+        }
+
+        var service = kind == "service";
+        var password = service ? options.GetValueOrDefault("password")?.LastOrDefault()
+            : options.GetValueOrDefault("password")?.LastOrDefault() ?? Environment.GetEnvironmentVariable("DESK_PASSWORD");
         var input = new UserInput(null, options.GetValueOrDefault("email")?.LastOrDefault() ?? "",
             options.GetValueOrDefault("name")?.LastOrDefault() ?? "", password, roles,
             catalog.Where(d => codes.Contains(d.Code)).Select(d => d.Id).ToList(), [], null,
-            options.GetValueOrDefault("tags")?.LastOrDefault() ?? "", true);
+            options.GetValueOrDefault("tags")?.LastOrDefault() ?? "", true) { IsServiceAccount = service };
         var id = await services.GetRequiredService<UserAdminService>().SaveAsync(UserAdminService.Console, input);
         await output.WriteLineAsync($"Created {input.Email} ({roles}) with id {id}.");
         return 0;
