@@ -257,6 +257,8 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         {
             AssetId = asset.Id, At = now, ActorId = actor.UserId, Subject = "Created", NewValue = AssetDisplay.Status(asset.Status),
         });
+        await Notifications.WebhookOutbox.AddAsync(db, $"{Notifications.WebhookEvents.AssetCreated}:{asset.Id}",
+            new Notifications.WebhookEnvelope(Notifications.WebhookEvents.AssetCreated, now, null, asset.Id, actor.UserId, null, null), asset.DepartmentId, ct);
         await db.SaveChangesAsync(ct);
         return asset.Id;
     }
@@ -307,6 +309,12 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         }
 
         asset.Version++;
+        var changed = new System.Text.Json.Nodes.JsonArray(changes.Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["subject"] = c.Key, ["oldValue"] = Shorten(before.GetValueOrDefault(c.Key)), ["newValue"] = Shorten(c.Value),
+        }).ToArray());
+        await Notifications.WebhookOutbox.AddAsync(db, $"{Notifications.WebhookEvents.AssetUpdated}:{asset.Id}:{asset.Version}",
+            new Notifications.WebhookEnvelope(Notifications.WebhookEvents.AssetUpdated, now, null, asset.Id, actor.UserId, changed, null), asset.DepartmentId, ct);
         try
         {
             await db.SaveChangesAsync(ct);

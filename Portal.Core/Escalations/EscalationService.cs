@@ -179,6 +179,17 @@ public sealed class EscalationService(IDbContextFactory<DeskDbContext> dbFactory
 
         var kind = due.Level.Trigger is EscalationTrigger.AtBreach or EscalationTrigger.AfterBreach ? NotificationEvent.Breach : NotificationEvent.Warning;
         var key = $"escalation:{ticket.Id}:{due.Level.Id}:{due.Cycle}";
+        // For webhook subscriptions: every level is an escalation; a level before the breach is a warning, one at it a breach.
+        var extra = new System.Text.Json.Nodes.JsonObject
+        {
+            ["path"] = due.Path.Name, ["level"] = due.Level.Level, ["metric"] = due.Level.Metric.ToString(), ["trigger"] = due.Level.Trigger.ToString(),
+            ["dueAt"] = DateTime.SpecifyKind(dueAt, DateTimeKind.Utc), ["late"] = late, ["description"] = due.Level.Describe(),
+        };
+        change.WebhookEvents.Add((Notifications.WebhookEvents.EscalationFired, key, extra));
+        if (due.Level.Trigger is EscalationTrigger.Fraction or EscalationTrigger.BeforeDue)
+            change.WebhookEvents.Add((Notifications.WebhookEvents.SlaWarning, key, extra));
+        else if (due.Level.Trigger == EscalationTrigger.AtBreach)
+            change.WebhookEvents.Add((Notifications.WebhookEvents.SlaBreached, key, extra));
         change.Notify(async c =>
         {
             var recipients = await NotifyRecipients.OfAsync(db, ticket, a, c);

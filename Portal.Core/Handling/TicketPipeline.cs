@@ -86,6 +86,9 @@ public sealed class TicketChange
     /// <summary>Other tickets whose pages should read them again, without a change of their own (a task's request).</summary>
     public HashSet<(int TicketId, int DepartmentId)> AlsoAnnounced { get; } = [];
 
+    /// <summary>Events for webhook subscriptions beyond those the change's history says (an SLA warning, an escalation): type, unique key, extra data.</summary>
+    public List<(string Type, string Key, System.Text.Json.Nodes.JsonObject? Extra)> WebhookEvents { get; } = [];
+
     /// <summary>Records a history entry of the change; a status or priority change also fires its rule trigger.</summary>
     public void Record(TicketEvent e)
     {
@@ -147,6 +150,7 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// <item>notifications (in-app and the outbox);</item>
     /// <item>the features' "after change" hooks (a done task starts the next, resolves its request);</item>
     /// <item>the SLA and escalation plan of every ticket the change touched, from its history with the entries in hand;</item>
+    /// <item>events for the webhook subscriptions that want them, into the outbox;</item>
     /// <item>one save: the audit trail's entries and the reporting facts and rollups are written by the save's interceptors
     /// (Persistence.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
     /// <item>publish the change to open pages, the hub and the other nodes.</item>
@@ -161,7 +165,7 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     }
 
     /// <summary>
-    /// Steps 1 to 7 of <see cref="CommitAsync"/> without the commit, for an operation that files several tickets in one
+    /// Steps 1 to 8 of <see cref="CommitAsync"/> without the commit, for an operation that files several tickets in one
     /// transaction (a catalog request and its tasks): the caller commits, then publishes each change.
     /// </summary>
     public async Task RunAsync(TicketChange change, CancellationToken ct)
@@ -172,7 +176,7 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
 
     /// <summary>
     /// The same steps for changes the desk makes to many tickets in one unit of work (the escalation sweep, 500 tickets
-    /// a transaction): steps 1 to 6 for each change, then one save of them all, whose history entries, escalation claims
+    /// a transaction): steps 1 to 7 for each change, then one save of them all, whose history entries, escalation claims
     /// and SLA states go as prepared statements (<see cref="BulkWriter"/>; the audit trail's entries with them), then
     /// commit and publish each. Throws what the save throws (another sweeper's claim of the same level), leaving the
     /// rollback to the caller.
@@ -216,9 +220,12 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
             await sla.ApplyAsync(db, ticket, ct);
         foreach (var other in change.AlsoChanged)
             await sla.ApplyAsync(db, other, ct);
+
+        // Events for the webhook subscriptions that want them, into the outbox with the change.
+        await TicketWebhookEvents.AddForChangeAsync(change, ct);
     }
 
-    /// <summary>Step 8: tells open pages, the hub and the other nodes; only after the commit, so a listener that re-reads sees it.</summary>
+    /// <summary>Step 9: tells open pages, the hub and the other nodes; only after the commit, so a listener that re-reads sees it.</summary>
     public void Publish(TicketChange change)
     {
         feed.Publish(new TicketChanged(change.Ticket.Id, change.Ticket.DepartmentId, change.Kind) { Notified = change.Db.NotifiedUsers });

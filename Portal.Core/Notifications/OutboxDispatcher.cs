@@ -33,7 +33,11 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
         List<(long Id, int Attempts)> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            // An event for a webhook subscription waits while an earlier one of the same ticket to the same subscription is
+            // still pending (retrying), so receivers get a ticket's events in the order they happened.
             due = (await db.OutboxMessages.AsNoTracking().Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
+                .Where(m => m.Channel != OutboxChannel.Event || m.TicketId == null || !db.OutboxMessages.Any(o => o.Status == OutboxStatus.Pending
+                    && o.Channel == OutboxChannel.Event && o.Target == m.Target && o.TicketId == m.TicketId && o.Id < m.Id))
                 .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(max).Select(m => new { m.Id, m.Attempts }).ToListAsync(ct))
                 .Select(m => (m.Id, m.Attempts)).ToList();
         }
@@ -42,57 +46,89 @@ public sealed class OutboxDispatcher(IDbContextFactory<DeskDbContext> dbFactory,
         foreach (var (id, attempts) in due)
         {
             ct.ThrowIfCancellationRequested();
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var leaseEnd = now + Lease;
-            var claimed = await db.OutboxMessages
-                .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.Attempts == attempts && m.NextAttemptAt <= now)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts + 1).SetProperty(m => m.NextAttemptAt, leaseEnd), ct);
-            if (claimed == 0)
-                continue; // another dispatcher has it
-            var message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == id, ct);
-            try
+            switch (await SendAsync(id, attempts, now, ct))
             {
-                var channel = channels.FirstOrDefault(c => c.Channel == message.Channel)
-                    ?? throw new InvalidOperationException($"No {message.Channel} channel is set up.");
-                await channel.SendAsync(message, ct);
-                var at = clock.GetUtcNow().UtcDateTime;
-                await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
-                {
-                    await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
-                        .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
-                    await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.sent", at, null)], CancellationToken.None);
-                    await tx.CommitAsync(CancellationToken.None);
-                }
-
-                sent++;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                var error = Describe(ex);
-                var giveUp = message.Attempts >= Math.Max(1, options.Value.MaxAttempts);
-                var next = now + Backoff(message.Attempts);
-                await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
-                {
-                    await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-                        .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
-                        .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
-                    if (giveUp)
-                        await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.failed", clock.GetUtcNow().UtcDateTime, error)], CancellationToken.None);
-                    await tx.CommitAsync(CancellationToken.None);
-                }
-
-                if (giveUp)
-                {
-                    dead++;
-                    _log.LogWarning("Gave up on {Channel} message {Id} to {Target} after {Attempts} attempts: {Error}", message.Channel, id,
-                        message.Target, message.Attempts, error);
-                }
-                else
-                    retrying++;
+                case OutboxStatus.Sent: sent++; break;
+                case OutboxStatus.Pending: retrying++; break;
+                case OutboxStatus.Dead: dead++; break;
             }
         }
 
         return new DispatchResult(sent, retrying, dead);
+    }
+
+    /// <summary>
+    /// Sends one pending message now, whatever its next attempt says (an admin's "Send test event" or "Redeliver"), and
+    /// says how it went: Sent, Pending (it failed and will be retried) or Dead; null when another dispatcher has it.
+    /// </summary>
+    public async Task<OutboxStatus?> SendNowAsync(long id, CancellationToken ct = default)
+    {
+        int attempts;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var message = await db.OutboxMessages.AsNoTracking().Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
+                .Select(m => new { m.Attempts, m.NextAttemptAt }).FirstOrDefaultAsync(ct);
+            if (message is null)
+                return null;
+            attempts = message.Attempts;
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (message.NextAttemptAt > now
+                && await db.OutboxMessages.Where(m => m.Id == id && m.Attempts == attempts && m.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now), ct) == 0)
+                return null;
+        }
+
+        return await SendAsync(id, attempts, clock.GetUtcNow().UtcDateTime, ct);
+    }
+
+    /// <summary>Claims one message, sends it and records how it went; null when another dispatcher claimed it first.</summary>
+    private async Task<OutboxStatus?> SendAsync(long id, int attempts, DateTime now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var leaseEnd = now + Lease;
+        var claimed = await db.OutboxMessages
+            .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.Attempts == attempts && m.NextAttemptAt <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts + 1).SetProperty(m => m.NextAttemptAt, leaseEnd), ct);
+        if (claimed == 0)
+            return null; // another dispatcher has it
+        var message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == id, ct);
+        try
+        {
+            var channel = channels.FirstOrDefault(c => c.Channel == message.Channel)
+                ?? throw new InvalidOperationException($"No {message.Channel} channel is set up.");
+            await channel.SendAsync(message, ct);
+            var at = clock.GetUtcNow().UtcDateTime;
+            await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
+            {
+                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
+                    .SetProperty(m => m.SentAt, at).SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+                await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.sent", at, null)], CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+            }
+
+            return OutboxStatus.Sent;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            var error = Describe(ex);
+            var giveUp = message.Attempts >= Math.Max(1, options.Value.MaxAttempts);
+            var next = now + Backoff(message.Attempts);
+            await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
+            {
+                await db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.Status, giveUp ? OutboxStatus.Dead : OutboxStatus.Pending)
+                    .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LastError, error), CancellationToken.None);
+                if (giveUp)
+                    await Persistence.AuditTrail.AppendAsync(db, [Audited(message, "notification.failed", clock.GetUtcNow().UtcDateTime, error)], CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+            }
+
+            if (!giveUp)
+                return OutboxStatus.Pending;
+            _log.LogWarning("Gave up on {Channel} message {Id} to {Target} after {Attempts} attempts: {Error}", message.Channel, id,
+                message.Target, message.Attempts, error);
+            return OutboxStatus.Dead;
+        }
     }
 
     /// <summary>A delivery (or a message given up on) as the audit trail records it: channel, recipient and subject, never the body.</summary>

@@ -5,6 +5,9 @@ public enum OutboxChannel
     Email,
     Webhook,
     Sms,
+
+    /// <summary>An event for an admin's webhook subscription (Admin → Webhooks), signed the Standard Webhooks way.</summary>
+    Event,
 }
 
 public enum OutboxStatus

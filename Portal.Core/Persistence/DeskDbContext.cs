@@ -98,6 +98,11 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
     public DbSet<Mail.InboundMessage> InboundMessages => Set<Mail.InboundMessage>();
     public DbSet<Users.ApiToken> ApiTokens => Set<Users.ApiToken>();
+    public DbSet<Notifications.WebhookSubscription> WebhookSubscriptions => Set<Notifications.WebhookSubscription>();
+    public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
+
+    /// <summary>The active event webhook subscriptions, read once per unit of work by the first event it writes. Not stored.</summary>
+    public List<Notifications.WebhookSubscription>? ActiveWebhooks { get; set; }
 
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Persistence.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];

@@ -67,6 +67,7 @@ internal static class EntityAudit
         [typeof(Routing.AutomationRuleRecord)] = "rule",
         [typeof(Users.DeskUser)] = "user",
         [typeof(Users.ApiToken)] = "api-token",
+        [typeof(Notifications.WebhookSubscription)] = "webhook",
         [typeof(Assets.AssetType)] = "asset-type",
         [typeof(Assets.AssetField)] = "asset-field",
         [typeof(Assets.Asset)] = "asset",
@@ -86,7 +87,7 @@ internal static class EntityAudit
     private static readonly HashSet<string> Skipped =
     [
         "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName", "AccessFailedCount",
-        "SearchText", "Version", "ElapsedSeconds", "TicketId", "Hash", "LastUsedAt", "LastUsedFrom",
+        "SearchText", "Version", "ElapsedSeconds", "TicketId", "Hash", "LastUsedAt", "LastUsedFrom", "Secret",
     ];
 
     /// <summary>An SLA state is audited when its promise changed, not when its clock merely ran on.</summary>

@@ -52,6 +52,7 @@ public static class PortalCoreServices
         services.AddSingleton<DepartmentAdminService>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<WebhookAdminService>();
         services.AddSingleton<ExternalUserService>();
         services.AddSingleton<Sla.SlaConfiguration>();
         services.AddSingleton<Sla.SlaService>();

@@ -26,6 +26,10 @@ public static class ApiV1
     public static void AddApiV1(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Event webhooks: the outbox's Event channel, with a client that answers for itself (no redirects followed).
+        services.AddHttpClient(EventWebhookChannel.ClientName, c => c.Timeout = EventWebhookChannel.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<Core.Notifications.INotificationChannel, EventWebhookChannel>();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new();
