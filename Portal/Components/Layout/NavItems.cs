@@ -47,6 +47,7 @@ public static class NavItems
             items.Add(new(DeskRoutes.EscalationPaths, "Escalations", Icons.Material.Filled.TrendingUp));
             items.Add(new(DeskRoutes.Rules, "Automation rules", Icons.Material.Filled.AutoFixHigh));
             items.Add(new(DeskRoutes.Mail, "Email", Icons.Material.Filled.Email));
+            items.Add(new(DeskRoutes.Webhooks, "Webhooks", Icons.Material.Filled.Webhook));
             items.Add(new(DeskRoutes.Outbox, "Outbox", Icons.Material.Filled.Outbox));
         }
 

@@ -27,6 +27,9 @@ public static class DeskRoutes
     public const string EscalationPathTemplate = "/admin/escalations/{Id:int}";
     public static string EscalationPath(int id) => $"/admin/escalations/{id}";
     public const string Outbox = "/admin/outbox";
+    public const string Webhooks = "/admin/webhooks";
+    public const string WebhookTemplate = "/admin/webhooks/{Id:int}";
+    public static string Webhook(int id) => $"/admin/webhooks/{id}";
     public const string Mail = "/admin/email";
     public const string Rules = "/admin/rules";
     public const string NewRule = "/admin/rules/new";
