@@ -17,7 +17,7 @@ public partial class RequestFlowTests
         var page = await fx.SignInAsync("ada.admin@acme.example");
         await page.Context.AddInitScriptAsync(
             "window.__blocked = []; document.addEventListener('securitypolicyviolation', e => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI));");
-        foreach (var path in new[] { "/", "/requests/new", $"/queues/{it}", $"/tickets/{ticket}", "/board", "/dashboards", "/assets", "/admin/sla", "/settings/sign-in", "/settings/api-tokens" })
+        foreach (var path in new[] { "/", "/requests/new", $"/queues/{it}", $"/tickets/{ticket}", "/board", "/dashboards", "/assets", "/admin/sla", "/settings/sign-in", "/settings/api-tokens", "/admin/webhooks" })
         {
             await page.GotoAsync(path);
             await BrowserFixture.WaitForCircuitAsync(page);

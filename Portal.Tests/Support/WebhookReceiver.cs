@@ -17,6 +17,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _answers = new();
+    private readonly SemaphoreSlim _arrived = new(0);
 
     public sealed record Received(IHeaderDictionary Headers, string Body);
 
@@ -35,6 +36,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             Requests.Enqueue(new Received(new HeaderDictionary(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value)), body));
+            _arrived.Release();
             var status = _answers.TryDequeue(out var s) ? s : 200;
             http.Response.StatusCode = status;
             await http.Response.WriteAsync(status == 200 ? "thanks" : "receiver is down for maintenance");
@@ -48,6 +50,25 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Url = address.TrimEnd('/') + "/hook";
         return receiver;
+    }
+
+    /// <summary>Waits until a request that matches has come (an outside system waiting for the desk's call), or fails after the timeout.</summary>
+    public async Task<Received> WaitForAsync(Func<Received, bool> match, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (Requests.FirstOrDefault(match) is { } found)
+                return found;
+            try
+            {
+                await _arrived.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching request reached the receiver within {timeout.TotalSeconds:0} s ({Requests.Count} came).");
+            }
+        }
     }
 
     /// <summary>The next requests get these status codes, in order.</summary>
