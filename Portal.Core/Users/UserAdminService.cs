@@ -63,6 +63,18 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             total, page, pageSize);
     }
 
+    /// <summary>The service accounts (Admin → Service accounts), by name.</summary>
+    public async Task<IReadOnlyList<UserRow>> ListServiceAccountsAsync(Actor actor, CancellationToken ct = default)
+    {
+        Access.RequireAdmin(actor);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var rows = await db.Users.AsNoTracking().Where(u => u.IsServiceAccount).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.Tags, Departments = u.Departments.Select(d => d.Department!.Code).ToList() })
+            .ToListAsync(ct);
+        return rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Roles, u.IsActive, string.Join(", ", u.Departments.Order()), u.Tags,
+            null, false)).ToList();
+    }
+
     public async Task<UserInput> GetAsync(Actor actor, string id, CancellationToken ct = default)
     {
         Access.RequireAdmin(actor);
@@ -121,6 +133,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             errors.Add(nameof(input.TeamIds), $"Team {team.Name} belongs to a department this user is not a member of.");
         if (input.ManagerId is { } managerId && (managerId == input.Id || !await db.Users.AnyAsync(u => u.Id == managerId, ct)))
             errors.Add(nameof(input.ManagerId), "The manager must be another existing user.");
+        // A service account keeps having no password, whichever page saves it.
+        if (!creating && !string.IsNullOrEmpty(input.Password) && await db.Users.AnyAsync(u => u.Id == input.Id && u.IsServiceAccount, ct))
+            errors.Add(nameof(input.Password), "A service account has no password: it acts through its API tokens only.");
         var existingByEmail = await users.FindByEmailAsync(email);
         if (existingByEmail is not null && existingByEmail.Id != input.Id)
             errors.Add(nameof(input.Email), $"{email} is already the email of another user.");

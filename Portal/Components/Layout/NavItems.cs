@@ -40,6 +40,7 @@ public static class NavItems
             items.Add(new(null, "Admin"));
             items.Add(new(DeskRoutes.Departments, "Departments", Icons.Material.Filled.Apartment));
             items.Add(new(DeskRoutes.Users, "Users", Icons.Material.Filled.People));
+            items.Add(new(DeskRoutes.ServiceAccounts, "Service accounts", Icons.Material.Filled.SmartToy));
             items.Add(new(DeskRoutes.TicketTypes, "Ticket types", Icons.Material.Filled.Label));
             items.Add(new(DeskRoutes.CatalogAdmin, "Catalog items", Icons.Material.Filled.ViewModule));
             items.Add(new(DeskRoutes.AssetTypes, "Asset types", Icons.Material.Filled.Category));

@@ -45,6 +45,8 @@ public static class DeskRoutes
     public const string TicketTypes = "/admin/types";
     public const string Users = "/admin/users";
     public const string NewUser = "/admin/users/new";
+    public const string ServiceAccounts = "/admin/service-accounts";
+    public const string NewServiceAccount = "/admin/users/new?kind=service";
     public const string UserTemplate = "/admin/users/{Id}";
     public static string User(string id) => $"/admin/users/{Uri.EscapeDataString(id)}";
     public const string Assets = "/assets";

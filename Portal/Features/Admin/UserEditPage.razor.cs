@@ -19,11 +19,15 @@ public partial class UserEditPage
         public string? ManagerId { get; set; }
         public string? Tags { get; set; }
         public bool IsActive { get; set; } = true;
+        public bool IsServiceAccount { get; set; }
     }
 
     private sealed record TeamChoice(int Id, int DepartmentId, string Name);
 
     [Parameter] public string? Id { get; set; }
+
+    /// <summary>?kind=service: the new account is a service account (Admin → Service accounts).</summary>
+    [SupplyParameterFromQuery(Name = "kind")] public string? Kind { get; set; }
     private Actor? _actor;
     private Model _model = new();
     private IReadOnlyCollection<int> _departmentIds = [];
@@ -49,12 +53,15 @@ public partial class UserEditPage
             }
 
             _people = await Directory.ListPeopleAsync(_actor);
-            if (Id is not null)
+            if (Id is null)
+                _model.IsServiceAccount = Kind == "service";
+            else
             {
                 var u = await Users.GetAsync(_actor, Id);
                 _model = new Model
                 {
                     Email = u.Email, DisplayName = u.DisplayName, Roles = u.Roles, ManagerId = u.ManagerId, Tags = u.Tags, IsActive = u.IsActive,
+                    IsServiceAccount = u.IsServiceAccount,
                 };
                 _departmentIds = u.DepartmentIds.ToHashSet();
                 _teamIds = u.TeamIds.ToHashSet();
@@ -92,7 +99,7 @@ public partial class UserEditPage
         {
             var teamIds = _teamIds.Where(id => _teams.Any(t => t.Id == id && _departmentIds.Contains(t.DepartmentId))).ToList();
             var id = await Users.SaveAsync(_actor!, new UserInput(Id, _model.Email ?? "", _model.DisplayName ?? "", _model.Password, _model.Roles,
-                _departmentIds.ToList(), teamIds, _model.ManagerId, _model.Tags ?? "", _model.IsActive));
+                _departmentIds.ToList(), teamIds, _model.ManagerId, _model.Tags ?? "", _model.IsActive) { IsServiceAccount = _model.IsServiceAccount });
             _errors = new Dictionary<string, string>();
             _model.Password = null;
             Snackbar.Add("User saved.", Severity.Success);
