@@ -6,7 +6,7 @@ public static class Program
 {
     /// <summary>
     /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
-    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries].
+    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- api [tickets] [creates], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries].
     /// </summary>
     public static void Main(string[] args)
     {
@@ -27,6 +27,13 @@ public static class Program
         {
             MailHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000, args.Skip(2).ToArray())
                 .GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["api", ..])
+        {
+            ApiHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();
             return;
         }
 

@@ -73,16 +73,15 @@ public static class ApiV1
             return Results.Ok(result);
         }).WithTags("Departments").WithSummary("Departments with their categories and each category's fields").Produces<List<ApiDepartment>>();
 
-        api.MapGet("/users", async (HttpContext http, string? email, UserAdminService users, Core.Handling.TicketQueries queries, DepartmentDirectory directory) =>
+        api.MapGet("/users", async (HttpContext http, string? email, Core.Handling.TicketQueries queries) =>
         {
             var actor = await ApiAccess.CallerAsync(http, ApiScopes.TicketsRead);
             Core.Security.Access.RequireStaff(actor, "Only staff look people up.");
             if (string.IsNullOrWhiteSpace(email))
                 throw new DeskValidationException("email", "email: the person's email address.");
-            var id = await queries.UserIdByEmailAsync(email, http.RequestAborted)
+            var person = await queries.PersonByEmailAsync(email, http.RequestAborted)
                 ?? throw new DeskNotFoundException($"No active person has the email {email.Trim()}.");
-            var person = (await directory.SearchPeopleAsync(actor, email, http.RequestAborted)).FirstOrDefault(p => p.Id == id);
-            return Results.Ok(new ApiUser(id, person?.Name ?? email.Trim(), email.Trim().ToLowerInvariant()));
+            return Results.Ok(new ApiUser(person.Id, person.Name, email.Trim().ToLowerInvariant()));
         }).WithTags("Users").WithSummary("Find an active person by email (staff only)").Produces<ApiUser>();
 
         api.MapGet("/sla-policies", async (HttpContext http, Core.Sla.SlaAdminService sla) =>

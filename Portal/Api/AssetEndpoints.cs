@@ -32,7 +32,7 @@ public static class AssetEndpoints
     }
 
     public static void MapAssetEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet(ExportPath, async (HttpContext http, ActorService actors, AssetCsv csv, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet(ExportPath, async (HttpContext http, AssetCsv csv, TimeProvider clock, CancellationToken ct) =>
             {
                 var actor = await ApiAccess.CallerAsync(http, ApiScopes.AssetsRead);
                 // Refused before the response starts (the Core check inside WriteAsync would come after the headers).

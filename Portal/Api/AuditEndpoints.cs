@@ -29,20 +29,20 @@ public static class AuditEndpoints
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(CsvPath, (HttpContext http, ActorService actors, AuditExport export, TimeProvider clock, CancellationToken ct) =>
-                ExportAsync(http, actors, clock, "csv", "text/csv; charset=utf-8", async (actor, query) =>
+        app.MapGet(CsvPath, (HttpContext http, AuditExport export, TimeProvider clock, CancellationToken ct) =>
+                ExportAsync(http, clock, "csv", "text/csv; charset=utf-8", async (actor, query) =>
                 {
                     await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
                     await export.WriteCsvAsync(actor, query, writer, ct);
                 }, ct))
             .RequireAuthorization();
-        app.MapGet(JsonPath, (HttpContext http, ActorService actors, AuditExport export, TimeProvider clock, CancellationToken ct) =>
-                ExportAsync(http, actors, clock, "json", "application/json; charset=utf-8",
+        app.MapGet(JsonPath, (HttpContext http, AuditExport export, TimeProvider clock, CancellationToken ct) =>
+                ExportAsync(http, clock, "json", "application/json; charset=utf-8",
                     (actor, query) => export.WriteJsonAsync(actor, query, http.Response.Body, ct), ct))
             .RequireAuthorization();
     }
 
-    private static async Task ExportAsync(HttpContext http, ActorService actors, TimeProvider clock, string extension, string contentType,
+    private static async Task ExportAsync(HttpContext http, TimeProvider clock, string extension, string contentType,
         Func<Core.Security.Actor, AuditQuery, Task> write, CancellationToken ct)
     {
         var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);

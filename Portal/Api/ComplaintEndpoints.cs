@@ -30,7 +30,7 @@ public static class ComplaintEndpoints
     }
 
     public static void MapComplaintEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet(ExportPath, async (HttpContext http, ActorService actors, ComplaintService complaints, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet(ExportPath, async (HttpContext http, ComplaintService complaints, TimeProvider clock, CancellationToken ct) =>
             {
                 var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);
                 // Refused before the response starts (the Core check inside the writer would come after the headers).

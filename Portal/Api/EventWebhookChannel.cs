@@ -102,7 +102,7 @@ public sealed class EventWebhookChannel(IDbContextFactory<DeskDbContext> dbFacto
         {
             try
             {
-                data["ticket"] = JsonSerializer.SerializeToNode(ApiTicket.From(await tickets.GetAsync(Reader, ticketId, ct)), Json);
+                data["ticket"] = JsonSerializer.SerializeToNode(ApiTicket.From(await tickets.GetAsync(Reader, ticketId, withHistory: false, ct)), Json);
             }
             catch (DeskNotFoundException)
             {

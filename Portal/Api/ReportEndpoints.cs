@@ -16,9 +16,9 @@ public static class ReportEndpoints
 
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(CsvPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
+        app.MapGet(CsvPath, async (HttpContext http, ReportService reports, CancellationToken ct) =>
             {
-                var result = await RunAsync(http, actors, reports, ct);
+                var result = await RunAsync(http, reports, ct);
                 http.Response.ContentType = "text/csv; charset=utf-8";
                 http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ReportFiles.FileName(result, "csv")}\"";
                 // Written in memory first: a report is small, and the response body takes only asynchronous writes.
@@ -27,9 +27,9 @@ public static class ReportEndpoints
                 await http.Response.WriteAsync(text.ToString(), ct);
             })
             .RequireAuthorization();
-        app.MapGet(XlsxPath, async (HttpContext http, ActorService actors, ReportService reports, CancellationToken ct) =>
+        app.MapGet(XlsxPath, async (HttpContext http, ReportService reports, CancellationToken ct) =>
             {
-                var result = await RunAsync(http, actors, reports, ct);
+                var result = await RunAsync(http, reports, ct);
                 using var buffer = new MemoryStream();
                 ReportFiles.WriteXlsx(result, buffer);
                 http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -40,7 +40,7 @@ public static class ReportEndpoints
             .RequireAuthorization();
     }
 
-    private static async Task<ReportResult> RunAsync(HttpContext http, ActorService actors, ReportService reports, CancellationToken ct)
+    private static async Task<ReportResult> RunAsync(HttpContext http, ReportService reports, CancellationToken ct)
     {
         var actor = await ApiAccess.CallerAsync(http, ApiScopes.ReportsRead);
         var request = ReportRequest.Parse(name => http.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null);

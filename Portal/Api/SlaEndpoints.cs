@@ -13,7 +13,7 @@ public static class SlaEndpoints
 
     /// <summary>POST /api/sla/simulate: a scenario in the contract's format; the same document the CLI prints, or 400 naming the field.</summary>
     public static void MapSlaEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/sla/simulate", async (HttpContext http, ActorService actors, CancellationToken ct) =>
+        app.MapPost("/api/sla/simulate", async (HttpContext http, CancellationToken ct) =>
             {
                 var actor = await ApiAccess.CallerAsync(http, ApiScopes.Admin);
                 Access.RequireAdmin(actor, "Only admins can run the SLA simulator.");

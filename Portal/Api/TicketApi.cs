@@ -113,7 +113,7 @@ public static class TicketApi
     {
         var actor = await ApiAccess.CallerAsync(http, ApiScopes.TicketsRead);
         var id = await queries.FindIdAsync(actor, ticket, http.RequestAborted);
-        return Read(http, await queries.GetAsync(actor, id, http.RequestAborted));
+        return Read(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
     }
 
     private static IResult Read(HttpContext http, TicketDetails details, int status = StatusCodes.Status200OK)
@@ -131,7 +131,7 @@ public static class TicketApi
         var input = new NewTicketInput(body.DepartmentId, body.CategoryId, body.Title ?? "", body.Description ?? "", FieldIds(body.Fields), [],
             body.TypeId, body.Priority ?? TicketPriority.Normal) { RequesterEmail = body.RequesterEmail };
         var created = await filing.CreateAsync(actor, input, http.RequestAborted);
-        return Read(http, await queries.GetAsync(actor, created.Id, http.RequestAborted), StatusCodes.Status201Created);
+        return Read(http, await queries.GetAsync(actor, created.Id, withHistory: false, http.RequestAborted), StatusCodes.Status201Created);
     }
 
     private static Dictionary<int, string?> FieldIds(Dictionary<string, string?>? fields)
@@ -168,7 +168,7 @@ public static class TicketApi
             throw new DeskValidationException("body", $"The body is not JSON: {ex.Message}");
         }
 
-        var current = await queries.GetAsync(actor, id, http.RequestAborted);
+        var current = await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted);
         if (current.Version != expected)
             return Stale(http, current);
         var fields = current.Fields.ToDictionary(f => f.FieldId, f => f.Value);
@@ -194,10 +194,10 @@ public static class TicketApi
         }
         catch (DeskConflictException)
         {
-            return Stale(http, await queries.GetAsync(actor, id, http.RequestAborted));
+            return Stale(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
         }
 
-        return Read(http, await queries.GetAsync(actor, id, http.RequestAborted));
+        return Read(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
     }
 
     private static IResult Stale(HttpContext http, TicketDetails current)
@@ -234,7 +234,7 @@ public static class TicketApi
         var actor = await ApiAccess.CallerAsync(http, ApiScopes.TicketsWrite);
         var id = await queries.FindIdAsync(actor, ticket, http.RequestAborted);
         await commands.ReplyAsync(actor, id, body.Body ?? "", isPublic, [], http.RequestAborted);
-        return Read(http, await queries.GetAsync(actor, id, http.RequestAborted));
+        return Read(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
     }
 
     private static async Task<IResult> HistoryAsync(HttpContext http, string ticket, TicketQueries queries)
@@ -268,7 +268,7 @@ public static class TicketApi
         var text = form["body"].ToString();
         await commands.ReplyAsync(actor, id, text.Length > 0 ? text : $"Attached {string.Join(", ", files.Select(f => f.FileName))}.", isPublic, files,
             http.RequestAborted);
-        return Read(http, await queries.GetAsync(actor, id, http.RequestAborted));
+        return Read(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
     }
 
     private static async Task<IResult> DownloadAsync(HttpContext http, string ticket, int id, TicketQueries queries)
@@ -291,7 +291,7 @@ public static class TicketApi
         var userId = body.UserId ?? (body.Email is { Length: > 0 } email ? await queries.UserIdByEmailAsync(email, http.RequestAborted) : null)
             ?? throw new DeskValidationException("userId", "userId or email: name an active person.");
         await commands.SetWatcherAsync(actor, id, userId, watch, http.RequestAborted);
-        return Read(http, await queries.GetAsync(actor, id, http.RequestAborted));
+        return Read(http, await queries.GetAsync(actor, id, withHistory: false, http.RequestAborted));
     }
 
     private static async Task<IResult> LinksAsync(HttpContext http, string ticket, TicketQueries queries)
