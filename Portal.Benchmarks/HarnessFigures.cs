@@ -43,7 +43,13 @@ public static class HarnessFigures
         public void OnNext(KeyValuePair<string, object?> value)
         {
             if (value.Key == "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuting")
+            {
                 Interlocked.Increment(ref _count);
+                // HARNESS_SQL=1 prints each statement's first line, to see where a measured operation's statements go.
+                if (Environment.GetEnvironmentVariable("HARNESS_SQL") == "1"
+                    && value.Value is Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData data)
+                    Console.WriteLine("  SQL: " + data.Command.CommandText.ReplaceLineEndings(" ")[..Math.Min(150, data.Command.CommandText.Length)]);
+            }
         }
 
         public void OnCompleted()

@@ -129,7 +129,7 @@ public sealed class ApiTokenService(IDbContextFactory<DeskDbContext> dbFactory, 
             .Select(t => new
             {
                 t.Id, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.UserId,
-                User = new { t.User!.DisplayName, t.User.Roles, t.User.IsActive, t.User.SecurityStamp, Departments = t.User.Departments.Select(d => d.DepartmentId).ToList() },
+                User = new { t.User!.DisplayName, t.User.Roles, t.User.IsActive, Departments = t.User.Departments.Select(d => d.DepartmentId).ToList() },
             })
             .FirstOrDefaultAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -162,9 +162,10 @@ public sealed class ApiTokenService(IDbContextFactory<DeskDbContext> dbFactory, 
             }
         }
 
+        // No stamp to check again in each unit of work: the account, its roles and departments were read just now, for this
+        // one request (a circuit, which lives for hours, carries its stamp; a call lasts milliseconds).
         var actor = new Actor(token.UserId, token.User.DisplayName, token.User.Roles, token.User.Departments.ToHashSet())
         {
-            Stamp = token.User.SecurityStamp,
             Source = SourceOf(token.Id, token.Name, from),
         };
         return (new TokenCaller(actor, token.Id, token.Name, token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), TokenRefusal.Unknown);

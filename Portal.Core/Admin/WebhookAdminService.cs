@@ -23,7 +23,7 @@ public sealed record WebhookEventRow(long MessageId, string WebhookId, string Ty
 /// Admin → Webhooks: subscriptions of outside systems to the desk's events, their secrets, the events waiting or sent
 /// for each and every attempt's answer; redelivery and a test event. Admins only.
 /// </summary>
-public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, WebhookSubscriptionCache cache)
 {
     public const string SecretPrefix = "whsec_";
 
@@ -56,6 +56,7 @@ public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFacto
         await ApplyAsync(db, subscription, input, ct);
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(ct);
+        cache.Invalidate();
         return (subscription.Id, subscription.Secret);
     }
 
@@ -78,6 +79,7 @@ public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFacto
             throw new DeskConflictException($"The webhook \"{subscription.Name}\" was changed by someone else while you saved; your edit is kept: look and save again.");
         }
 
+        cache.Invalidate();
         return subscription.Version;
     }
 
@@ -106,6 +108,7 @@ public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFacto
             EntityType = "webhook", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Source = actor.Source ?? "portal",
         }], ct);
         await tx.CommitAsync(ct);
+        cache.Invalidate();
         return subscription.Secret;
     }
 
@@ -121,6 +124,7 @@ public sealed class WebhookAdminService(IDbContextFactory<DeskDbContext> dbFacto
         db.WebhookSubscriptions.Remove(subscription);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        cache.Invalidate();
     }
 
     /// <summary>The subscription's events, newest first.</summary>

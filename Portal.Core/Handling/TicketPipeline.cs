@@ -114,7 +114,8 @@ public sealed class TicketChange
 /// The one way a ticket changes. Whoever changes a ticket (pages, the catalog, complaints, maintenance, and the channels
 /// to come) checks and applies the change, then calls <see cref="CommitAsync"/>, whose steps stand here in order.
 /// </summary>
-public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automation, TicketChangeFeed feed, IEnumerable<ITicketHook> hooks)
+public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automation, TicketChangeFeed feed, IEnumerable<ITicketHook> hooks,
+    Notifications.WebhookSubscriptionCache webhooks)
 {
     private readonly ITicketHook[] _hooks = hooks.ToArray();
 
@@ -196,6 +197,8 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     {
         var db = change.Db;
         var ticket = change.Ticket;
+        // A ticket first written here has all its rows in this unit of work: the SLA step reads them from it.
+        var writtenHere = ticket.Id == 0;
         // A new ticket (or rows that point at a new history entry) needs the ids only a write gives; any other change is
         // evaluated as it stands in hand and written once, below.
         if (ticket.Id == 0 || change.OnceWritten.Count > 0)
@@ -217,11 +220,12 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
         // A command that evaluated the SLA itself (the sweep finds what is due that way) is evaluated again only when a
         // later step moved the ticket.
         if (!change.SlaInHand || ruled || change.AssignWithinTeam)
-            await sla.ApplyAsync(db, ticket, ct);
+            await sla.ApplyAsync(db, ticket, ct, writtenHere);
         foreach (var other in change.AlsoChanged)
             await sla.ApplyAsync(db, other, ct);
 
         // Events for the webhook subscriptions that want them, into the outbox with the change.
+        db.ActiveWebhooks ??= await webhooks.ActiveAsync(db, ct);
         await TicketWebhookEvents.AddForChangeAsync(change, ct);
     }
 

@@ -167,3 +167,28 @@ public static class WebhookOutbox
         IdempotencyKey = "msg_" + Guid.NewGuid().ToString("N"), Status = OutboxStatus.Pending, NextAttemptAt = e.At, CreatedAt = e.At,
     };
 }
+
+/// <summary>
+/// The active subscriptions, read at most every few seconds per node instead of in every change's unit of work (a
+/// filing would otherwise read them inside its write transaction). An admin's change on this node takes effect at once;
+/// on another node within <see cref="Fresh"/>.
+/// </summary>
+public sealed class WebhookSubscriptionCache
+{
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
+
+    private sealed record Entry(long At, List<WebhookSubscription> Active);
+
+    private volatile Entry? _entry;
+
+    public async Task<List<WebhookSubscription>> ActiveAsync(DeskDbContext db, CancellationToken ct)
+    {
+        if (_entry is { } e && Environment.TickCount64 - e.At < Fresh.TotalMilliseconds)
+            return e.Active;
+        var active = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).ToListAsync(ct);
+        _entry = new Entry(Environment.TickCount64, active);
+        return active;
+    }
+
+    public void Invalidate() => _entry = null;
+}

@@ -53,6 +53,7 @@ public static class PortalCoreServices
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<WebhookAdminService>();
+        services.AddSingleton<Notifications.WebhookSubscriptionCache>();
         services.AddSingleton<ExternalUserService>();
         services.AddSingleton<Sla.SlaConfiguration>();
         services.AddSingleton<Sla.SlaService>();

@@ -44,11 +44,34 @@ public sealed class SlaService(IDbContextFactory<DeskDbContext> dbFactory, SlaCo
         public HashSet<(int LevelId, int Cycle)> Fired { get; } = fired;
     }
 
-    /// <summary>Recomputes one ticket inside the caller's unit of work; the caller saves.</summary>
-    public async Task<Evaluation?> ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default)
+    /// <summary>
+    /// Recomputes one ticket inside the caller's unit of work; the caller saves. <paramref name="writtenHere"/>: the ticket
+    /// was first written in this unit of work (a filing), so everything the recompute reads is tracked by it already (its
+    /// fields and history; no stored targets or firings yet) and the database is not asked again.
+    /// </summary>
+    public async Task<Evaluation?> ApplyAsync(DeskDbContext db, Ticket ticket, CancellationToken ct = default, bool writtenHere = false)
     {
-        var data = (await PrefetchAsync(db, [ticket], ct))[ticket.Id];
+        var data = writtenHere ? await InHandAsync(db, ticket, ct) : (await PrefetchAsync(db, [ticket], ct))[ticket.Id];
         return Apply(db, data, await catalog.GetAsync(ct), await catalog.GetPathsAsync(ct));
+    }
+
+    /// <summary>What <see cref="PrefetchAsync"/> reads, for a ticket whose every row this unit of work wrote: from its change tracker.</summary>
+    private static async Task<TicketData> InHandAsync(DeskDbContext db, Ticket ticket, CancellationToken ct)
+    {
+        var id = ticket.Id;
+        var tags = await db.Users.Where(u => u.Id == ticket.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "";
+        static bool Present(EntityState state) => state is not (EntityState.Deleted or EntityState.Detached);
+        var fields = db.ChangeTracker.Entries<TicketFieldValue>().Where(e => e.Entity.TicketId == id && Present(e.State))
+            .ToDictionary(e => e.Entity.FieldId, e => e.Entity.Value);
+        var events = db.ChangeTracker.Entries<TicketEvent>().Where(e => e.Entity.TicketId == id && Present(e.State)).ToList();
+        // Saved entries in the order of their ids, then the unsaved ones in the order they were added (as a prefetch reads them).
+        var history = events.Where(e => e.State != EntityState.Added).Select(e => e.Entity).OrderBy(e => e.Id)
+            .Concat(UnsavedState.Events(db, [id]))
+            .Select(e => new HistoryItem(e.Kind, e.At, e.ByAgent, e.IsPublic, e.NewStatus, e.OldPriority, e.NewPriority)).ToList();
+        var stored = db.ChangeTracker.Entries<TicketSlaState>().Where(e => e.Entity.TicketId == id && Present(e.State)).Select(e => e.Entity).ToList();
+        var fired = db.ChangeTracker.Entries<EscalationFiring>().Where(e => e.Entity.TicketId == id && Present(e.State))
+            .Select(e => (e.Entity.LevelId, e.Entity.Cycle)).ToHashSet();
+        return new TicketData(ticket, tags, fields, stored, history, fired);
     }
 
     /// <summary>Loads what a recompute reads for several tickets in a handful of queries (not a handful per ticket).</summary>

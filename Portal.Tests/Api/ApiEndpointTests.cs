@@ -79,6 +79,16 @@ public sealed class ApiEndpointTests(PortalWebFixture fx) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task ABodyOverTheLimit_Is413_BeforeItIsRead()
+    {
+        var agent = await ClientAsync(fx.Org.ItAgent);
+        var huge = new StringContent("{\"body\":\"" + new string('x', 2 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        var refused = await agent.PostAsync($"/api/v1/tickets/{await KeyAsync(fx.ItTicketId)}/replies", huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains("1,024 KB", (await JsonAsync(refused)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Watchers_AreAddedByEmailAndRemoved()
     {
         var key = await KeyAsync(fx.ItTicketId);

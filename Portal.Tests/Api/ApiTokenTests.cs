@@ -225,8 +225,15 @@ public sealed class ApiTokenTests(PortalWebFixture fx) : IClassFixture<PortalWeb
         var paths = doc.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/tickets", out _));
         Assert.True(paths.TryGetProperty("/api/v1/tickets/{ticket}", out var one));
-        Assert.True(one.TryGetProperty("patch", out _));
-        Assert.True(doc.GetProperty("components").GetProperty("schemas").TryGetProperty("ApiTicket", out _));
+        Assert.True(one.TryGetProperty("patch", out var patch));
+        // A stale or missing ETag is documented, as is the problem body every error has.
+        Assert.True(patch.GetProperty("responses").TryGetProperty("412", out _));
+        Assert.True(patch.GetProperty("responses").TryGetProperty("428", out _));
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.TryGetProperty("ApiTicket", out _));
+        // The common bodies come with an example to paste.
+        Assert.Equal("Printers on floor 3 offline", schemas.GetProperty("ApiNewTicket").GetProperty("examples")[0].GetProperty("title").GetString());
+        Assert.Equal("Title is required.", schemas.GetProperty("ProblemDetails").GetProperty("examples")[0].GetProperty("errors").GetProperty("title").GetString());
     }
 
     [Fact]

@@ -23,6 +23,29 @@ public static class ApiV1
 {
     public const string Prefix = "/api/v1";
 
+    /// <summary>The largest JSON body the API reads.</summary>
+    public const long JsonBytes = 1024 * 1024;
+
+    /// <summary>The largest upload: a full set of files of the largest size, and room for the form around them.</summary>
+    public static readonly long UploadBytes = Core.Tickets.TicketLimits.AttachmentsPerUpload * Core.Tickets.TicketLimits.AttachmentMaxBytes + 64 * 1024;
+
+    private static readonly Dictionary<Type, string> Examples = new()
+    {
+        [typeof(ApiNewTicket)] = """
+            {"departmentId":1,"categoryId":6,"title":"Printers on floor 3 offline","description":"Monitoring: 4 printers unreachable since 09:02",
+             "priority":"High","requesterEmail":"erin.employee@acme.example","fields":{"16":"Printers","17":"40"}}
+            """,
+        [typeof(ApiTicketPatch)] = """{"status":"InProgress","priority":"Critical","assigneeId":"me"}""",
+        [typeof(ApiReply)] = """{"body":"The print server was restarted at 09:10; please try again."}""",
+        [typeof(ApiWatcher)] = """{"email":"sam.supervisor@acme.example"}""",
+        [typeof(ApiLink)] = """{"otherKey":"IT-1038","kind":"Related"}""",
+        // Every error is a problem; a 400 names each field it refuses in errors (field: message).
+        [typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)] = """
+            {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"The input was not accepted.","status":400,
+             "detail":"title: Title is required.","errors":{"title":"Title is required."}}
+            """,
+    };
+
     public static void AddApiV1(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -45,11 +68,33 @@ public static class ApiV1
                 Description = "Tickets, assets, departments and reports over the same rules as the pages. Authorization: Bearer <token> "
                     + "(Account → API tokens). Errors are problem details (RFC 9457) whose errors name the field." };
             return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
+        {
+            // Examples a reader can paste: the bodies of the common calls, and an error as every endpoint gives it.
+            if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+                schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
+            return Task.CompletedTask;
         }).ShouldInclude = d => d.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path.Contains("export", StringComparison.Ordinal)));
     }
 
     public static void MapApiV1(this WebApplication app)
     {
+        // Request size, before anything reads the body: a JSON body is small; an upload may carry as many files of the
+        // largest size as one upload takes. A declared length over the limit is refused at once; a chunked body stops there.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(Prefix), branch => branch.Use(async (http, next) =>
+        {
+            var limit = http.Request.HasFormContentType ? UploadBytes : JsonBytes;
+            if (http.Request.ContentLength > limit)
+            {
+                await ApiProblems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "The request is too large.",
+                    $"At most {limit / 1024:N0} KB {(http.Request.HasFormContentType ? "for an upload" : "for a JSON body")}.");
+                return;
+            }
+
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                size.MaxRequestBodySize = limit;
+            await next(http);
+        }));
         var api = app.MapGroup(Prefix).RequireAuthorization(ApiTokenHandler.SchemeName).RequireRateLimiting(ApiAccess.RatePolicy)
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -142,7 +187,8 @@ public static class ApiV1
             var asset = await service.GetAsync(actor, id, http.RequestAborted);
             http.Response.Headers.ETag = TicketApi.ETag(asset.Version);
             return Results.Ok(asset);
-        }).WithSummary("Replace an asset record's values (If-Match required)").Produces<AssetDetails>();
+        }).WithSummary("Replace an asset record's values (If-Match required)").Produces<AssetDetails>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         assets.MapPost("/{id:int}/tickets/{ticket}", async (HttpContext http, int id, string ticket, AssetService service, Core.Handling.TicketQueries queries) =>
         {
             var actor = await ApiAccess.CallerAsync(http, ApiScopes.AssetsWrite);

@@ -22,6 +22,7 @@ internal sealed class DeskExceptionHandler(IProblemDetailsService problems, Core
             DeskForbiddenException => (StatusCodes.Status403Forbidden, "You may not do this."),
             DeskNotFoundException => (StatusCodes.Status404NotFound, "Not found."),
             DeskConflictException => (StatusCodes.Status409Conflict, "Someone else changed this first."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request is too large."),
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "The request was malformed."),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
                 (StatusCodes.Status400BadRequest, "The form had expired. Go back, reload the page and send it again."),

@@ -71,7 +71,8 @@ public static class TicketApi
             .Produces<ApiTicket>();
         tickets.MapPost("", CreateAsync).WithSummary("File a ticket").Produces<ApiTicket>(StatusCodes.Status201Created);
         tickets.MapMethods("/{ticket}", ["PATCH"], PatchAsync).WithSummary("Change fields (If-Match with the ticket's ETag is required)")
-            .Accepts<ApiTicketPatch>("application/json").Produces<ApiTicket>();
+            .Accepts<ApiTicketPatch>("application/json").Produces<ApiTicket>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         tickets.MapPost("/{ticket}/replies", (HttpContext http, string ticket, ApiReply body, TicketCommands commands, TicketQueries queries) =>
             ReplyAsync(http, ticket, body, true, commands, queries)).WithSummary("Add a public reply").Produces<ApiTicket>();
         tickets.MapPost("/{ticket}/notes", (HttpContext http, string ticket, ApiReply body, TicketCommands commands, TicketQueries queries) =>
