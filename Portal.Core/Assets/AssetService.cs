@@ -15,7 +15,7 @@ namespace Portal.Core.Assets;
 /// a requester sees only the assets assigned to them, and may name any asset by its tag when reporting a problem.
 /// </summary>
 public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
-    IOptions<AssetOptions> options)
+    IOptions<AssetOptions> options, Notifications.WebhookSubscriptionCache webhooks)
 {
     public const int MaxPageSize = 100;
     private AssetOptions Rules => options.Value;
@@ -257,6 +257,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         {
             AssetId = asset.Id, At = now, ActorId = actor.UserId, Subject = "Created", NewValue = AssetDisplay.Status(asset.Status),
         });
+        db.ActiveWebhooks ??= await webhooks.ActiveAsync(db, ct);
         await Notifications.WebhookOutbox.AddAsync(db, $"{Notifications.WebhookEvents.AssetCreated}:{asset.Id}",
             new Notifications.WebhookEnvelope(Notifications.WebhookEvents.AssetCreated, now, null, asset.Id, actor.UserId, null, null), asset.DepartmentId, ct);
         await db.SaveChangesAsync(ct);
@@ -313,6 +314,7 @@ public sealed class AssetService(IDbContextFactory<DeskDbContext> dbFactory, Tim
         {
             ["subject"] = c.Key, ["oldValue"] = Shorten(before.GetValueOrDefault(c.Key)), ["newValue"] = Shorten(c.Value),
         }).ToArray());
+        db.ActiveWebhooks ??= await webhooks.ActiveAsync(db, ct);
         await Notifications.WebhookOutbox.AddAsync(db, $"{Notifications.WebhookEvents.AssetUpdated}:{asset.Id}:{asset.Version}",
             new Notifications.WebhookEnvelope(Notifications.WebhookEvents.AssetUpdated, now, null, asset.Id, actor.UserId, changed, null), asset.DepartmentId, ct);
         try

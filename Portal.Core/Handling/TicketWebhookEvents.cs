@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Portal.Core.Notifications;
 using Portal.Core.Tickets;
 
@@ -29,8 +28,8 @@ public static class TicketWebhookEvents
     public static async Task AddForChangeAsync(TicketChange change, CancellationToken ct)
     {
         var db = change.Db;
-        db.ActiveWebhooks ??= await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).ToListAsync(ct);
-        if (db.ActiveWebhooks.Count == 0)
+        // The pipeline has read the active subscriptions (through the node's cache); none: nothing to write.
+        if (db.ActiveWebhooks is { Count: 0 })
             return;
         var ticket = change.Ticket;
         var changes = Changes(change.Events);

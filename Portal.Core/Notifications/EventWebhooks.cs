@@ -146,6 +146,10 @@ public static class WebhookOutbox
     /// <summary>The outbox target of an event: the subscription's id.</summary>
     public static string Target(int subscriptionId) => subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Queues the event for each active subscription that wants it. The caller sets <see cref="DeskDbContext.ActiveWebhooks"/>
+    /// from <see cref="WebhookSubscriptionCache"/> first; without it they are read here.
+    /// </summary>
     public static async Task AddAsync(DeskDbContext db, string eventKey, WebhookEnvelope e, int? departmentId, CancellationToken ct)
     {
         db.ActiveWebhooks ??= await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).ToListAsync(ct);
