@@ -23,6 +23,8 @@ namespace Portal.Benchmarks;
 /// reading one ticket from 50 concurrent clients, listing a queue page (first and deep cursor pages, filtered), and
 /// filing tickets from 20 concurrent clients through the whole pipeline (SLA, audit, facts). Prints p50/p95/p99.
 /// The per-token rate limit is lifted for the run (it would otherwise answer 429 after 600 calls a minute).
+/// API_HARNESS_PATH=/some/path adds that path, 50 clients back to back, before the reads (to compare a cheap endpoint);
+/// HARNESS_SQL=1 prints the statements of the counted calls.
 /// </summary>
 public static class ApiHarness
 {
