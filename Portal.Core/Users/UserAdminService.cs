@@ -11,7 +11,11 @@ using Portal.Core.Tickets;
 namespace Portal.Core.Users;
 
 public sealed record UserRow(string Id, string Email, string DisplayName, DeskRole Roles, bool IsActive,
-    string Departments, string Tags, string? ManagerName, bool IsExternal);
+    string Departments, string Tags, string? ManagerName, bool IsExternal)
+{
+    /// <summary>Another system's account: no password, acts through its API tokens only.</summary>
+    public bool IsServiceAccount { get; init; }
+}
 
 public sealed record UserInput(
     string? Id,
@@ -53,13 +57,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var rows = await query.OrderBy(u => u.DisplayName).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(u => new
             {
-                u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.Tags, u.ExternalObjectId,
+                u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.Tags, u.ExternalObjectId, u.IsServiceAccount,
                 Manager = u.Manager != null ? u.Manager.DisplayName : null,
                 Departments = u.Departments.Select(d => d.Department!.Code).ToList(),
             })
             .ToListAsync(ct);
         return new PagedResult<UserRow>(rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Roles, u.IsActive,
-            string.Join(", ", u.Departments.Order()), u.Tags, u.Manager, u.ExternalObjectId is not null)).ToList(),
+            string.Join(", ", u.Departments.Order()), u.Tags, u.Manager, u.ExternalObjectId is not null) { IsServiceAccount = u.IsServiceAccount }).ToList(),
             total, page, pageSize);
     }
 
@@ -72,7 +76,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.Tags, Departments = u.Departments.Select(d => d.Department!.Code).ToList() })
             .ToListAsync(ct);
         return rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Roles, u.IsActive, string.Join(", ", u.Departments.Order()), u.Tags,
-            null, false)).ToList();
+            null, false) { IsServiceAccount = true }).ToList();
     }
 
     public async Task<UserInput> GetAsync(Actor actor, string id, CancellationToken ct = default)

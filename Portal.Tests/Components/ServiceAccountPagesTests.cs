@@ -64,6 +64,11 @@ public class ServiceAccountPagesTests : IAsyncLifetime
         Assert.Contains("1 active", row.TextContent);
         Assert.Contains("Agent", row.TextContent);
         Assert.Contains("IT", row.TextContent);
+
+        // In the list of all users it is marked as what it is.
+        var users = ctx.Render<UsersPage>();
+        users.WaitForAssertion(() => Assert.Contains(users.FindAll("[data-testid=user-state]"), c => c.TextContent.Contains("Service account")));
+        Assert.Single(users.FindAll("[data-testid=user-state]"), c => c.TextContent.Contains("Service account"));
     }
 
     [Fact]
