@@ -158,17 +158,13 @@ public sealed class ApiEndpointTests(PortalWebFixture fx) : IClassFixture<Portal
 }
 
 /// <summary>The portal with tight API limits, to see them answer 429.</summary>
-public sealed class TightLimitsPortal : PortalFactory, IAsyncLifetime
+public sealed class TightLimitsPortal : StartedPortal
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Api:RequestsPerMinute"] = "3",
         ["Api:FailedTokensPerMinute"] = "2",
     };
-
-    public Task InitializeAsync() => StartAsync();
-
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }
 
 /// <summary>Rate limits: per token for calls, per address for bad tokens; 429 with Retry-After and a problem body.</summary>

@@ -13,17 +13,13 @@ using StandardWebhooks.Diagnostics;
 namespace Portal.Tests.Api;
 
 /// <summary>The portal with retries at once and three attempts before dead letter, for delivering events to a real receiver.</summary>
-public sealed class WebhookPortal : PortalFactory, IAsyncLifetime
+public sealed class WebhookPortal : StartedPortal
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Notifications:FirstRetryAfter"] = "00:00:00.001",
         ["Notifications:MaxAttempts"] = "3",
     };
-
-    public Task InitializeAsync() => StartAsync();
-
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }
 
 /// <summary>Event webhooks to an HTTP receiver on a real port: signed so the Standard Webhooks library accepts them, retried, in order, logged.</summary>

@@ -86,6 +86,28 @@ public class WebhooksPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotateAndDelete_AskFirst_ThenTakeEffect()
+    {
+        var admin = _db.Org.ActorFor(_db.Org.Admin);
+        var hooks = _db.Get<WebhookAdminService>();
+        var (id, secret) = await hooks.CreateAsync(admin, new WebhookInput("Old SIEM", "https://siem.example.org/hook", [WebhookEvents.SlaBreached], null));
+        await using var ctx = Context(_db.Org.Admin);
+        var page = ctx.Render<WebhookPage>(p => p.Add(x => x.Id, id));
+        page.WaitForElement("[data-testid=rotate-secret]").Click();
+        page.Find("[data-testid=rotate-confirm]").Click();
+        page.WaitForAssertion(() => Assert.StartsWith("whsec_", page.Find("[data-testid=webhook-secret]").TextContent));
+        var shown = page.Find("[data-testid=webhook-secret]").TextContent.Trim();
+        Assert.NotEqual(secret, shown);
+        Assert.Equal(shown, await hooks.SecretAsync(admin, id));
+
+        page.Find("[data-testid=delete-webhook]").Click();
+        page.Find("[data-testid=delete-confirm]").Click();
+        var navigation = ctx.Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.EndsWith("/admin/webhooks", navigation.Uri));
+        Assert.Empty(await hooks.ListAsync(admin));
+    }
+
+    [Fact]
     public async Task AnAgent_IsRefused()
     {
         await using var ctx = Context(_db.Org.ItAgent);

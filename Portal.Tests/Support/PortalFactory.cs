@@ -120,3 +120,11 @@ public class PortalFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+/// <summary>A portal started once per test class, with the settings its subclass names (tight limits, fast retries).</summary>
+public abstract class StartedPortal : PortalFactory, IAsyncLifetime
+{
+    public Task InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
