@@ -124,19 +124,22 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null, string? filedById = null)
     {
         var filer = filedById ?? requesterId;
-        // On PostgreSQL the department's row is locked until the caller commits, so concurrent filings take their numbers
-        // in turn; SQLite already lets one writing transaction in at a time (a lost race there is retried by the caller).
-        var dept = db.Database.IsPostgres()
-            ? await db.Departments.FromSql($"""SELECT * FROM "Departments" WHERE "Id" = {departmentId} FOR UPDATE""").FirstAsync(ct)
-            : await db.Departments.FirstAsync(d => d.Id == departmentId, ct);
-        var number = dept.NextTicketNumber;
-        dept.NextTicketNumber++;
         var ticket = new Ticket
         {
-            DepartmentId = dept.Id, Number = number, Key = $"{dept.Code}-{number}", Title = title, Description = description,
+            DepartmentId = departmentId, Title = title, Description = description,
             CategoryId = categoryId, TypeId = typeId, Priority = priority, Status = TicketStatus.New, RequesterId = requesterId,
             CreatedAt = now, UpdatedAt = now, Version = 1, MailKey = MailKeys.New(),
         };
+        if (!db.Database.IsPostgres())
+        {
+            // SQLite lets one writing transaction in at a time: the department's next number is read and counted on here
+            // (a lost race is retried by the caller).
+            var dept = await db.Departments.FirstAsync(d => d.Id == departmentId, ct);
+            (ticket.Number, ticket.Key) = (dept.NextTicketNumber, $"{dept.Code}-{dept.NextTicketNumber}");
+            dept.NextTicketNumber++;
+        }
+        // On PostgreSQL the insert itself takes the number (PostgresNumbering): the department's row stays locked from the
+        // insert to the commit, so concurrent filings take their numbers in turn, without a round trip before the insert.
         ticket.FieldValues.AddRange((fields ?? new Dictionary<int, string>()).Select(v => new TicketFieldValue { FieldId = v.Key, Value = v.Value }));
         db.Tickets.Add(ticket);
         var change = pipeline.Begin(db, ticket, filer, TicketChangeKind.Created, now);

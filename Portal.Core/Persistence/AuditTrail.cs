@@ -12,8 +12,10 @@ namespace Portal.Core.Persistence;
 /// <summary>
 /// Writes the audit trail with the changes themselves: every ticket event a unit of work adds (created, reply, note,
 /// each field, assignment and status change, watchers, escalations, rule actions, asset links) becomes an audit
-/// entry, chained to the last one and inserted on the same connection and transaction right after the change is
-/// saved, so both commit or neither does. Other actions record theirs through <see cref="AuditService.RecordAsync"/>.
+/// entry, chained to the last one and inserted on the same connection and transaction as the change, so both commit
+/// or neither does. Other actions record theirs through <see cref="AuditService.RecordAsync"/>. Within a transaction
+/// the entries wait for its commit (<see cref="CommitWrites"/>), so the chain's lock is taken at the end of the unit of
+/// work, held for one insert and the commit, not through all its steps.
 /// </summary>
 internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
 {
@@ -34,7 +36,10 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
     /// <summary>Notes the audited records' changes before the save, while their old values are still known.</summary>
     private static void Capture(DbContext? context)
     {
-        if (context is DeskDbContext { TracksAuditedRecords: true } db)
+        if (context is not DeskDbContext db)
+            return;
+        db.Saving = true;
+        if (db.TracksAuditedRecords)
             db.PendingChanges.AddRange(EntityAudit.Capture(db.ChangeTracker.Entries()));
     }
 
@@ -64,6 +69,7 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
     {
         if (context is DeskDbContext db)
         {
+            db.Saving = false;
             db.PendingTicketEvents.Clear();
             db.PendingChanges.Clear();
         }
@@ -71,7 +77,10 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
 
     private async Task WriteAsync(DbContext? context, CancellationToken ct)
     {
-        if (context is not DeskDbContext db || (db.PendingTicketEvents.Count == 0 && db.PendingChanges.Count == 0))
+        if (context is not DeskDbContext db)
+            return;
+        db.Saving = false;
+        if (db.PendingTicketEvents.Count == 0 && db.PendingChanges.Count == 0)
             return;
         // Only events this save actually wrote: tracked and saved (an event dropped from tracking, as by a retry's Clear, is not).
         var entries = db.PendingTicketEvents.Where(e => e.Id > 0 && db.Entry(e).State == EntityState.Unchanged)
@@ -119,40 +128,61 @@ internal sealed class AuditTrail(TimeProvider clock) : SaveChangesInterceptor
     /// <summary>The advisory lock key that serialises appends to the chain on PostgreSQL.</summary>
     internal const long ChainLock = 0x4175646974; // "Audit"
 
-    /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>
+    /// <summary>
+    /// Adds entries to the chain with the context's work: within a transaction at its commit (<see cref="CommitWrites"/>),
+    /// otherwise at once (on PostgreSQL in a transaction of their own, for the chain's lock).
+    /// </summary>
     internal static async Task AppendAsync(DeskDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
     {
-        var postgres = db.Database.IsPostgres();
-        if (postgres && db.Database.CurrentTransaction is null)
+        if (db.Database.CurrentTransaction is not null)
         {
-            // The chain's lock lasts until a transaction ends: a save without one appends in a transaction of its own.
+            db.PendingAudit.AddRange(entries);
+            return;
+        }
+
+        if (db.Database.IsPostgres())
+        {
+            // The chain's lock lasts until a transaction ends: entries without one are appended in a transaction of their own.
             await using var own = await db.Database.BeginTransactionAsync(ct);
-            await AppendAsync(db, entries, ct);
+            db.PendingAudit.AddRange(entries);
             await own.CommitAsync(ct);
             return;
         }
 
+        await SealAndInsertAsync(db, entries, ct);
+    }
+
+    /// <summary>Appends the entries waiting for the commit of the context's transaction, as its last statements.</summary>
+    internal static async Task FlushAsync(DeskDbContext db, CancellationToken ct)
+    {
+        if (db.PendingAudit.Count == 0)
+            return;
+        var entries = db.PendingAudit.ToList();
+        db.PendingAudit.Clear();
+        await SealAndInsertAsync(db, entries, ct);
+    }
+
+    /// <summary>Seals the entries onto the chain's head and inserts them with the connection's current transaction.</summary>
+    private static async Task SealAndInsertAsync(DeskDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        var postgres = db.Database.IsPostgres();
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
         long lastId = 0;
         var prev = AuditChain.Genesis;
-        if (postgres)
-        {
-            // SQLite lets one writer in at a time. PostgreSQL lets many, so appenders take the chain's lock first (held
-            // until their transaction ends): each reads the head the one before it committed, and the chain never forks.
-            await using var chainLock = connection.CreateCommand();
-            chainLock.Transaction = transaction;
-            chainLock.CommandText = $"SELECT pg_advisory_xact_lock({ChainLock})";
-            await chainLock.ExecuteNonQueryAsync(ct);
-        }
-
         await using (var head = connection.CreateCommand())
         {
             head.Transaction = transaction;
-            head.CommandText = """SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1""";
+            // SQLite lets one writer in at a time. PostgreSQL lets many, so appenders take the chain's lock first (held
+            // until their transaction ends), in the same round trip as the head: each reads the head the one before it
+            // committed, and the chain never forks.
+            head.CommandText = (postgres ? $"SELECT pg_advisory_xact_lock({ChainLock});\n" : "")
+                + """SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1""";
             await using var reader = await head.ExecuteReaderAsync(ct);
+            if (postgres)
+                await reader.NextResultAsync(ct);
             if (await reader.ReadAsync(ct))
                 (lastId, prev) = (reader.GetInt64(0), reader.GetString(1));
         }

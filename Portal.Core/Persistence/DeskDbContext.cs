@@ -14,12 +14,19 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DeskDbContext(DbContextOptions<DeskDbContext> options)
         : base(options)
     {
+        // A failed save aborts the whole unit of work (every caller rolls back or retries from the start), so saves need
+        // no savepoint of their own: two round trips fewer for each save inside a transaction.
+        Database.AutoSavepointsEnabled = false;
         // Ticket events are noted as they start being tracked (no extra change detection at save time): the audit
         // trail writes an entry for each one its save wrote (Persistence.AuditTrail).
         ChangeTracker.Tracked += (_, e) =>
         {
             if (e.Entry.State == EntityState.Added && Reporting.FactWriter.Feeds(e.Entry.Entity))
+            {
                 FactTickets.Add(e.Entry.Entity);
+                if (e.Entry.Entity is Ticket)
+                    NewTickets.Add((Ticket)e.Entry.Entity);
+            }
             if (e.Entry.Entity is TicketEvent ticketEvent)
             {
                 if (e.Entry.State == EntityState.Added)
@@ -39,6 +46,12 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
 
     /// <summary>Tickets, SLA states and history entries this unit of work added or changed, whose tickets' facts follow the save.</summary>
     internal HashSet<object> FactTickets { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Tickets this unit of work added whose facts have not been written yet.</summary>
+    internal HashSet<Ticket> NewTickets { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The ids of <see cref="NewTickets"/> once written: nothing to read before their first facts.</summary>
+    internal IReadOnlySet<int> TicketsWithoutFacts => NewTickets.Select(t => t.Id).Where(id => id > 0).ToHashSet();
 
     public DbSet<Reporting.TicketFactRow> TicketFacts => Set<Reporting.TicketFactRow>();
 
@@ -107,9 +120,17 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     /// <summary>Ticket events saved in this unit of work and not yet written to the audit trail (see Persistence.AuditTrail).</summary>
     internal List<TicketEvent> PendingTicketEvents { get; } = [];
 
+    /// <summary>Audit entries waiting for the commit of the current transaction (Persistence.CommitWrites).</summary>
+    internal List<Audit.AuditEntry> PendingAudit { get; } = [];
+
+    /// <summary>A save is under way (a commit seen now is the save's own transaction, not the caller's).</summary>
+    internal bool Saving { get; set; }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(DeskDbContext).Assembly);
+        if (Database.IsPostgres())
+            PostgresNumbering.Configure(builder);
     }
 }

@@ -166,12 +166,12 @@ public static class PortalCoreServices
         NpgsqlSwitches.Set();
         options.UseNpgsql(connectionString);
         if (withInterceptors)
-            options.AddInterceptors(new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
+            options.AddInterceptors(new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter(), new CommitWrites());
     }
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, TimeProvider? clock = null) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter());
+            .AddInterceptors(new SqlitePragmas(), new Persistence.AuditTrail(clock ?? TimeProvider.System), new Reporting.FactWriter(), new CommitWrites());
 
     /// <summary>
     /// Binds an options class to its section and checks it when the app starts, so a wrong setting stops the start with

@@ -14,7 +14,7 @@ namespace Portal.Core.Reporting;
 /// </summary>
 internal static class FactReader
 {
-    private const string Columns = """
+    internal const string Columns = """
         "TicketId", "DepartmentId", "TeamId", "AssigneeId", "CategoryId", "TypeId", "Priority", "CreatedAt", "FirstResponseAt",
         "FirstResponseBusinessSeconds", "FirstResponseState", "FirstResponseBreachedAt", "ResolvedAt", "ResolutionBusinessSeconds",
         "ResolutionState", "ResolutionBreachedAt", "Reopens", "EscalationLevel", "Status", "DueAt"
@@ -52,7 +52,7 @@ internal static class FactReader
             yield return Read(r);
     }
 
-    private static TicketFact Read(DbDataReader r) => new(
+    internal static TicketFact Read(DbDataReader r) => new(
         r.GetInt32(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4), r.GetInt32(5),
         (TicketPriority)r.GetInt32(6), Instant(r, 7)!.Value, Instant(r, 8), r.IsDBNull(9) ? null : r.GetInt64(9), State(r, 10), Instant(r, 11),
         Instant(r, 12), r.IsDBNull(13) ? null : r.GetInt64(13), State(r, 14), Instant(r, 15), r.GetInt32(16), r.GetInt32(17),

@@ -11,7 +11,8 @@ namespace Portal.Core.Reporting;
 /// <summary>
 /// Keeps <see cref="TicketFactRow"/> equal to what the tickets, their SLA states and history say: after every save
 /// that added or changed a ticket, one of its SLA states or history entries, the facts of those tickets are computed
-/// again by one SQL statement on the save's connection and transaction (so they commit with the change), and the
+/// again by one SQL statement on the save's connection and transaction (so they commit with the change; within a
+/// transaction once, just before its commit: Persistence.CommitWrites), and the
 /// escalation sweep's batch writes do the same for their tickets. The same statement without a filter rebuilds the
 /// whole table (<see cref="RebuildAsync"/>), which is what the tests compare the kept facts with.
 /// </summary>
@@ -78,20 +79,26 @@ internal sealed class FactWriter : SaveChangesInterceptor
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
             await db.Database.OpenConnectionAsync(ct);
+        var fresh = db.TicketsWithoutFacts;
         foreach (var chunk in ticketIds.Distinct().Chunk(500))
         {
             var ids = string.Join(", ", chunk);
-            var before = await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
+            // A ticket first written in this unit of work has no facts yet, so there is nothing to read before.
+            var before = chunk.All(fresh.Contains) ? [] : await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
+            var after = new List<TicketFact>(chunk.Length);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                command.CommandText = $"{Upsert}\n{Select(db.Database.IsPostgres())}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}";
-                await command.ExecuteNonQueryAsync(ct);
+                command.CommandText = $"{Upsert}\n{Select(db.Database.IsPostgres())}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}\nRETURNING {FactReader.Columns}";
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    after.Add(FactReader.Read(reader));
             }
 
-            var after = await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
             await DailyRollups.ApplyAsync(db, before, after, ct);
         }
+
+        db.NewTickets.Clear();
     }
 
     /// <summary>Every ticket's facts, and the daily rollups, computed from scratch (after an upgrade, or to check the kept ones).</summary>
@@ -126,12 +133,19 @@ internal sealed class FactWriter : SaveChangesInterceptor
         return Task.CompletedTask;
     }
 
+    /// <summary>A save outside a transaction refreshes its tickets' facts at once; within one they wait for its commit.</summary>
     private static async Task WriteAsync(DbContext? context, CancellationToken ct)
     {
-        if (context is not DeskDbContext db || db.FactTickets.Count == 0)
+        if (context is not DeskDbContext db || db.Database.CurrentTransaction is not null)
             return;
-        var ids = TakeIds(db);
-        await RefreshAsync(db, ids, ct);
+        await FlushAsync(db, ct);
+    }
+
+    /// <summary>Refreshes the facts of the tickets the unit of work changed (Persistence.CommitWrites calls it before a commit).</summary>
+    internal static async Task FlushAsync(DeskDbContext db, CancellationToken ct)
+    {
+        if (db.FactTickets.Count > 0)
+            await RefreshAsync(db, TakeIds(db), ct);
     }
 
     /// <summary>The ids of the tickets whose facts the unit of work changed (known once their rows are saved).</summary>

@@ -1960,6 +1960,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.Property<string>("Key")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
@@ -1971,7 +1972,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasColumnType("timestamp without time zone");
 
                     b.Property<int>("Number")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer");
