@@ -69,6 +69,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
             errors.Add(nameof(input.Priority), $"Priority {input.Priority} does not exist.");
 
         var requesterId = actor.UserId;
+        string? requesterTags = null;
         if (!string.IsNullOrWhiteSpace(input.RequesterEmail))
         {
             if (!actor.CanWorkIn(department.Id))
@@ -76,8 +77,9 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
             else
             {
                 var normalized = input.RequesterEmail.Trim().ToUpperInvariant();
-                requesterId = await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive && !u.IsServiceAccount)
-                    .Select(u => u.Id).FirstOrDefaultAsync(ct) ?? "";
+                var requester = await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive && !u.IsServiceAccount)
+                    .Select(u => new { u.Id, u.Tags }).FirstOrDefaultAsync(ct);
+                (requesterId, requesterTags) = (requester?.Id ?? "", requester?.Tags ?? "");
                 if (requesterId.Length == 0)
                     errors.Add(nameof(input.RequesterEmail), $"Requester: no active person has the email {input.RequesterEmail.Trim()}.");
             }
@@ -85,6 +87,8 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
 
         var filingExtras = await pipeline.BeforeFilingAsync(db, actor, input, errors, ct);
         errors.ThrowIfAny();
+        // The requester's tags, for rules that look at them, read before the transaction rather than inside it.
+        requesterTags ??= await db.Users.Where(u => u.Id == requesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "";
 
         var now = clock.GetUtcNow().UtcDateTime;
         for (var attempt = 0; ; attempt++)
@@ -100,7 +104,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
                             add(ticket);
 
                         alsoAdd?.Invoke(db, ticket, created);
-                    }, ct, input.Priority, values, filedById: actor.UserId);
+                    }, ct, input.Priority, values, filedById: actor.UserId, requesterTags: requesterTags);
                 await tx.CommitAsync(ct);
                 pipeline.Publish(change);
                 return new CreatedTicket(change.Ticket.Id, change.Ticket.Key, department.Name);
@@ -121,7 +125,8 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
     /// </summary>
     internal async Task<TicketChange> FileInTransactionAsync(DeskDbContext db, string requesterId, int departmentId, int categoryId, int typeId,
         string title, string description, DateTime now, Action<Ticket, TicketEvent>? afterInsert, CancellationToken ct,
-        TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null, string? filedById = null)
+        TicketPriority priority = TicketPriority.Normal, IReadOnlyDictionary<int, string>? fields = null, string? filedById = null,
+        string? requesterTags = null)
     {
         var filer = filedById ?? requesterId;
         var ticket = new Ticket
@@ -150,6 +155,7 @@ public sealed class TicketFiling(IDbContextFactory<DeskDbContext> dbFactory, Tim
         change.Record(created);
         change.Triggers.Add(Routing.RuleTrigger.Created);
         change.RuleText = $"{title}\n{description}";
+        change.RequesterTags = requesterTags;
         if (afterInsert is not null)
             change.AfterFirstWrite(() => afterInsert(ticket, created));
         await pipeline.RunAsync(change, ct);

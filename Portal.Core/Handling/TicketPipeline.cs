@@ -59,6 +59,9 @@ public sealed class TicketChange
     /// <summary>The automation rule triggers the change fires (status and priority changes add theirs as they are recorded).</summary>
     public HashSet<RuleTrigger> Triggers { get; } = [];
 
+    /// <summary>The requester's tags, when the command has read them (rules read them otherwise, if one asks).</summary>
+    public string? RequesterTags { get; set; }
+
     /// <summary>The text rules look for words in (a new ticket's title and description, a reply's body).</summary>
     public string? RuleText { get; set; }
 
@@ -211,7 +214,7 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
         if (change.AssignWithinTeam)
             await TeamAssignment.AssignWithinTeamAsync(db, ticket, change.Now, null, ct);
         var ruled = change.Triggers.Count > 0
-            && (await automation.ApplyAsync(db, ticket, new RuleContext(change.Triggers, change.StatusBefore, change.RuleText, change.ActorId), change.Now, ct)).Count > 0;
+            && (await automation.ApplyAsync(db, ticket, new RuleContext(change.Triggers, change.StatusBefore, change.RuleText, change.ActorId) { RequesterTags = change.RequesterTags }, change.Now, ct)).Count > 0;
         foreach (var tell in change.Notifications)
             await tell(ct);
         foreach (var hook in _hooks)

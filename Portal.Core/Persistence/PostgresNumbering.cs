@@ -27,6 +27,9 @@ internal static class PostgresNumbering
             code text;
         BEGIN
             IF NEW."Number" IS NULL OR NEW."Number" = 0 THEN
+                -- Filings of a department queue on its lock and are let in one at a time (a row lock would wake every
+                -- waiter at each commit to race for the row again).
+                PERFORM pg_advisory_xact_lock(1416195406, NEW."DepartmentId");
                 UPDATE "Departments" SET "NextTicketNumber" = "NextTicketNumber" + 1 WHERE "Id" = NEW."DepartmentId"
                     RETURNING "NextTicketNumber" - 1, "Code" INTO NEW."Number", code;
                 NEW."Key" := code || '-' || NEW."Number";

@@ -82,14 +82,21 @@ internal sealed class FactWriter : SaveChangesInterceptor
         var fresh = db.TicketsWithoutFacts;
         foreach (var chunk in ticketIds.Distinct().Chunk(500))
         {
-            var ids = string.Join(", ", chunk);
+            // PostgreSQL gets the ids as one array parameter, so the statement's text is the same each time and it is
+            // planned once per connection (prepared); SQLite, in the process, reads them inline.
+            var postgres = db.Database.IsPostgres();
+            var ids = postgres ? "ANY(@ids)" : $"({string.Join(", ", chunk)})";
+            object[] parameters = postgres ? [chunk] : [];
             // A ticket first written in this unit of work has no facts yet, so there is nothing to read before.
-            var before = chunk.All(fresh.Contains) ? [] : await FactReader.ReadAsync(db, $"\"TicketId\" IN ({ids})", [], ct);
+            var before = chunk.All(fresh.Contains) ? []
+                : await FactReader.ReadAsync(db, postgres ? "\"TicketId\" = ANY(@p0)" : $"\"TicketId\" IN {ids}", parameters, ct);
             var after = new List<TicketFact>(chunk.Length);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                command.CommandText = $"{Upsert}\n{Select(db.Database.IsPostgres())}\nWHERE t.\"Id\" IN ({ids})\n{OnConflict}\nRETURNING {FactReader.Columns}";
+                command.CommandText = $"{Upsert}\n{Select(postgres)}\nWHERE t.\"Id\" {(postgres ? "= " : "IN ")}{ids}\n{OnConflict}\nRETURNING {FactReader.Columns}";
+                if (postgres)
+                    FactReader.Add(command, "@ids", chunk);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                     after.Add(FactReader.Read(reader));

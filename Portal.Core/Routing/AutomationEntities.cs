@@ -73,4 +73,8 @@ public sealed record RuleActions
 }
 
 /// <summary>The change a rule looks at.</summary>
-public sealed record RuleContext(IReadOnlySet<RuleTrigger> Triggers, TicketStatus StatusBefore, string? Text, string? ActorId);
+public sealed record RuleContext(IReadOnlySet<RuleTrigger> Triggers, TicketStatus StatusBefore, string? Text, string? ActorId)
+{
+    /// <summary>The requester's tags, when the command read them already (a filing does, before its transaction); else read when a rule asks.</summary>
+    public string? RequesterTags { get; init; }
+}

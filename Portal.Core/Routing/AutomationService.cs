@@ -86,7 +86,7 @@ public sealed class AutomationService(IDbContextFactory<DeskDbContext> dbFactory
             return false;
         if (c.RequesterTags.Count > 0)
         {
-            var tags = (await db.Users.Where(u => u.Id == t.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "")
+            var tags = (context.RequesterTags ?? await db.Users.Where(u => u.Id == t.RequesterId).Select(u => u.Tags).FirstOrDefaultAsync(ct) ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (!c.RequesterTags.Any(tag => tags.Contains(tag, StringComparer.OrdinalIgnoreCase)))
                 return false;

@@ -71,6 +71,49 @@ public class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AChangeRolledBack_LeavesNoEntryAndNoFacts_AndTheNextOneCommitted_ChainsOn()
+    {
+        var entries = await AuditFile.EntriesAsync(_db);
+        var ticketId = entries.First(e => e.Action == "ticket.created").TicketId!.Value;
+        await using var db = _db.NewContext();
+
+        // Entries and facts wait for the commit (Persistence.CommitWrites): a rollback drops them with the change.
+        await ResolveAsync(db, ticketId, commit: false);
+        Assert.Equal(entries.Count, (await AuditFile.EntriesAsync(_db)).Count);
+        Assert.NotEqual(TicketStatus.Resolved, await FactStatusAsync(ticketId));
+
+        db.ChangeTracker.Clear();
+        await ResolveAsync(db, ticketId, commit: true);
+        var after = await AuditFile.EntriesAsync(_db);
+        Assert.Equal(entries.Count + 1, after.Count);
+        Assert.Equal(("ticket.statuschanged", ticketId), (after[^1].Action, after[^1].TicketId!.Value));
+        Assert.Equal(TicketStatus.Resolved, await FactStatusAsync(ticketId));
+        Assert.True((await _db.Get<AuditService>().VerifyAsync()).Holds);
+    }
+
+    /// <summary>Resolves the ticket in a transaction of two saves (the status, then its history entry), committed or rolled back.</summary>
+    private async Task ResolveAsync(Portal.Core.Persistence.DeskDbContext db, int ticketId, bool commit)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var ticket = await db.Tickets.FirstAsync(t => t.Id == ticketId);
+        var from = ticket.Status;
+        ticket.Status = TicketStatus.Resolved;
+        await db.SaveChangesAsync();
+        db.TicketEvents.Add(TicketEvent.StatusChange(ticketId, _db.Clock.GetUtcNow().UtcDateTime, from, TicketStatus.Resolved, Org.ItAgent.Id));
+        await db.SaveChangesAsync();
+        if (commit)
+            await tx.CommitAsync();
+        else
+            await tx.RollbackAsync();
+    }
+
+    private async Task<TicketStatus> FactStatusAsync(int ticketId)
+    {
+        await using var db = _db.NewContext();
+        return await db.TicketFacts.Where(f => f.TicketId == ticketId).Select(f => f.Status).SingleAsync();
+    }
+
+    [Fact]
     public async Task TheDatabase_RefusesToChangeOrRemoveAnEntry()
     {
         await using var ctx = _db.NewContext();
