@@ -155,8 +155,9 @@ public sealed class TicketPipeline(Sla.SlaService sla, AutomationService automat
     /// <item>the features' "after change" hooks (a done task starts the next, resolves its request);</item>
     /// <item>the SLA and escalation plan of every ticket the change touched, from its history with the entries in hand;</item>
     /// <item>events for the webhook subscriptions that want them, into the outbox;</item>
-    /// <item>one save: the audit trail's entries and the reporting facts and rollups are written by the save's interceptors
-    /// (Persistence.AuditTrail, Reporting.FactWriter) in the same transaction; then commit;</item>
+    /// <item>one save, then commit: just before it the reporting facts and rollups, then the audit trail's entries, are
+    /// written in the same transaction (Persistence.CommitWrites; Persistence.AuditTrail and Reporting.FactWriter note
+    /// what each save wrote);</item>
     /// <item>publish the change to open pages, the hub and the other nodes.</item>
     /// </list>
     /// Throws what the save throws (a concurrency conflict, a unique number taken), leaving the commit to nobody.

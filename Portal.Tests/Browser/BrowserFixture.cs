@@ -79,6 +79,23 @@ public class BrowserFixture : IAsyncLifetime
     public static async Task WaitForCircuitAsync(IPage page) =>
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits for the address a form's submit leads to (an in-app navigation: no page load follows). A filing runs the
+    /// whole pipeline, which on a machine busy with the rest of the suite can take a while, so the wait is long; should it
+    /// run out, the failure says what the page showed instead.
+    /// </summary>
+    public static async Task WaitForAddressAfterSubmitAsync(IPage page, System.Text.RegularExpressions.Regex address, string after)
+    {
+        try
+        {
+            await page.WaitForURLAsync(address, new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No new address after {after}; the page showed: {await page.Locator(".mud-main-content").InnerTextAsync()}");
+        }
+    }
+
     /// <summary>Opens the select with that label and picks the option whose text starts with the given words.</summary>
     public static async Task ChooseAsync(IPage page, string label, string option)
     {

@@ -26,7 +26,7 @@ public partial class CatalogFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await erin.Locator("[data-field=\"New hire's name\"]").FillAsync(who);
         await erin.Locator("[data-field='First day']").FillAsync("2027-01-04");
         await erin.ClickAsync("[data-testid=submit-catalog]");
-        await erin.WaitForURLAsync(RequestUrl(), new() { WaitUntil = WaitUntilState.Commit }); // an in-app navigation: no page load follows
+        await BrowserFixture.WaitForAddressAfterSubmitAsync(erin, RequestUrl(), "requesting the onboarding");
         var id = RequestUrl().Match(erin.Url).Groups[1].Value;
         var progress = erin.Locator("[data-testid=task-progress]");
         await progress.WaitForAsync();

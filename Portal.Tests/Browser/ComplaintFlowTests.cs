@@ -27,17 +27,7 @@ public partial class ComplaintFlowTests(BrowserFixture fx) : IClassFixture<Brows
         await BrowserFixture.ChooseAsync(erin, "Severity", "High");
         await erin.Locator("[data-testid=regulatory]").ClickAsync();
         await erin.ClickAsync("[data-testid=submit-complaint]");
-        // The request's address (an in-app navigation: no page load follows). Filing a complaint runs the whole pipeline;
-        // on a machine busy with the rest of the suite that can take a while, so the wait is long, and should it run out
-        // the failure says what the page showed instead.
-        try
-        {
-            await erin.WaitForURLAsync(RequestUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"No request page after logging the complaint; the page showed: {await erin.Locator(".mud-main-content").InnerTextAsync()}");
-        }
+        await BrowserFixture.WaitForAddressAfterSubmitAsync(erin, RequestUrl(), "logging the complaint");
 
         var id = RequestUrl().Match(erin.Url).Groups[1].Value;
 
