@@ -102,6 +102,8 @@ public sealed class ServiceCatalog(IDbContextFactory<DeskDbContext> dbFactory, T
                             t.WaitsForId = waitsFor?.Id;
                             if (waitsFor is not null)
                                 Wait(db, t, waitsFor.Key, now);
+                            else if (parent.Status == TicketStatus.AwaitingApproval)
+                                Wait(db, t, $"the approval of {parent.Key}", now);
                         }, ct);
                     filed.Add(taskChange);
                     byOrder[task.Order] = taskChange.Ticket;

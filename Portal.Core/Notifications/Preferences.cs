@@ -30,6 +30,9 @@ public enum NotificationEvent
 
     /// <summary>Someone wrote @my-name (the part of my email before the @) in a reply or note.</summary>
     Mentioned,
+
+    /// <summary>A request waits for my approval.</summary>
+    Approval,
 }
 
 [Flags]

@@ -113,6 +113,9 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Users.ApiToken> ApiTokens => Set<Users.ApiToken>();
     public DbSet<Notifications.WebhookSubscription> WebhookSubscriptions => Set<Notifications.WebhookSubscription>();
     public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
+    public DbSet<Approvals.ApprovalStep> ApprovalSteps => Set<Approvals.ApprovalStep>();
+    public DbSet<Approvals.TicketApproval> TicketApprovals => Set<Approvals.TicketApproval>();
+    public DbSet<Approvals.TicketApprover> TicketApprovers => Set<Approvals.TicketApprover>();
 
     /// <summary>The active event webhook subscriptions, read once per unit of work by the first event it writes. Not stored.</summary>
     public List<Notifications.WebhookSubscription>? ActiveWebhooks { get; set; }

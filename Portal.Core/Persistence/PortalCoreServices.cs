@@ -41,6 +41,7 @@ public static class PortalCoreServices
         services.AddSingleton<ITicketHook, Complaints.ComplaintCloseHook>();
         services.AddSingleton<ITicketHook, Catalog.CatalogTaskHook>();
         services.AddSingleton<ITicketHook, Assets.AssetFilingHook>();
+        services.AddSingleton<ITicketHook, Approvals.ApprovalPlanning>();
         services.AddSingleton<ICategoriesWithOwnForm, Catalog.CatalogItemCategories>();
         services.AddSingleton<TicketQueries>();
         services.AddSingleton<TicketFiling>();
@@ -98,6 +99,7 @@ public static class PortalCoreServices
         services.AddSingleton<Audit.AuditExport>();
         services.AddSingleton<Complaints.ComplaintService>();
         services.AddSingleton<Catalog.ServiceCatalog>();
+        services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<Operations.LeaseService>();

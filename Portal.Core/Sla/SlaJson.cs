@@ -106,14 +106,16 @@ public static partial class SlaJson
         return value;
     }
 
-    private static readonly string[] ContractStatuses = Enum.GetNames<TicketStatus>().Where(n => n != nameof(TicketStatus.Waiting)).ToArray();
+    private static readonly string[] ContractStatuses = Enum.GetNames<TicketStatus>()
+        .Where(n => n is not (nameof(TicketStatus.Waiting) or nameof(TicketStatus.AwaitingApproval))).ToArray();
 
     public static TicketStatus ParseStatus(JsonElement e, string field)
     {
         var text = RequireString(e, field);
-        // The contract's statuses: Waiting (a catalog task waiting for another) is the desk's own, always paused, never configured.
+        // The contract's statuses: Waiting (a catalog task waiting for another) and AwaitingApproval are the desk's own,
+        // always paused, never configured.
         if (!Enum.TryParse<TicketStatus>(text, ignoreCase: false, out var status) || !Enum.IsDefined(status) || int.TryParse(text, out _)
-            || status == TicketStatus.Waiting)
+            || status is TicketStatus.Waiting or TicketStatus.AwaitingApproval)
             throw new SlaInputException(field, $"unknown status \"{text}\" (expected one of: {string.Join(", ", ContractStatuses)})");
         return status;
     }

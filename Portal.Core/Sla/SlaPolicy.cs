@@ -36,9 +36,13 @@ public sealed class SlaPolicy
         foreach (var (metric, list) in pauseOn)
             foreach (var status in list)
                 _paused[((int)metric * statuses) + (int)status] = true;
-        // A task waiting for another task cannot be worked: no clock of any policy runs meanwhile.
+        // A task waiting for another task, or a request waiting for its approval, cannot be worked: no clock of any policy
+        // runs meanwhile.
         for (var metric = 0; metric < SlaMetrics.Count; metric++)
+        {
             _paused[(metric * statuses) + (int)TicketStatus.Waiting] = true;
+            _paused[(metric * statuses) + (int)TicketStatus.AwaitingApproval] = true;
+        }
         WarnAt = warnAt.OrderBy(w => w.Fraction).ToArray();
         _warnNumerator = new long[WarnAt.Count];
         _warnScale = new long[WarnAt.Count];

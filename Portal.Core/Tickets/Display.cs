@@ -13,6 +13,7 @@ public static class Display
         TicketStatus.Resolved => "Resolved",
         TicketStatus.Closed => "Closed",
         TicketStatus.Waiting => "Waiting for another task",
+        TicketStatus.AwaitingApproval => "Awaiting approval",
         _ => status.ToString(),
     };
 }

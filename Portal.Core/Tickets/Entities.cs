@@ -15,6 +15,9 @@ public enum TicketStatus
 
     /// <summary>A task of a larger request waiting for another task to be done; every SLA clock is paused meanwhile.</summary>
     Waiting,
+
+    /// <summary>A request waiting for its approval (Approvals) before any department moves; every SLA clock is paused meanwhile.</summary>
+    AwaitingApproval,
 }
 
 public enum TicketPriority
@@ -134,6 +137,12 @@ public enum TicketEventKind
     LinkAdded,
     LinkRemoved,
     Merged,
+
+    /// <summary>An approval step started: who was asked (Subject the step, NewValue the names).</summary>
+    ApprovalRequested,
+
+    /// <summary>An approver decided (Subject the step, NewValue Approved or Rejected, Body the reason).</summary>
+    ApprovalDecided,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

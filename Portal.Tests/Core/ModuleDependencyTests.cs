@@ -28,6 +28,7 @@ public class ModuleDependencyTests
         ["Assets"],
         ["Complaints"],
         ["Catalog"],
+        ["Approvals"],
         ["Reporting"],
         ["Mail"],
         ["Admin"],

@@ -1,0 +1,205 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Handling;
+using Portal.Core.Notifications;
+using Portal.Core.Persistence;
+using Portal.Core.Security;
+using Portal.Core.Tickets;
+
+namespace Portal.Core.Approvals;
+
+/// <summary>One approver's part of a step, as a request page shows it.</summary>
+public sealed record ApproverView(string UserId, string Name, bool? Approved, DateTime? DecidedAt, string? Reason);
+
+/// <summary>A step of a request's approval with who was asked and what each decided.</summary>
+public sealed record ApprovalView(int Id, int Order, string Name, ApprovalState State, ApprovalQuorum Quorum, int QuorumCount,
+    DateTime? StartedAt, DateTime? DecidedAt, IReadOnlyList<ApproverView> Approvers);
+
+/// <summary>A step that waits for the reader's decision, with what they need to decide it.</summary>
+public sealed record PendingApproval(int ApprovalId, int TicketId, string Key, string Title, string Department, string Requester,
+    string StepName, DateTime StartedAt, string Description, IReadOnlyList<(string Label, string Value)> Fields);
+
+/// <summary>What a decision led to.</summary>
+public sealed record ApprovalDecision(ApprovalState StepState, TicketStatus TicketStatus, string? NextStep);
+
+/// <summary>
+/// Approvals in motion: who waits for whom, and decisions. A decision is a change of its request through the ticket
+/// pipeline (history, rules, SLA, audit, webhooks): approved, the next step starts or the work does; rejected, the
+/// request closes and its requester is told why. Checked on every call: only a current approver of the pending step,
+/// never the requester, once.
+/// </summary>
+public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
+    NotificationService notifications)
+{
+    public const int ReasonMax = 2000;
+
+    /// <summary>The steps of a request, for whoever may see the request.</summary>
+    public async Task<IReadOnlyList<ApprovalView>> StepsAsync(Actor actor, int ticketId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var ticket = await db.Tickets.AsNoTracking().Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !TicketAccess.MaySee(actor, ticket))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
+        var steps = await db.TicketApprovals.AsNoTracking().Include(a => a.Approvers).Where(a => a.TicketId == ticketId)
+            .OrderBy(a => a.Order).ToListAsync(ct);
+        var ids = steps.SelectMany(s => s.Approvers.Select(a => a.UserId)).Distinct().ToList();
+        var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return steps.Select(s => new ApprovalView(s.Id, s.Order, s.Name, s.State, s.Quorum, s.QuorumCount, s.StartedAt, s.DecidedAt,
+            s.Approvers.OrderBy(a => names.GetValueOrDefault(a.UserId)).Select(a =>
+                new ApproverView(a.UserId, names.GetValueOrDefault(a.UserId, a.UserId), a.Approved, a.DecidedAt, a.Reason)).ToList())).ToList();
+    }
+
+    /// <summary>The steps waiting for the reader's decision, oldest first.</summary>
+    public async Task<IReadOnlyList<PendingApproval>> MineAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var rows = await db.TicketApprovals.AsNoTracking()
+            .Where(a => a.State == ApprovalState.Pending && a.Approvers.Any(p => p.UserId == actor.UserId && p.Approved == null))
+            .OrderBy(a => a.StartedAt)
+            .Select(a => new
+            {
+                a.Id, a.TicketId, a.Ticket!.Key, a.Ticket.Title, Department = a.Ticket.Department!.Name, Requester = a.Ticket.Requester!.DisplayName,
+                a.Name, a.StartedAt, a.Ticket.Description,
+                Fields = a.Ticket.FieldValues.OrderBy(v => v.Field!.SortOrder).Select(v => new { v.Field!.Label, v.Value }).ToList(),
+            }).ToListAsync(ct);
+        return rows.Select(r => new PendingApproval(r.Id, r.TicketId, r.Key, r.Title, r.Department, r.Requester, r.Name, r.StartedAt ?? default,
+            r.Description, r.Fields.Select(f => (f.Label, f.Value)).ToList())).ToList();
+    }
+
+    /// <summary>
+    /// Records the reader's decision on a pending step. A rejection needs a reason (the requester is told it). Two
+    /// approvers deciding at the same moment give one outcome: the second finds the step decided, or counts with the first.
+    /// </summary>
+    public async Task<ApprovalDecision> DecideAsync(Actor actor, int approvalId, bool approve, string? reason, CancellationToken ct = default)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        var errors = new ValidationErrors();
+        if (!approve)
+            errors.Required("Reason", reason, "Reason");
+        errors.MaxLength("Reason", reason, ReasonMax, "Reason");
+        errors.ThrowIfAny();
+
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await DecideInTransactionAsync(db, actor, approvalId, approve, reason, tx, ct);
+                return result;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Someone decided the same step (or changed the request) at this moment: read it again and decide on what is there now.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<ApprovalDecision> DecideInTransactionAsync(DeskDbContext db, Actor actor, int approvalId, bool approve, string? reason,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
+        var approval = await db.TicketApprovals.Include(a => a.Approvers).FirstOrDefaultAsync(a => a.Id == approvalId, ct)
+            ?? throw new DeskNotFoundException($"Approval {approvalId} does not exist.");
+        var me = approval.Approvers.FirstOrDefault(a => a.UserId == actor.UserId)
+            ?? throw new DeskForbiddenException("You are not an approver of this step.");
+        var ticket = await db.Tickets.FirstAsync(t => t.Id == approval.TicketId, ct);
+        if (ticket.RequesterId == actor.UserId)
+            throw new DeskForbiddenException("You filed this request, so someone else approves it.");
+        if (approval.State != ApprovalState.Pending)
+            throw new DeskConflictException($"This step was already decided: {Display(approval.State)}.");
+        if (me.Approved is not null)
+            throw new DeskConflictException($"You already decided this step: {(me.Approved.Value ? "approved" : "rejected")}.");
+        var eligible = await ApprovalFlow.ApproversAsync(db, approval, ticket, ct);
+        if (!eligible.Contains(actor.UserId))
+            throw new DeskForbiddenException("You may no longer decide this step: you are no longer one of its approvers.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        (me.Approved, me.DecidedAt, me.Reason) = (approve, now, reason);
+        approval.Version++;
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Updated, now);
+        change.Record(new TicketEvent
+        {
+            TicketId = ticket.Id, At = now, ActorId = actor.UserId, Kind = TicketEventKind.ApprovalDecided, IsPublic = true, Subject = approval.Name,
+            NewValue = approve ? "Approved" : "Rejected", Body = reason,
+        });
+
+        var counted = approval.Approvers.Where(a => eligible.Contains(a.UserId)).ToList();
+        var state = ApprovalRules.Outcome(approval.Quorum, approval.QuorumCount, counted.Count,
+            counted.Count(a => a.Approved == true), counted.Count(a => a.Approved == false));
+        string? next = null;
+        if (state != ApprovalState.Pending)
+        {
+            (approval.State, approval.DecidedAt) = (state, now);
+            if (state == ApprovalState.Approved)
+                next = await AfterApprovedAsync(db, change, approval, ct);
+            else
+                await AfterRejectedAsync(db, change, approval, reason, ct);
+        }
+
+        await pipeline.CommitAsync(change, tx, ct);
+        return new ApprovalDecision(state, ticket.Status, next);
+    }
+
+    /// <summary>The next step starts; after the last one the work does (status New, the request's held tasks with it).</summary>
+    private async Task<string?> AfterApprovedAsync(DeskDbContext db, TicketChange change, TicketApproval approval, CancellationToken ct)
+    {
+        var ticket = change.Ticket;
+        var next = await db.TicketApprovals.Include(a => a.Approvers)
+            .Where(a => a.TicketId == ticket.Id && a.State == ApprovalState.Queued).OrderBy(a => a.Order).FirstOrDefaultAsync(ct);
+        if (next is not null)
+        {
+            await ApprovalFlow.StartAsync(change, next, notifications, ct);
+            return next.Name;
+        }
+
+        SetStatus(change, TicketStatus.New, "Approved: the work starts.");
+        var held = await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting && t.WaitsForId == null).ToListAsync(ct);
+        foreach (var task in held)
+        {
+            db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, change.Now, TicketStatus.Waiting, TicketStatus.New, note: $"{ticket.Key} is approved."));
+            (task.Status, task.UpdatedAt) = (TicketStatus.New, change.Now);
+            task.Version++;
+            change.AlsoChanged.Add(task);
+        }
+
+        await notifications.AddAsync(db, [ticket.RequesterId], change.ActorId, ticket, $"approved:{ticket.Id}", NotificationEvent.RequestUpdate,
+            "Approved: the work on your request starts", change.Now, ct);
+        return null;
+    }
+
+    /// <summary>The request closes as rejected (its held tasks with it) and its requester is told why.</summary>
+    private async Task AfterRejectedAsync(DeskDbContext db, TicketChange change, TicketApproval approval, string? reason, CancellationToken ct)
+    {
+        var ticket = change.Ticket;
+        SetStatus(change, TicketStatus.Closed, $"Rejected at “{approval.Name}”: {reason}");
+        var held = await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting).ToListAsync(ct);
+        foreach (var task in held)
+        {
+            db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, change.Now, TicketStatus.Waiting, TicketStatus.Closed, note: $"{ticket.Key} was rejected."));
+            (task.Status, task.UpdatedAt) = (TicketStatus.Closed, change.Now);
+            task.Version++;
+            change.AlsoChanged.Add(task);
+        }
+
+        await notifications.AddAsync(db, [ticket.RequesterId], change.ActorId, ticket, $"rejected:{ticket.Id}", NotificationEvent.RequestUpdate,
+            $"Rejected: {reason}", change.Now, ct);
+    }
+
+    private static void SetStatus(TicketChange change, TicketStatus to, string note)
+    {
+        var ticket = change.Ticket;
+        change.Record(TicketEvent.StatusChange(ticket.Id, change.Now, ticket.Status, to, change.ActorId, note: note));
+        (ticket.Status, ticket.UpdatedAt) = (to, change.Now);
+        ticket.Version++;
+    }
+
+    public static string Display(ApprovalState state) => state switch
+    {
+        ApprovalState.Queued => "not started",
+        ApprovalState.Pending => "waiting for a decision",
+        ApprovalState.Approved => "approved",
+        _ => "rejected",
+    };
+}

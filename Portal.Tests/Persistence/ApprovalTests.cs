@@ -1,0 +1,250 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Approvals;
+using Portal.Core.Common;
+using Portal.Core.Handling;
+using Portal.Core.Sla;
+using Portal.Core.Tickets;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Persistence;
+
+/// <summary>Approvals: planned at filing from the category's steps, decided in order, with their quorum, by who may still decide.</summary>
+public class ApprovalTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private TestOrg Org => _db.Org;
+    private ApprovalService Approvals => _db.Get<ApprovalService>();
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        // Erin (the requester) reports to Sue (IT's supervisor); Sue reports to the admin.
+        await using var db = _db.NewContext();
+        await db.Users.Where(u => u.Id == Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.ItSupervisor.Id));
+        await db.Users.Where(u => u.Id == Org.ItSupervisor.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.Admin.Id));
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task StepAsync(string name, ApproverKind kind, int order = 1, ApprovalQuorum quorum = ApprovalQuorum.One, int count = 1,
+        string? personId = null, int? teamId = null, ApprovalCondition? condition = null)
+    {
+        await using var db = _db.NewContext();
+        db.ApprovalSteps.Add(new ApprovalStep
+        {
+            CategoryId = Org.Laptop.Id, Order = order, Name = name, Approver = kind, Quorum = quorum, QuorumCount = count, PersonId = personId,
+            TeamId = teamId, Condition = condition?.ToJson() ?? "",
+        });
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<Ticket> TicketAsync(int id)
+    {
+        await using var db = _db.NewContext();
+        return await db.Tickets.AsNoTracking().Include(t => t.Events).SingleAsync(t => t.Id == id);
+    }
+
+    private Task<CreatedTicket> FileAsync(string? affected = null)
+    {
+        var input = TicketFactory.Laptop(Org);
+        if (affected is not null)
+            input = input with { Fields = new Dictionary<int, string?>(input.Fields) { [Org.Affected.Id] = affected } };
+        return TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), input);
+    }
+
+    [Fact]
+    public async Task ARequestThatNeedsTheManagersYes_WaitsWithItsClocksPaused_AndStartsWhenApproved()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        var created = await FileAsync();
+
+        var ticket = await TicketAsync(created.Id);
+        Assert.Equal(TicketStatus.AwaitingApproval, ticket.Status);
+        await using (var db = _db.NewContext())
+            Assert.Equal([SlaState.Paused, SlaState.Paused], await db.TicketSlaStates
+                .Where(s => s.TicketId == created.Id && (s.Metric == SlaMetric.FirstResponse || s.Metric == SlaMetric.Resolution)).Select(s => s.State).ToListAsync());
+        var mine = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+        Assert.Equal((created.Key, "Manager"), (mine.Key, mine.StepName));
+        Assert.Empty(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent)));
+
+        var decision = await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), mine.ApprovalId, approve: true, reason: null);
+        Assert.Equal((ApprovalState.Approved, TicketStatus.New, (string?)null), (decision.StepState, decision.TicketStatus, decision.NextStep));
+        ticket = await TicketAsync(created.Id);
+        Assert.Equal(TicketStatus.New, ticket.Status);
+        Assert.Contains(ticket.Events, e => e.Kind == TicketEventKind.ApprovalDecided && e.NewValue == "Approved" && e.ActorId == Org.ItSupervisor.Id);
+        await using (var db = _db.NewContext())
+        {
+            Assert.Contains(await db.TicketSlaStates.Where(s => s.TicketId == created.Id).ToListAsync(), s => s.State == SlaState.Running);
+            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "ticket.approvaldecided" && a.TicketId == created.Id && a.ActorId == Org.ItSupervisor.Id));
+        }
+
+        var steps = await Approvals.StepsAsync(Org.ActorFor(Org.Requester), created.Id);
+        var approver = Assert.Single(Assert.Single(steps).Approvers);
+        Assert.Equal((Org.ItSupervisor.DisplayName, (bool?)true), (approver.Name, approver.Approved));
+    }
+
+    [Fact]
+    public async Task Steps_RunInOrder_TheNextAskedOnlyOnceTheOneBeforeIsApproved()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager, order: 1);
+        await StepAsync("Data owner", ApproverKind.Person, order: 2, personId: Org.HrAgent.Id);
+        var created = await FileAsync();
+        Assert.Empty(await Approvals.MineAsync(Org.ActorFor(Org.HrAgent)));
+
+        var first = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+        var decision = await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), first.ApprovalId, true, null);
+        Assert.Equal((TicketStatus.AwaitingApproval, "Data owner"), (decision.TicketStatus, decision.NextStep));
+
+        var second = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.HrAgent)));
+        Assert.Equal("Data owner", second.StepName);
+        await Approvals.DecideAsync(Org.ActorFor(Org.HrAgent), second.ApprovalId, true, "Fine by me");
+        Assert.Equal(TicketStatus.New, (await TicketAsync(created.Id)).Status);
+    }
+
+    [Fact]
+    public async Task ARejection_NeedsAReason_ClosesTheRequest_AndTellsTheRequesterWhy()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        var created = await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+
+        var refused = await Assert.ThrowsAsync<DeskValidationException>(() =>
+            Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), pending.ApprovalId, approve: false, reason: "  "));
+        Assert.Equal("Reason is required.", refused.Errors["Reason"]);
+
+        var decision = await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), pending.ApprovalId, false, "Over this year's budget");
+        Assert.Equal((ApprovalState.Rejected, TicketStatus.Closed), (decision.StepState, decision.TicketStatus));
+        var ticket = await TicketAsync(created.Id);
+        Assert.Contains(ticket.Events, e => e.Kind == TicketEventKind.StatusChanged && e.NewStatus == TicketStatus.Closed
+            && e.Body!.Contains("Over this year's budget", StringComparison.Ordinal));
+        await using var db = _db.NewContext();
+        Assert.True(await db.Notifications.AnyAsync(n => n.UserId == Org.Requester.Id && n.TicketId == created.Id && n.Text.Contains("Over this year's budget")));
+    }
+
+    [Fact]
+    public async Task TheRequester_ASomeoneElse_AndADecidedApprover_CannotDecide()
+    {
+        await StepAsync("Service desk", ApproverKind.Team, quorum: ApprovalQuorum.All, teamId: Org.ServiceDesk.Id);
+        await using (var db = _db.NewContext())
+        {
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.Requester.Id });
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.ItAgent2.Id });
+            await db.SaveChangesAsync();
+        }
+
+        await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent)));
+        // Erin is in the team but filed the request: she is not asked, and may not decide.
+        Assert.Empty(await Approvals.MineAsync(Org.ActorFor(Org.Requester)));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Approvals.DecideAsync(Org.ActorFor(Org.Requester), pending.ApprovalId, true, null));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Approvals.DecideAsync(Org.ActorFor(Org.HrAgent), pending.ApprovalId, true, null));
+
+        var decision = await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), pending.ApprovalId, true, null);
+        Assert.Equal(ApprovalState.Pending, decision.StepState); // all of them: one more to go
+        var twice = await Assert.ThrowsAsync<DeskConflictException>(() => Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), pending.ApprovalId, true, null));
+        Assert.Contains("already decided", twice.Message);
+        Assert.Equal(ApprovalState.Approved, (await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), pending.ApprovalId, true, null)).StepState);
+    }
+
+    [Fact]
+    public async Task AnApproverWhoLeftTheTeam_CannotDecide_AndNoLongerCounts()
+    {
+        await StepAsync("Service desk", ApproverKind.Team, quorum: ApprovalQuorum.All, teamId: Org.ServiceDesk.Id);
+        await using (var db = _db.NewContext())
+        {
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.ItAgent2.Id });
+            await db.SaveChangesAsync();
+        }
+
+        await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent2)));
+        await using (var db = _db.NewContext())
+            await db.TeamMembers.Where(m => m.TeamId == Org.ServiceDesk.Id && m.UserId == Org.ItAgent2.Id).ExecuteDeleteAsync();
+
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), pending.ApprovalId, true, null));
+        // "All of them" is now everyone still in the team: the one yes left is enough.
+        Assert.Equal(ApprovalState.Approved, (await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), pending.ApprovalId, true, null)).StepState);
+    }
+
+    [Fact]
+    public async Task TwoApproversDecidingAtTheSameMoment_GiveExactlyOneOutcome()
+    {
+        await StepAsync("Service desk", ApproverKind.Team, quorum: ApprovalQuorum.One, teamId: Org.ServiceDesk.Id);
+        await using (var db = _db.NewContext())
+        {
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.ItAgent2.Id });
+            await db.SaveChangesAsync();
+        }
+
+        var created = await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent)));
+        var attempts = await Task.WhenAll(
+            Task.Run(() => Outcome(Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), pending.ApprovalId, true, null))),
+            Task.Run(() => Outcome(Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), pending.ApprovalId, false, "No"))));
+
+        Assert.Single(attempts, a => a == "decided");
+        Assert.Single(attempts, a => a == "conflict");
+        var ticket = await TicketAsync(created.Id);
+        Assert.Single(ticket.Events, e => e.Kind == TicketEventKind.ApprovalDecided);
+        Assert.Contains(ticket.Status, new[] { TicketStatus.New, TicketStatus.Closed });
+
+        static async Task<string> Outcome(Task<ApprovalDecision> decide)
+        {
+            try
+            {
+                await decide;
+                return "decided";
+            }
+            catch (DeskConflictException)
+            {
+                return "conflict";
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AStepWithACondition_AppliesOnlyWhenItHolds()
+    {
+        await StepAsync("Manager's manager", ApproverKind.ManagersManager,
+            condition: new ApprovalCondition { AmountFieldId = Org.Affected.Id, AmountAbove = 1500 });
+        var small = await FileAsync(affected: "1200");
+        Assert.Equal(TicketStatus.New, (await TicketAsync(small.Id)).Status);
+
+        var large = await FileAsync(affected: "2000");
+        Assert.Equal(TicketStatus.AwaitingApproval, (await TicketAsync(large.Id)).Status);
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.Admin)));
+        Assert.Equal(large.Key, pending.Key);
+    }
+
+    [Fact]
+    public async Task ACatalogRequestsTasks_AreHeldUntilItIsApproved()
+    {
+        var onboardingCategory = await OnboardingCategoryAsync();
+        await using (var db = _db.NewContext())
+        {
+            db.ApprovalSteps.Add(new ApprovalStep { CategoryId = onboardingCategory, Order = 1, Name = "Department head", Approver = ApproverKind.DepartmentHead });
+            await db.Departments.Where(d => d.Id == Org.Hr.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.HeadUserId, Org.HrAgent.Id));
+            await db.SaveChangesAsync();
+        }
+
+        var created = await TicketFactory.OnboardingAsync(_db, Org.ActorFor(Org.Requester));
+        await using (var db = _db.NewContext())
+            Assert.All(await db.Tickets.Where(t => t.ParentId == created.Id).ToListAsync(), t => Assert.Equal(TicketStatus.Waiting, t.Status));
+
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.HrAgent)));
+        await Approvals.DecideAsync(Org.ActorFor(Org.HrAgent), pending.ApprovalId, true, null);
+        await using (var db = _db.NewContext())
+        {
+            var tasks = await db.Tickets.Where(t => t.ParentId == created.Id).ToListAsync();
+            // The first tasks start; the ones that wait for another task keep waiting for it.
+            Assert.Contains(tasks, t => t.Status == TicketStatus.New);
+            Assert.All(tasks.Where(t => t.Status == TicketStatus.Waiting), t => Assert.NotNull(t.WaitsForId));
+        }
+    }
+
+    private async Task<int> OnboardingCategoryAsync()
+    {
+        await using var db = _db.NewContext();
+        return await db.CatalogItems.Where(i => i.Name == "Onboarding a new hire").Select(i => i.CategoryId).SingleAsync();
+    }
+}
