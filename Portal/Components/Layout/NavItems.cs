@@ -18,6 +18,7 @@ public static class NavItems
             new("/", "Start", Icons.Material.Filled.Home, ExactMatch: true),
             new(DeskRoutes.NewRequest, "New request", Icons.Material.Filled.AddCircleOutline),
             new(DeskRoutes.MyRequests, "My requests", Icons.Material.Filled.Inbox, ExactMatch: true),
+            new(DeskRoutes.MyApprovals, "My approvals", Icons.Material.Filled.HowToVote),
             new(DeskRoutes.Catalog, "Service catalog", Icons.Material.Filled.ViewModule),
             new(DeskRoutes.NewComplaint, "Log a complaint", Icons.Material.Filled.Feedback),
         };

@@ -74,6 +74,7 @@ public static class DeskRoutes
     public static string Queue(int id) => $"/queues/{id}";
     public const string Reports = "/reports";
     public const string MyRequests = "/requests";
+    public const string MyApprovals = "/approvals";
     public const string NewRequest = "/requests/new";
     public const string RequestTemplate = "/requests/{Id:int}";
     public static string Request(int id) => $"/requests/{id}";

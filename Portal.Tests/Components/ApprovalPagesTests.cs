@@ -1,0 +1,62 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Approvals;
+using Portal.Features.Approvals;
+using Portal.Features.Requests;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Components;
+
+/// <summary>"My approvals" and the request page's approval panel, as the approver and the requester see them.</summary>
+public class ApprovalPagesTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private int _ticketId;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await using (var db = _db.NewContext())
+        {
+            await db.Users.Where(u => u.Id == _db.Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, _db.Org.ItSupervisor.Id));
+            db.ApprovalSteps.Add(new ApprovalStep { CategoryId = _db.Org.Laptop.Id, Order = 1, Name = "Manager", Approver = ApproverKind.RequesterManager });
+            await db.SaveChangesAsync();
+        }
+
+        _ticketId = (await TicketFactory.FileAsync(_db, _db.Org.ActorFor(_db.Org.Requester), TicketFactory.Laptop(_db.Org, "New laptop, 16 GB"))).Id;
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task TheApprover_MustGiveAReasonToReject_ThenTheRequestLeavesTheList_AndTheRequesterSeesWhy()
+    {
+        await using (var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor))
+        {
+            var cut = ctx.Render<MyApprovalsPage>();
+            cut.WaitForAssertion(() => Assert.Contains("New laptop, 16 GB", cut.Find("[data-testid=approval]").TextContent));
+            Assert.Contains("Operating system: Linux", cut.Find("[data-testid=approval]").TextContent);
+
+            cut.Find("[data-testid=reject]").Click();
+            cut.WaitForAssertion(() => Assert.Contains("Reason is required.", cut.Find("[data-testid=approval]").TextContent));
+            Assert.Single(await _db.Get<ApprovalService>().MineAsync(_db.Org.ActorFor(_db.Org.ItSupervisor)));
+
+            cut.Find("[data-testid=approval-reason]").Input("Laptops are renewed in March");
+            cut.Find("[data-testid=reject]").Click();
+            cut.WaitForAssertion(() => Assert.Contains("Nothing waits for your approval.", cut.Find("[data-testid=no-approvals]").TextContent), TimeSpan.FromSeconds(10));
+        }
+
+        await using (var ctx = DeskBunit.Create(_db, _db.Org.Requester))
+        {
+            var page = ctx.Render<RequestPage>(p => p.Add(x => x.Id, _ticketId));
+            page.WaitForAssertion(() =>
+            {
+                var steps = page.Find("[data-testid=approval-steps]").TextContent;
+                Assert.Contains("Manager", steps);
+                Assert.Contains("rejected", steps);
+                Assert.Contains("Laptops are renewed in March", steps);
+            });
+            Assert.Contains("This request is closed.", page.Markup);
+        }
+    }
+}
