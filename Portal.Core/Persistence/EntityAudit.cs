@@ -79,6 +79,9 @@ internal static class EntityAudit
         [typeof(Complaints.Complaint)] = "complaint",
         [typeof(Catalog.CatalogItem)] = "catalog-item",
         [typeof(Catalog.CatalogTask)] = "catalog-task",
+        [typeof(Approvals.ApprovalStep)] = "approval-step",
+        [typeof(Approvals.TicketApproval)] = "approval",
+        [typeof(Approvals.TicketApprover)] = "approver",
         [typeof(Reporting.DashboardRecord)] = "dashboard",
         [typeof(Reporting.ScheduledReport)] = "scheduled-report",
     };

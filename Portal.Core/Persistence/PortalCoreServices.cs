@@ -100,6 +100,7 @@ public static class PortalCoreServices
         services.AddSingleton<Complaints.ComplaintService>();
         services.AddSingleton<Catalog.ServiceCatalog>();
         services.AddSingleton<Approvals.ApprovalService>();
+        services.AddSingleton<Approvals.ApprovalAdminService>();
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<Operations.LeaseService>();

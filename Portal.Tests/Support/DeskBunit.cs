@@ -41,6 +41,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(Get<Portal.Core.Catalog.ServiceCatalog>());
         ctx.Services.AddSingleton(Get<Portal.Core.Catalog.CatalogAdmin>());
         ctx.Services.AddSingleton(Get<Portal.Core.Approvals.ApprovalService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Approvals.ApprovalAdminService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.DashboardService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ReportService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ScheduledReportService>());
