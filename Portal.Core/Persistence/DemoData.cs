@@ -10,7 +10,8 @@ namespace Portal.Core.Persistence;
 public sealed record DemoAccount(string Email, string Name, string What);
 
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
-public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail)
+public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail,
+    Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -51,9 +52,8 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                 [("Asset tag", FieldKind.Text, true, "", true), ("Operating system", FieldKind.Choice, true, "Windows 11\nmacOS\nLinux", true),
                  ("Can you still work?", FieldKind.YesNo, false, "", true), ("Diagnosed fault", FieldKind.Text, false, "", false)],
                 ["Laptop will not boot after update", "Battery drains within an hour", "Keyboard keys stuck", "Screen flickers", "Fan very loud and hot", "Laptop freezes in video calls"]),
-            new("Access request", "Access to a system, share or application.",
-                [("System", FieldKind.Choice, true, "ERP\nCRM\nFile share\nVPN\nHR portal", true), ("Needed by", FieldKind.Date, false, "", true),
-                 ("Approving manager", FieldKind.Text, true, "", true)],
+            new("Access request", "Access to a system, share or application. Your manager, then the data's owner, approve it first.",
+                [("System", FieldKind.Choice, true, "ERP\nCRM\nFile share\nVPN\nHR portal", true), ("Needed by", FieldKind.Date, false, "", true)],
                 ["Need access to the CRM", "VPN access for remote work", "Read access to finance share", "ERP role for new project"]),
             new("System down", "A system many people rely on is not working.",
                 [("System", FieldKind.Choice, true, "Email\nERP\nCRM\nWi-Fi\nPrinters\nOther", true), ("People affected", FieldKind.Number, false, "", true)],
@@ -165,6 +165,10 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         var managers = new[] { extra[10], extra[11], extra[12] };
         foreach (var (p, i) in people.Where(p => p.Roles == DeskRole.Requester && !managers.Contains(p)).Select((p, i) => (p, i)))
             p.Manager = managers[i % managers.Length];
+        // For the approvals one can try with the demo accounts: Erin reports to Sam, who reports to Ada; Hana heads HR.
+        erin.Manager = sam;
+        sam.Manager = admin;
+        departments["HR"].Head = hana;
         db.Users.AddRange(people);
         db.Users.Add(NewUser(Accounts[7].Email, Accounts[7].Name, DeskRole.Auditor));
 
@@ -296,7 +300,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         db.Mailboxes.AddRange(MailboxAddresses.Select(m => new Mailbox { DepartmentId = departments[m.Code].Id, Address = m.Address, Kind = MailboxKind.Pipe }));
         await db.SaveChangesAsync(ct);
         await sla.RecomputeAsync(q => q, ct);
-        return created.Count + await AddMailAsync(ct);
+        return created.Count + await AddMailAsync(ct) + await AddApprovalsAsync(admin.Id, erin.Id, victor.Id, sam.Id, ct);
     }
 
     /// <summary>Each department's shared address; mail to one of them (<c>mail ingest</c>) works on a fresh demo desk.</summary>
@@ -304,6 +308,74 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         [("IT", $"it@{Domain}"), ("HR", $"hr@{Domain}"), ("FAC", $"facilities@{Domain}")];
 
     /// <summary>A few requests that came by email, with answers by email, through the real intake.</summary>
+    /// <summary>
+    /// The approval steps of the demo (an access request: the manager, then the data owner; a new laptop above 1,500: the
+    /// manager's manager; onboarding: HR's head before its tasks start), and requests filed through the desk in each state.
+    /// </summary>
+    private async Task<int> AddApprovalsAsync(string adminId, string erinId, string victorId, string samId, CancellationToken ct)
+    {
+        int it, access, laptop, cost, system, model;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            it = await db.Departments.Where(d => d.Code == "IT").Select(d => d.Id).SingleAsync(ct);
+            access = await db.Categories.Where(c => c.Name == "Access request").Select(c => c.Id).SingleAsync(ct);
+            // A category of its own (made here, so the generated history above stays as it was).
+            var newLaptop = new Category
+            {
+                DepartmentId = it, Name = "New laptop", Description = "A new or replacement laptop. Above 1,500 your manager's manager approves it first.",
+                Fields =
+                [
+                    new CustomField { Label = "Model", Kind = FieldKind.Choice, Required = true, Options = "Standard 14-inch\nPerformance 16-inch\nMacBook Pro", SortOrder = 0 },
+                    new CustomField { Label = "Cost", Kind = FieldKind.Number, Required = true, SortOrder = 1 },
+                ],
+            };
+            db.Categories.Add(newLaptop);
+            await db.SaveChangesAsync(ct);
+            laptop = newLaptop.Id;
+            (model, cost) = (newLaptop.Fields[0].Id, newLaptop.Fields[1].Id);
+            system = await db.CustomFields.Where(f => f.CategoryId == access && f.Label == "System").Select(f => f.Id).SingleAsync(ct);
+            var onboarding = await db.CatalogItems.Where(i => i.Name == "Onboarding a new hire").Select(i => i.Id).SingleAsync(ct);
+            db.ApprovalSteps.AddRange(
+                new Approvals.ApprovalStep { CategoryId = access, Order = 1, Name = "Manager", Approver = Approvals.ApproverKind.RequesterManager },
+                new Approvals.ApprovalStep { CategoryId = access, Order = 2, Name = "Data owner", Approver = Approvals.ApproverKind.Person, PersonId = adminId },
+                new Approvals.ApprovalStep
+                {
+                    CategoryId = laptop, Order = 1, Name = "Manager's manager", Approver = Approvals.ApproverKind.ManagersManager,
+                    Condition = new Approvals.ApprovalCondition { AmountFieldId = cost, AmountAbove = 1500 }.ToJson(),
+                },
+                new Approvals.ApprovalStep { CatalogItemId = onboarding, Order = 1, Name = "HR head", Approver = Approvals.ApproverKind.DepartmentHead });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var erin = (await actors.LoadAsync(erinId, ct))!;
+        var victor = (await actors.LoadAsync(victorId, ct))!;
+        var sam = (await actors.LoadAsync(samId, ct))!;
+        var ada = (await actors.LoadAsync(adminId, ct))!;
+        Handling.NewTicketInput Access(string title, string what) =>
+            new(it, access, title, $"{title}, for the quarter's work.", new Dictionary<int, string?> { [system] = what }, []);
+        Handling.NewTicketInput Laptop(string title, string which, int price) =>
+            new(it, laptop, title, "My laptop is five years old and slow.", new Dictionary<int, string?> { [model] = which, [cost] = price.ToString(System.Globalization.CultureInfo.InvariantCulture) }, []);
+
+        // Waiting for Sam (Erin's manager); waiting for Ada (the data owner) after Sam's yes; rejected by Sam; a laptop
+        // waiting for Ada (Erin's manager's manager), and one approved; Victor's access waiting for his manager.
+        await filing.CreateAsync(erin, Access("Read access to the finance share", "File share"), ct);
+        var second = await filing.CreateAsync(erin, Access("CRM access for the partner project", "CRM"), ct);
+        await DecideFirstAsync(sam, second.Id, true, null, ct);
+        var rejected = await filing.CreateAsync(erin, Access("ERP admin role", "ERP"), ct);
+        await DecideFirstAsync(sam, rejected.Id, false, "Admin roles go to the ERP team only; ask for the planner role instead.", ct);
+        await filing.CreateAsync(erin, Laptop("Faster laptop for data work", "Performance 16-inch", 2100), ct);
+        var approved = await filing.CreateAsync(erin, Laptop("Laptop for the new designer", "MacBook Pro", 1900), ct);
+        await DecideFirstAsync(ada, approved.Id, true, "Designers need it.", ct);
+        await filing.CreateAsync(victor, Access("VPN access for travel", "VPN"), ct);
+        return 6;
+    }
+
+    private async Task DecideFirstAsync(Security.Actor approver, int ticketId, bool approve, string? reason, CancellationToken ct)
+    {
+        var pending = (await approvals.MineAsync(approver, ct)).First(p => p.TicketId == ticketId);
+        await approvals.DecideAsync(approver, pending.ApprovalId, approve, reason, ct);
+    }
+
     private async Task<int> AddMailAsync(CancellationToken ct)
     {
         static byte[] Message(string from, string to, string subject, string text, string? html = null)

@@ -32,9 +32,17 @@ public partial class CatalogFlowTests(BrowserFixture fx) : IClassFixture<Browser
         await progress.WaitForAsync();
         Assert.Equal("0 of 4 done", await erin.Locator("[data-testid=tasks-done]").InnerTextAsync());
         Assert.Contains("Starts after “Prepare the employment contract”", await progress.InnerTextAsync());
+        Assert.Contains("Starts once the request is approved", await progress.InnerTextAsync());
+        await erin.Locator("[data-testid=approval-step]", new() { HasText = "HR head" }).WaitForAsync();
+
+        // Hana heads HR: nothing starts before her yes, given on her approvals page.
+        var hana = await fx.SignInAsync("hana.agent@acme.example");
+        await hana.GotoAsync("/approvals");
+        await BrowserFixture.WaitForCircuitAsync(hana);
+        await hana.Locator("[data-testid=approval]", new() { HasText = who }).Locator("[data-testid=approve]").ClickAsync();
+        await hana.Locator(".mud-snackbar", new() { HasText = "the work starts" }).WaitForAsync();
 
         // Each department finds its part in its own queue; Hana finishes HR's contract.
-        var hana = await fx.SignInAsync("hana.agent@acme.example");
         await hana.GotoAsync($"/tickets/{id}");
         await BrowserFixture.WaitForCircuitAsync(hana);
         var contract = hana.Locator("[data-testid=task]", new() { HasText = "Prepare the employment contract" }).Locator("a");

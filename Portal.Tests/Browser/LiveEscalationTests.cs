@@ -67,7 +67,7 @@ public class LiveEscalationTests(FakeClockBrowserFixture fx) : IClassFixture<Fak
         var services = fx.Services;
         var erin = await services.GetRequiredService<ActorService>().LoadAsync(await UserIdAsync(services, "erin.employee@acme.example"));
         var catalog = services.GetRequiredService<Portal.Core.Departments.DepartmentDirectory>();
-        var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Access request");
+        var category = (await catalog.ListCategoriesAsync(1)).First(c => c.Name == "Software install");
         var fields = await catalog.ListFieldsAsync(erin!, category.Id);
         var created = await services.GetRequiredService<TicketFiling>().CreateAsync(erin!, new NewTicketInput(1, category.Id,
             "Badge system refuses everyone " + Guid.NewGuid().ToString("N")[..5], "Nobody can enter the building.",

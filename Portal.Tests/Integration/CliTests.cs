@@ -115,7 +115,7 @@ public sealed class CliTests : IDisposable
     {
         var first = await Run("seed", "--demo");
         Assert.Equal(0, first.Code);
-        Assert.Contains("308 tickets", first.Out); // 306 made directly and 2 requests by email
+        Assert.Contains("314 tickets", first.Out); // 306 made directly, 2 requests by email and 6 filed to show approvals
         var list = await Run("users", "list");
         Assert.Contains("ada.admin@acme.example", list.Out);
         Assert.Contains("41 user(s)", list.Out);
