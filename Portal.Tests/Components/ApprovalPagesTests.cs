@@ -31,6 +31,13 @@ public class ApprovalPagesTests : IAsyncLifetime
     [Fact]
     public async Task TheApprover_MustGiveAReasonToReject_ThenTheRequestLeavesTheList_AndTheRequesterSeesWhy()
     {
+        await using (var ctx = DeskBunit.Create(_db, _db.Org.Requester))
+        {
+            var waiting = ctx.Render<RequestPage>(p => p.Add(x => x.Id, _ticketId));
+            waiting.WaitForAssertion(() => Assert.Contains("waiting for a decision", waiting.Find("[data-testid=approval-steps]").TextContent));
+            Assert.Contains("The clock to reply starts once it is approved.", waiting.Markup);
+        }
+
         await using (var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor))
         {
             var cut = ctx.Render<MyApprovalsPage>();
