@@ -15,9 +15,12 @@ public sealed record ApproverView(string UserId, string Name, bool? Approved, Da
 public sealed record ApprovalView(int Id, int Order, string Name, ApprovalState State, ApprovalQuorum Quorum, int QuorumCount,
     DateTime? StartedAt, DateTime? DecidedAt, IReadOnlyList<ApproverView> Approvers);
 
+/// <summary>A field of the request an approver decides on.</summary>
+public sealed record ApprovalField(string Label, string Value);
+
 /// <summary>A step that waits for the reader's decision, with what they need to decide it.</summary>
 public sealed record PendingApproval(int ApprovalId, int TicketId, string Key, string Title, string Department, string Requester,
-    string StepName, DateTime StartedAt, string Description, IReadOnlyList<(string Label, string Value)> Fields);
+    string StepName, DateTime StartedAt, string Description, IReadOnlyList<ApprovalField> Fields);
 
 /// <summary>What a decision led to.</summary>
 public sealed record ApprovalDecision(ApprovalState StepState, TicketStatus TicketStatus, string? NextStep);
@@ -63,7 +66,7 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
                 Fields = a.Ticket.FieldValues.OrderBy(v => v.Field!.SortOrder).Select(v => new { v.Field!.Label, v.Value }).ToList(),
             }).ToListAsync(ct);
         return rows.Select(r => new PendingApproval(r.Id, r.TicketId, r.Key, r.Title, r.Department, r.Requester, r.Name, r.StartedAt ?? default,
-            r.Description, r.Fields.Select(f => (f.Label, f.Value)).ToList())).ToList();
+            r.Description, r.Fields.Select(f => new ApprovalField(f.Label, f.Value)).ToList())).ToList();
     }
 
     /// <summary>

@@ -22,6 +22,10 @@ public static class TicketWebhookEvents
             yield return WebhookEvents.TicketNoted;
         if (change.StatusChanged && change.Ticket.Status == TicketStatus.Resolved)
             yield return WebhookEvents.TicketResolved;
+        if (kinds.Contains(TicketEventKind.ApprovalDecided))
+            yield return WebhookEvents.ApprovalDecided;
+        if (kinds.Contains(TicketEventKind.ApprovalRequested))
+            yield return WebhookEvents.ApprovalRequested;
     }
 
     /// <summary>The pipeline's webhook step: the change's events, and a ticket.updated for each other ticket it moved.</summary>

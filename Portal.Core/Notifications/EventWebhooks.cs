@@ -19,6 +19,8 @@ public static class WebhookEvents
     public const string EscalationFired = "escalation.fired";
     public const string AssetCreated = "asset.created";
     public const string AssetUpdated = "asset.updated";
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalDecided = "approval.decided";
 
     /// <summary>Only sent by "Send test event"; not subscribed to.</summary>
     public const string Test = "webhook.test";
@@ -26,6 +28,7 @@ public static class WebhookEvents
     public static readonly IReadOnlyList<string> All =
     [
         TicketCreated, TicketUpdated, TicketReplied, TicketNoted, TicketResolved, SlaWarning, SlaBreached, EscalationFired, AssetCreated, AssetUpdated,
+        ApprovalRequested, ApprovalDecided,
     ];
 
     public static string Describe(string type) => type switch
@@ -40,11 +43,13 @@ public static class WebhookEvents
         EscalationFired => "Any escalation level fires",
         AssetCreated => "An asset is created",
         AssetUpdated => "An asset is changed",
+        ApprovalRequested => "A request's approval step starts: its approvers are asked",
+        ApprovalDecided => "An approver approves or rejects (the step's outcome, and the request's, in the ticket)",
         _ => type,
     };
 
     public static bool IsTicketEvent(string type) => type.StartsWith("ticket.", StringComparison.Ordinal) || type.StartsWith("sla.", StringComparison.Ordinal)
-        || type == EscalationFired;
+        || type.StartsWith("approval.", StringComparison.Ordinal) || type == EscalationFired;
 }
 
 /// <summary>An admin's subscription of an outside system to the desk's events (Admin → Webhooks).</summary>

@@ -242,6 +242,26 @@ public class ApprovalTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Subscriptions_HearOfEachStepAsked_AndEachDecision()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        var hook = (await _db.Get<Portal.Core.Admin.WebhookAdminService>().CreateAsync(Org.ActorFor(Org.Admin),
+            new Portal.Core.Admin.WebhookInput("Approvals feed", "https://grc.example.org/hook",
+                [Portal.Core.Notifications.WebhookEvents.ApprovalRequested, Portal.Core.Notifications.WebhookEvents.ApprovalDecided], null))).Id;
+        var created = await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+        await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), pending.ApprovalId, true, null);
+
+        await using var db = _db.NewContext();
+        var target = Portal.Core.Notifications.WebhookOutbox.Target(hook);
+        var events = await db.OutboxMessages.Where(m => m.Target == target).OrderBy(m => m.Id).Select(m => new { m.Subject, m.TicketId, m.Body }).ToListAsync();
+        Assert.Equal(["approval.requested", "approval.decided"], events.Select(e => e.Subject));
+        Assert.All(events, e => Assert.Equal(created.Id, e.TicketId));
+        var decided = Portal.Core.Notifications.WebhookEnvelope.Read(events[1].Body);
+        Assert.Contains(decided.Changes!, c => c!["kind"]!.GetValue<string>() == "ApprovalDecided" && c["newValue"]!.GetValue<string>() == "Approved");
+    }
+
     private async Task<int> OnboardingCategoryAsync()
     {
         await using var db = _db.NewContext();

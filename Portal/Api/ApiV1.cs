@@ -101,6 +101,7 @@ public static class ApiV1
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapTicketApi();
+        api.MapApprovalApi();
 
         api.MapGet("/departments", async (HttpContext http, DepartmentDirectory directory) =>
         {
