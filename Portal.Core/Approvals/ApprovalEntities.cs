@@ -159,3 +159,28 @@ internal sealed class TicketApproverConfiguration : Microsoft.EntityFrameworkCor
         b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(Microsoft.EntityFrameworkCore.DeleteBehavior.Restrict);
     }
 }
+
+/// <summary>While an approver is away (from a day to a day, both whole UTC days), another person decides their approvals.</summary>
+public class ApprovalDelegation
+{
+    public int Id { get; set; }
+    public string UserId { get; set; } = "";
+    public string DelegateId { get; set; } = "";
+    public DateTime From { get; set; }
+
+    /// <summary>The first instant no longer covered (the day after the last day).</summary>
+    public DateTime Until { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public bool IsActive { get; set; } = true;
+}
+
+internal sealed class ApprovalDelegationConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<ApprovalDelegation>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<ApprovalDelegation> b)
+    {
+        b.HasIndex(d => new { d.UserId, d.Until });
+        b.HasIndex(d => new { d.DelegateId, d.Until });
+        b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(d => d.UserId).OnDelete(Microsoft.EntityFrameworkCore.DeleteBehavior.Cascade);
+        b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(d => d.DelegateId).OnDelete(Microsoft.EntityFrameworkCore.DeleteBehavior.Restrict);
+    }
+}

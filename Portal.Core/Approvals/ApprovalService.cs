@@ -18,9 +18,12 @@ public sealed record ApprovalView(int Id, int Order, string Name, ApprovalState 
 /// <summary>A field of the request an approver decides on.</summary>
 public sealed record ApprovalField(string Label, string Value);
 
-/// <summary>A step that waits for the reader's decision, with what they need to decide it.</summary>
+/// <summary>A step that waits for the reader's decision (or, as their delegate, someone's away: <see cref="OnBehalfOf"/>).</summary>
 public sealed record PendingApproval(int ApprovalId, int TicketId, string Key, string Title, string Department, string Requester,
-    string StepName, DateTime StartedAt, string Description, IReadOnlyList<ApprovalField> Fields);
+    string StepName, DateTime StartedAt, string Description, IReadOnlyList<ApprovalField> Fields, string? OnBehalfOf = null);
+
+/// <summary>Someone deciding the reader's approvals while they are away, from a day to a day.</summary>
+public sealed record DelegationView(int Id, string DelegateName, string DelegateEmail, DateOnly From, DateOnly To);
 
 /// <summary>What a decision led to.</summary>
 public sealed record ApprovalDecision(ApprovalState StepState, TicketStatus TicketStatus, string? NextStep);
@@ -56,17 +59,95 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
     public async Task<IReadOnlyList<PendingApproval>> MineAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var away = await AwayFor(db, actor.UserId, now).ToListAsync(ct);
         var rows = await db.TicketApprovals.AsNoTracking()
-            .Where(a => a.State == ApprovalState.Pending && a.Approvers.Any(p => p.UserId == actor.UserId && p.Approved == null))
+            .Where(a => a.State == ApprovalState.Pending && a.Ticket!.RequesterId != actor.UserId
+                && a.Approvers.Any(p => (p.UserId == actor.UserId || away.Contains(p.UserId)) && p.Approved == null))
             .OrderBy(a => a.StartedAt)
             .Select(a => new
             {
                 a.Id, a.TicketId, a.Ticket!.Key, a.Ticket.Title, Department = a.Ticket.Department!.Name, Requester = a.Ticket.Requester!.DisplayName,
                 a.Name, a.StartedAt, a.Ticket.Description,
                 Fields = a.Ticket.FieldValues.OrderBy(v => v.Field!.SortOrder).Select(v => new { v.Field!.Label, v.Value }).ToList(),
+                Mine = a.Approvers.Any(p => p.UserId == actor.UserId && p.Approved == null),
+                For = a.Approvers.Where(p => away.Contains(p.UserId) && p.Approved == null).Select(p => db.Users.Where(u => u.Id == p.UserId).Select(u => u.DisplayName).First()).FirstOrDefault(),
             }).ToListAsync(ct);
         return rows.Select(r => new PendingApproval(r.Id, r.TicketId, r.Key, r.Title, r.Department, r.Requester, r.Name, r.StartedAt ?? default,
-            r.Description, r.Fields.Select(f => new ApprovalField(f.Label, f.Value)).ToList())).ToList();
+            r.Description, r.Fields.Select(f => new ApprovalField(f.Label, f.Value)).ToList(), r.Mine ? null : r.For)).ToList();
+    }
+
+    /// <summary>The people away now who asked <paramref name="delegateId"/> to decide their approvals.</summary>
+    private static IQueryable<string> AwayFor(DeskDbContext db, string delegateId, DateTime now) =>
+        db.ApprovalDelegations.Where(d => d.DelegateId == delegateId && d.IsActive && d.From <= now && now < d.Until).Select(d => d.UserId);
+
+    /// <summary>The reader's delegations that have not ended.</summary>
+    public async Task<IReadOnlyList<DelegationView>> DelegationsAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await db.ApprovalDelegations.AsNoTracking().Where(d => d.UserId == actor.UserId && d.IsActive && d.Until > now).OrderBy(d => d.From)
+            .Select(d => new { d.Id, d.From, d.Until, Delegate = db.Users.Where(u => u.Id == d.DelegateId).Select(u => new { u.DisplayName, u.Email }).First() })
+            .ToListAsync(ct);
+        return rows.Select(r => new DelegationView(r.Id, r.Delegate.DisplayName, r.Delegate.Email ?? "", DateOnly.FromDateTime(r.From),
+            DateOnly.FromDateTime(r.Until).AddDays(-1))).ToList();
+    }
+
+    /// <summary>
+    /// Asks the person with that email to decide the reader's approvals from one day to another (whole UTC days, both
+    /// included, at most a year ahead). Each error names its field; recorded on the audit trail.
+    /// </summary>
+    public async Task<int> DelegateAsync(Actor actor, string? delegateEmail, DateOnly? from, DateOnly? to, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var errors = new ValidationErrors();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        string? delegateId = null;
+        if (string.IsNullOrWhiteSpace(delegateEmail))
+            errors.Add("Delegate", "Delegate: the email of who decides for you is required.");
+        else
+        {
+            var normalized = delegateEmail.Trim().ToUpperInvariant();
+            delegateId = await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive && !u.IsServiceAccount).Select(u => u.Id).FirstOrDefaultAsync(ct);
+            if (delegateId is null)
+                errors.Add("Delegate", $"Delegate: no active person has the email {delegateEmail.Trim()}.");
+            else if (delegateId == actor.UserId)
+                errors.Add("Delegate", "Delegate: choose someone other than yourself.");
+        }
+
+        if (from is null)
+            errors.Add("From", "From: the first day away is required.");
+        if (to is null)
+            errors.Add("To", "To: the last day away is required.");
+        if (from is { } f && to is { } t)
+        {
+            if (t < f)
+                errors.Add("To", "To: the last day cannot be before the first.");
+            else if (t < today)
+                errors.Add("To", "To: the last day has passed.");
+            else if (t > today.AddYears(1))
+                errors.Add("To", "To: at most a year ahead.");
+        }
+
+        errors.ThrowIfAny();
+        var delegation = new ApprovalDelegation
+        {
+            UserId = actor.UserId, DelegateId = delegateId!, From = from!.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            Until = to!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.ApprovalDelegations.Add(delegation);
+        await db.SaveChangesAsync(ct);
+        return delegation.Id;
+    }
+
+    /// <summary>Ends one of the reader's delegations at once.</summary>
+    public async Task EndDelegationAsync(Actor actor, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var d = await db.ApprovalDelegations.FirstOrDefaultAsync(x => x.Id == id && x.UserId == actor.UserId, ct)
+            ?? throw new DeskNotFoundException($"Delegation {id} does not exist.");
+        d.IsActive = false;
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -105,8 +186,16 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
     {
         var approval = await db.TicketApprovals.Include(a => a.Approvers).FirstOrDefaultAsync(a => a.Id == approvalId, ct)
             ?? throw new DeskNotFoundException($"Approval {approvalId} does not exist.");
-        var me = approval.Approvers.FirstOrDefault(a => a.UserId == actor.UserId)
-            ?? throw new DeskForbiddenException("You are not an approver of this step.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var me = approval.Approvers.FirstOrDefault(a => a.UserId == actor.UserId);
+        if (me is null)
+        {
+            // The delegate of an approver who is away decides in their place, recorded as such.
+            var away = await AwayFor(db, actor.UserId, now).ToListAsync(ct);
+            me = approval.Approvers.FirstOrDefault(a => away.Contains(a.UserId) && a.Approved == null)
+                ?? throw new DeskForbiddenException("You are not an approver of this step.");
+        }
+
         var ticket = await db.Tickets.FirstAsync(t => t.Id == approval.TicketId, ct);
         if (ticket.RequesterId == actor.UserId)
             throw new DeskForbiddenException("You filed this request, so someone else approves it.");
@@ -115,16 +204,18 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
         if (me.Approved is not null)
             throw new DeskConflictException($"You already decided this step: {(me.Approved.Value ? "approved" : "rejected")}.");
         var eligible = await ApprovalFlow.ApproversAsync(db, approval, ticket, ct);
-        if (!eligible.Contains(actor.UserId))
+        if (!eligible.Contains(me.UserId))
             throw new DeskForbiddenException("You may no longer decide this step: you are no longer one of its approvers.");
 
-        var now = clock.GetUtcNow().UtcDateTime;
         (me.Approved, me.DecidedAt, me.Reason) = (approve, now, reason);
+        var onBehalf = me.UserId == actor.UserId ? null : await db.Users.Where(u => u.Id == me.UserId).Select(u => u.DisplayName).FirstAsync(ct);
+        me.DecidedById = onBehalf is null ? null : actor.UserId;
         approval.Version++;
         var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Updated, now);
         change.Record(new TicketEvent
         {
-            TicketId = ticket.Id, At = now, ActorId = actor.UserId, Kind = TicketEventKind.ApprovalDecided, IsPublic = true, Subject = approval.Name,
+            TicketId = ticket.Id, At = now, ActorId = actor.UserId, Kind = TicketEventKind.ApprovalDecided, IsPublic = true,
+            Subject = onBehalf is null ? approval.Name : $"{approval.Name} (for {onBehalf})",
             NewValue = approve ? "Approved" : "Rejected", Body = reason,
         });
 

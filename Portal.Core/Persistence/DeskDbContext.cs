@@ -116,6 +116,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Approvals.ApprovalStep> ApprovalSteps => Set<Approvals.ApprovalStep>();
     public DbSet<Approvals.TicketApproval> TicketApprovals => Set<Approvals.TicketApproval>();
     public DbSet<Approvals.TicketApprover> TicketApprovers => Set<Approvals.TicketApprover>();
+    public DbSet<Approvals.ApprovalDelegation> ApprovalDelegations => Set<Approvals.ApprovalDelegation>();
 
     /// <summary>The active event webhook subscriptions, read once per unit of work by the first event it writes. Not stored.</summary>
     public List<Notifications.WebhookSubscription>? ActiveWebhooks { get; set; }

@@ -82,6 +82,7 @@ internal static class EntityAudit
         [typeof(Approvals.ApprovalStep)] = "approval-step",
         [typeof(Approvals.TicketApproval)] = "approval",
         [typeof(Approvals.TicketApprover)] = "approver",
+        [typeof(Approvals.ApprovalDelegation)] = "approval-delegation",
         [typeof(Reporting.DashboardRecord)] = "dashboard",
         [typeof(Reporting.ScheduledReport)] = "scheduled-report",
     };

@@ -262,6 +262,37 @@ public class ApprovalTests : IAsyncLifetime
         Assert.Contains(decided.Changes!, c => c!["kind"]!.GetValue<string>() == "ApprovalDecided" && c["newValue"]!.GetValue<string>() == "Approved");
     }
 
+    [Fact]
+    public async Task WhileAnApproverIsAway_TheirDelegateDecides_RecordedAsDecidingForThem()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        var today = DateOnly.FromDateTime(_db.Clock.GetUtcNow().UtcDateTime);
+        var sue = Org.ActorFor(Org.ItSupervisor);
+        var refused = await Assert.ThrowsAsync<DeskValidationException>(() => Approvals.DelegateAsync(sue, Org.ItSupervisor.Email, today, today.AddDays(-1)));
+        Assert.Equal(["Delegate", "To"], refused.Errors.Keys.Order());
+        // From tomorrow: not yet.
+        var later = await Approvals.DelegateAsync(sue, Org.ItAgent2.Email, today.AddDays(1), today.AddDays(3));
+        var created = await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(sue));
+        Assert.Empty(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent2)));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), pending.ApprovalId, true, null));
+
+        await Approvals.EndDelegationAsync(sue, later);
+        await Approvals.DelegateAsync(sue, Org.ItAgent2.Email, today, today.AddDays(2));
+        var theirs = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent2)));
+        Assert.Equal(Org.ItSupervisor.DisplayName, theirs.OnBehalfOf);
+        await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), theirs.ApprovalId, true, "Sue said yes before leaving");
+
+        await using var db = _db.NewContext();
+        var decided = await db.TicketApprovers.SingleAsync(a => a.ApprovalId == theirs.ApprovalId);
+        Assert.Equal((Org.ItSupervisor.Id, Org.ItAgent2.Id, (bool?)true), (decided.UserId, decided.DecidedById, decided.Approved));
+        var ticket = await TicketAsync(created.Id);
+        Assert.Equal(TicketStatus.New, ticket.Status);
+        Assert.Contains(ticket.Events, e => e.Kind == TicketEventKind.ApprovalDecided && e.ActorId == Org.ItAgent2.Id
+            && e.Subject == $"Manager (for {Org.ItSupervisor.DisplayName})");
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.EntityType == "approval-delegation" && a.ActorId == Org.ItSupervisor.Id));
+    }
+
     private async Task<int> OnboardingCategoryAsync()
     {
         await using var db = _db.NewContext();

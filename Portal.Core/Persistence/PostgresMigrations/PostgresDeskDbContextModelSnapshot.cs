@@ -88,6 +88,43 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Approvals.ApprovalDelegation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("DelegateId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DelegateId", "Until");
+
+                    b.HasIndex("UserId", "Until");
+
+                    b.ToTable("ApprovalDelegations");
+                });
+
             modelBuilder.Entity("Portal.Core.Approvals.ApprovalStep", b =>
                 {
                     b.Property<int>("Id")
@@ -2565,6 +2602,21 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
+                    b.HasOne("Portal.Core.Users.DeskUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Approvals.ApprovalDelegation", b =>
+                {
+                    b.HasOne("Portal.Core.Users.DeskUser", null)
+                        .WithMany()
+                        .HasForeignKey("DelegateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("Portal.Core.Users.DeskUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
