@@ -40,17 +40,26 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
             var condition = ApprovalCondition.Parse(s.Condition);
             var who = s.Approver switch
             {
-                ApproverKind.RequesterManager => "The requester's manager",
-                ApproverKind.ManagersManager => "The requester's manager's manager",
-                ApproverKind.DepartmentHead => "The department's head",
                 ApproverKind.Person => names.GetValueOrDefault(s.PersonId ?? "", "(someone no longer here)"),
                 ApproverKind.Team => $"Team {teams.GetValueOrDefault(s.TeamId ?? 0, "?")}" + Quorum(s),
-                _ => $"Supervisors of {departments.GetValueOrDefault(s.DepartmentId ?? 0, "?")}" + Quorum(s),
+                ApproverKind.DepartmentSupervisors => $"Supervisors of {departments.GetValueOrDefault(s.DepartmentId ?? 0, "?")}" + Quorum(s),
+                _ => Label(s.Approver),
             };
             return new ApprovalStepView(s.Id, s.Order, s.Name, s.Approver, s.PersonId, s.TeamId, s.DepartmentId, s.Quorum, s.QuorumCount, condition,
                 who, Describe(condition, fields), s.Version);
         }).ToList();
     }
+
+    /// <summary>A kind of approver in words, as the editor offers it.</summary>
+    public static string Label(ApproverKind kind) => kind switch
+    {
+        ApproverKind.RequesterManager => "The requester's manager",
+        ApproverKind.ManagersManager => "The requester's manager's manager",
+        ApproverKind.DepartmentHead => "The department's head",
+        ApproverKind.Person => "A named person",
+        ApproverKind.Team => "A team",
+        _ => "A department's supervisors",
+    };
 
     private static string Quorum(ApprovalStep s) => s.Quorum switch
     {

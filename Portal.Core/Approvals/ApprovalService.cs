@@ -249,14 +249,9 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
         }
 
         SetStatus(change, TicketStatus.New, "Approved: the work starts.");
-        var held = await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting && t.WaitsForId == null).ToListAsync(ct);
-        foreach (var task in held)
-        {
-            db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, change.Now, TicketStatus.Waiting, TicketStatus.New, note: $"{ticket.Key} is approved."));
-            (task.Status, task.UpdatedAt) = (TicketStatus.New, change.Now);
-            task.Version++;
-            change.AlsoChanged.Add(task);
-        }
+        // The tasks that waited for the approval start; those that wait for another task keep waiting for it.
+        MoveHeldTasks(change, await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting && t.WaitsForId == null)
+            .ToListAsync(ct), TicketStatus.New, $"{ticket.Key} is approved.");
 
         await notifications.AddAsync(db, [ticket.RequesterId], change.ActorId, ticket, $"approved:{ticket.Id}", NotificationEvent.RequestUpdate,
             "Approved: the work on your request starts", change.Now, ct);
@@ -268,17 +263,23 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
     {
         var ticket = change.Ticket;
         SetStatus(change, TicketStatus.Closed, $"Rejected at “{approval.Name}”: {reason}");
-        var held = await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting).ToListAsync(ct);
-        foreach (var task in held)
-        {
-            db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, change.Now, TicketStatus.Waiting, TicketStatus.Closed, note: $"{ticket.Key} was rejected."));
-            (task.Status, task.UpdatedAt) = (TicketStatus.Closed, change.Now);
-            task.Version++;
-            change.AlsoChanged.Add(task);
-        }
+        MoveHeldTasks(change, await db.Tickets.Where(t => t.ParentId == ticket.Id && t.Status == TicketStatus.Waiting).ToListAsync(ct),
+            TicketStatus.Closed, $"{ticket.Key} was rejected.");
 
         await notifications.AddAsync(db, [ticket.RequesterId], change.ActorId, ticket, $"rejected:{ticket.Id}", NotificationEvent.RequestUpdate,
             $"Rejected: {reason}", change.Now, ct);
+    }
+
+    /// <summary>Moves a request's held tasks on with it, each with its history entry; the pipeline keeps their SLA and announces them.</summary>
+    private static void MoveHeldTasks(TicketChange change, IEnumerable<Ticket> tasks, TicketStatus to, string note)
+    {
+        foreach (var task in tasks)
+        {
+            change.Db.TicketEvents.Add(TicketEvent.StatusChange(task.Id, change.Now, task.Status, to, note: note));
+            (task.Status, task.UpdatedAt) = (to, change.Now);
+            task.Version++;
+            change.AlsoChanged.Add(task);
+        }
     }
 
     private static void SetStatus(TicketChange change, TicketStatus to, string note)
