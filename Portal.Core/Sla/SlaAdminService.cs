@@ -21,7 +21,7 @@ public sealed record CalendarInput(int? Id, string Name, string TimeZone, bool I
 /// <summary>A policy as the admin form edits it. Targets: priority name → metric → ISO duration text (empty: no target).</summary>
 public sealed record PolicyInput(int? Id, string Name, int CalendarId, int Order, bool IsDefault, bool IsActive, PolicyConditions Conditions,
     IReadOnlyDictionary<string, IReadOnlyDictionary<SlaMetric, string>> Targets, IReadOnlyDictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> PauseOn,
-    string WarnAt, int ExpectedVersion);
+    string WarnAt, int ExpectedVersion, bool CountsAwaitingApproval = false);
 
 /// <summary>What a save changed: the record, and how many open tickets are being recomputed because of it.</summary>
 /// <summary>What an edit saved, and how many open tickets the sweeping node now recomputes because of it.</summary>
@@ -166,7 +166,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         using var warn = JsonDocument.Parse(p.WarnAt);
         var warnAt = string.Join(", ", SlaJson.ParseWarnAt(warn.RootElement).Select(w => w.Text));
         return new PolicyInput(p.Id, p.Name, p.CalendarId, p.Order, p.IsDefault, p.IsActive, SlaConfiguration.ParseConditions(p.Conditions),
-            targets, pauseOn.ToDictionary(k => k.Key, k => k.Value), warnAt, p.Version);
+            targets, pauseOn.ToDictionary(k => k.Key, k => k.Value), warnAt, p.Version, p.CountsAwaitingApproval);
     }
 
     /// <summary>The stored JSON of a policy input, validated whole; errors name the form field ("Targets.High.resolution", ...).</summary>
@@ -257,6 +257,7 @@ public sealed class SlaAdminService(IDbContextFactory<DeskDbContext> dbFactory, 
         record.Targets = targets;
         record.PauseOn = pauseOn;
         record.WarnAt = warnAt;
+        record.CountsAwaitingApproval = input.CountsAwaitingApproval;
         record.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         // Matching may move any open ticket to or from this policy, so every open ticket is re-matched.
         var recomputing = await RecomputeAfterAsync(db, $"policy {name}", "", ct, everyTicket: true);

@@ -69,7 +69,7 @@ public sealed class SlaConfiguration(IDbContextFactory<DeskDbContext> dbFactory,
     {
         var calendar = _timelines.GetOrAdd((p.CalendarId, p.Calendar!.Version), _ => new WorkingTimeline(ParseCalendar(p.Calendar.Definition)));
         return new CompiledPolicy(p.Id, p.Name, p.Order, p.IsDefault, p.Version, ParseConditions(p.Conditions),
-            ParsePolicy(p.Targets, p.PauseOn, p.WarnAt), p.CalendarId, calendar);
+            ParsePolicy(p.Targets, p.PauseOn, p.WarnAt, p.CountsAwaitingApproval), p.CalendarId, calendar);
     }
 
     public static BusinessCalendar ParseCalendar(string json)
@@ -79,7 +79,7 @@ public sealed class SlaConfiguration(IDbContextFactory<DeskDbContext> dbFactory,
     }
 
     /// <summary>Targets keyed by the desk's priority names, pausing statuses and thresholds, as stored.</summary>
-    public static SlaPolicy ParsePolicy(string targetsJson, string pauseOnJson, string warnAtJson)
+    public static SlaPolicy ParsePolicy(string targetsJson, string pauseOnJson, string warnAtJson, bool countsAwaitingApproval = false)
     {
         using var targets = Parse(targetsJson, "targets");
         var (priorities, perPriority) = SlaJson.ParseTargets(targets.RootElement);
@@ -89,7 +89,8 @@ public sealed class SlaConfiguration(IDbContextFactory<DeskDbContext> dbFactory,
             throw new SlaInputException("targets", "defines no target at all; give at least one priority a target");
         using var pause = Parse(pauseOnJson, "pauseOn");
         using var warn = Parse(warnAtJson, "warnAt");
-        return new SlaPolicy(PriorityNames, perPriority, SlaJson.ParsePauseOn(pause.RootElement), SlaJson.ParseWarnAt(warn.RootElement));
+        return new SlaPolicy(PriorityNames, perPriority, SlaJson.ParsePauseOn(pause.RootElement), SlaJson.ParseWarnAt(warn.RootElement),
+            countsAwaitingApproval);
     }
 
     public static PolicyConditions ParseConditions(string json)

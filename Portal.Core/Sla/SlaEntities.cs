@@ -28,6 +28,9 @@ public class SlaPolicyRecord
     public string Targets { get; set; } = "{}";
     public string PauseOn { get; set; } = "[]";
     public string WarnAt { get; set; } = "[]";
+
+    /// <summary>Every clock keeps counting while a request awaits approval (by default none does).</summary>
+    public bool CountsAwaitingApproval { get; set; }
     public int Version { get; set; } = 1;
     public DateTime UpdatedAt { get; set; }
 }

@@ -17,7 +17,8 @@ public sealed class SlaPolicy
     private readonly bool[] _paused;
 
     public SlaPolicy(IReadOnlyList<string> priorities, IReadOnlyDictionary<string, IReadOnlyDictionary<SlaMetric, TimeSpan>> targets,
-        IReadOnlyDictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> pauseOn, IEnumerable<WarnThreshold> warnAt)
+        IReadOnlyDictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> pauseOn, IEnumerable<WarnThreshold> warnAt,
+        bool countsAwaitingApproval = false)
     {
         Priorities = priorities;
         _targets = new long[priorities.Count * SlaMetrics.Count];
@@ -36,12 +37,12 @@ public sealed class SlaPolicy
         foreach (var (metric, list) in pauseOn)
             foreach (var status in list)
                 _paused[((int)metric * statuses) + (int)status] = true;
-        // A task waiting for another task, or a request waiting for its approval, cannot be worked: no clock of any policy
-        // runs meanwhile.
+        // A task waiting for another task cannot be worked: no clock of any policy runs meanwhile. Nor, unless the policy
+        // says to keep counting, while a request waits for its approval.
         for (var metric = 0; metric < SlaMetrics.Count; metric++)
         {
             _paused[(metric * statuses) + (int)TicketStatus.Waiting] = true;
-            _paused[(metric * statuses) + (int)TicketStatus.AwaitingApproval] = true;
+            _paused[(metric * statuses) + (int)TicketStatus.AwaitingApproval] = !countsAwaitingApproval;
         }
         WarnAt = warnAt.OrderBy(w => w.Fraction).ToArray();
         _warnNumerator = new long[WarnAt.Count];

@@ -84,6 +84,23 @@ public class ApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APolicyThatKeepsCounting_RunsItsClocksWhileTheRequestAwaitsApproval()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        var admin = Org.ActorFor(Org.Admin);
+        var sla = _db.Get<SlaAdminService>();
+        await using (var db = _db.NewContext())
+            foreach (var id in await db.SlaPolicies.Select(p => p.Id).ToListAsync())
+                await sla.SavePolicyAsync(admin, await sla.GetPolicyAsync(admin, id) with { CountsAwaitingApproval = true });
+        Assert.True((await sla.GetPolicyAsync(admin, 1)).CountsAwaitingApproval);
+
+        var created = await FileAsync();
+        Assert.Equal(TicketStatus.AwaitingApproval, (await TicketAsync(created.Id)).Status);
+        await using var check = _db.NewContext();
+        Assert.Contains(await check.TicketSlaStates.Where(s => s.TicketId == created.Id).Select(s => s.State).ToListAsync(), s => s == SlaState.Running);
+    }
+
+    [Fact]
     public async Task Steps_RunInOrder_TheNextAskedOnlyOnceTheOneBeforeIsApproved()
     {
         await StepAsync("Manager", ApproverKind.RequesterManager, order: 1);

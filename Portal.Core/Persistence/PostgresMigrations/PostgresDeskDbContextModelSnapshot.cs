@@ -1955,6 +1955,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
 
+                    b.Property<bool>("CountsAwaitingApproval")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 

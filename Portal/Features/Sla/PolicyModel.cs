@@ -22,6 +22,7 @@ public sealed class PolicyModel
     public Dictionary<SlaMetric, IReadOnlyCollection<TicketStatus>> PauseOn { get; set; } =
         SlaMetrics.All.ToDictionary(m => m, IReadOnlyCollection<TicketStatus> (_) => []);
     public string? WarnAt { get; set; } = "0.75, 0.9";
+    public bool CountsAwaitingApproval { get; set; }
     public int Version { get; set; }
 
     public static PolicyModel From(PolicyInput p) => new()
@@ -32,7 +33,7 @@ public sealed class PolicyModel
         Targets = SlaConfiguration.PriorityNames.ToDictionary(n => n, n => SlaMetrics.All.ToDictionary(m => m,
             m => p.Targets.TryGetValue(n, out var row) && row.TryGetValue(m, out var v) ? v : "")),
         PauseOn = SlaMetrics.All.ToDictionary(m => m, m => p.PauseOn.TryGetValue(m, out var s) ? s : (IReadOnlyCollection<TicketStatus>)[]),
-        WarnAt = p.WarnAt, Version = p.ExpectedVersion,
+        WarnAt = p.WarnAt, Version = p.ExpectedVersion, CountsAwaitingApproval = p.CountsAwaitingApproval,
     };
 
     public PolicyInput ToInput(int? id) => new(id, Name ?? "", CalendarId, Order, IsDefault, IsActive,
@@ -43,5 +44,5 @@ public sealed class PolicyModel
             Fields = [.. Fields],
         },
         Targets.ToDictionary(k => k.Key, k => (IReadOnlyDictionary<SlaMetric, string>)k.Value),
-        PauseOn.ToDictionary(k => k.Key, k => k.Value), WarnAt ?? "", Version);
+        PauseOn.ToDictionary(k => k.Key, k => k.Value), WarnAt ?? "", Version, CountsAwaitingApproval);
 }
