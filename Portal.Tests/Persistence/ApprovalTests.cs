@@ -184,6 +184,24 @@ public class ApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnApproverDeactivatedInBetween_CannotDecide_AndTheStepFallsToTheDepartmentHead_ForTheNextRequest()
+    {
+        await StepAsync("Manager", ApproverKind.RequesterManager);
+        await FileAsync();
+        var pending = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+        await using (var db = _db.NewContext())
+        {
+            await db.Users.Where(u => u.Id == Org.ItSupervisor.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+            await db.Departments.Where(d => d.Id == Org.It.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.HeadUserId, Org.Admin.Id));
+        }
+
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), pending.ApprovalId, true, null));
+        // A request filed now, with its requester's manager gone, asks the department's head instead.
+        var next = await FileAsync();
+        Assert.Equal(next.Key, Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.Admin))).Key);
+    }
+
+    [Fact]
     public async Task TwoApproversDecidingAtTheSameMoment_GiveExactlyOneOutcome()
     {
         await StepAsync("Service desk", ApproverKind.Team, quorum: ApprovalQuorum.One, teamId: Org.ServiceDesk.Id);
