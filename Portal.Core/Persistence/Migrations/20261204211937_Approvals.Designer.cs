@@ -11,8 +11,8 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261204204140_ApprovalDelegations")]
-    partial class ApprovalDelegations
+    [Migration("20261204211937_Approvals")]
+    partial class Approvals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1888,6 +1888,9 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CountsAwaitingApproval")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");

@@ -11,6 +11,43 @@ namespace Portal.Core.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "CountsAwaitingApproval",
+                table: "SlaPolicies",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalDelegations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DelegateId = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Until = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalDelegations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDelegations_AspNetUsers_DelegateId",
+                        column: x => x.DelegateId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDelegations_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "ApprovalSteps",
                 columns: table => new
@@ -111,6 +148,16 @@ namespace Portal.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDelegations_DelegateId_Until",
+                table: "ApprovalDelegations",
+                columns: new[] { "DelegateId", "Until" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDelegations_UserId_Until",
+                table: "ApprovalDelegations",
+                columns: new[] { "UserId", "Until" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApprovalSteps_CatalogItemId",
                 table: "ApprovalSteps",
                 column: "CatalogItemId");
@@ -147,6 +194,9 @@ namespace Portal.Core.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ApprovalDelegations");
+
+            migrationBuilder.DropTable(
                 name: "ApprovalSteps");
 
             migrationBuilder.DropTable(
@@ -154,6 +204,10 @@ namespace Portal.Core.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "TicketApprovals");
+
+            migrationBuilder.DropColumn(
+                name: "CountsAwaitingApproval",
+                table: "SlaPolicies");
         }
     }
 }

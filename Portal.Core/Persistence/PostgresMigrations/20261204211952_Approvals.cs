@@ -12,6 +12,43 @@ namespace Portal.Core.Persistence.PostgresMigrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "CountsAwaitingApproval",
+                table: "SlaPolicies",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalDelegations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    DelegateId = table.Column<string>(type: "text", nullable: false),
+                    From = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Until = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalDelegations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDelegations_AspNetUsers_DelegateId",
+                        column: x => x.DelegateId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDelegations_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "ApprovalSteps",
                 columns: table => new
@@ -112,6 +149,16 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDelegations_DelegateId_Until",
+                table: "ApprovalDelegations",
+                columns: new[] { "DelegateId", "Until" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDelegations_UserId_Until",
+                table: "ApprovalDelegations",
+                columns: new[] { "UserId", "Until" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApprovalSteps_CatalogItemId",
                 table: "ApprovalSteps",
                 column: "CatalogItemId");
@@ -148,6 +195,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ApprovalDelegations");
+
+            migrationBuilder.DropTable(
                 name: "ApprovalSteps");
 
             migrationBuilder.DropTable(
@@ -155,6 +205,10 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "TicketApprovals");
+
+            migrationBuilder.DropColumn(
+                name: "CountsAwaitingApproval",
+                table: "SlaPolicies");
         }
     }
 }

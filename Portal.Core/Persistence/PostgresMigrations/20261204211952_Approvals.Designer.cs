@@ -12,8 +12,8 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.PostgresMigrations
 {
     [DbContext(typeof(PostgresDeskDbContext))]
-    [Migration("20261204204201_ApprovalDelegations")]
-    partial class ApprovalDelegations
+    [Migration("20261204211952_Approvals")]
+    partial class Approvals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1957,6 +1957,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
+
+                    b.Property<bool>("CountsAwaitingApproval")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
