@@ -101,6 +101,7 @@ public static class PortalWeb
         services.AddTransient<Jobs.MaintenanceJob>();
         services.AddTransient<Jobs.ScheduledReportJob>();
         services.AddTransient<Jobs.AuditCheckpointJob>();
+        services.AddTransient<Jobs.ApprovalTimerJob>();
         services.AddMudServices();
         // The circuit carries what people type: the largest text a form takes (TicketLimits.TextMax characters, up to
         // 4 bytes each in UTF-8, plus the event's wrapping) must fit in one message, or the connection drops and the text
@@ -183,6 +184,7 @@ public static class PortalWeb
                     s.Schedule<Jobs.MaintenanceJob>().Cron($"*/{maintenanceMinutes} * * * *").PreventOverlapping(nameof(Jobs.MaintenanceJob));
                     s.Schedule<Jobs.AuditCheckpointJob>().Cron($"*/{checkpointMinutes} * * * *").PreventOverlapping(nameof(Jobs.AuditCheckpointJob));
                     s.Schedule<Jobs.ScheduledReportJob>().Cron($"*/{reportMinutes} * * * *").PreventOverlapping(nameof(Jobs.ScheduledReportJob));
+                    s.Schedule<Jobs.ApprovalTimerJob>().EveryMinute().PreventOverlapping(nameof(Jobs.ApprovalTimerJob));
                 })
                 .OnError(ex => app.Logger.LogError(ex, "A scheduled job failed; it runs again at its next interval"));
         }

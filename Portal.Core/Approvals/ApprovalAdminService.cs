@@ -9,11 +9,16 @@ namespace Portal.Core.Approvals;
 
 /// <summary>An approval step as the admin's editor shows it.</summary>
 public sealed record ApprovalStepView(int Id, int Order, string Name, ApproverKind Approver, string? PersonId, int? TeamId, int? DepartmentId,
-    ApprovalQuorum Quorum, int QuorumCount, ApprovalCondition Condition, string Who, string When, int Version);
+    ApprovalQuorum Quorum, int QuorumCount, ApprovalCondition Condition, string Who, string When, int Version, ApprovalTiming Timing,
+    bool LinkWithoutSignIn, string Limits);
+
+/// <summary>A step's reminder and time limit, in working hours on the request's SLA calendar, and what the limit does.</summary>
+public sealed record ApprovalTiming(int? RemindAfterHours = null, int? TimeLimitHours = null, ApprovalTimeout OnTimeout = ApprovalTimeout.AskManager);
 
 /// <summary>A step to add (no id) or change.</summary>
 public sealed record ApprovalStepInput(int? Id, int CategoryId, int Order, string? Name, ApproverKind Approver, string? PersonId, int? TeamId,
-    int? DepartmentId, ApprovalQuorum Quorum, int QuorumCount, ApprovalCondition Condition, int Version = 0);
+    int? DepartmentId, ApprovalQuorum Quorum, int QuorumCount, ApprovalCondition Condition, int Version = 0, ApprovalTiming? Timing = null,
+    bool LinkWithoutSignIn = false);
 
 /// <summary>Who can be named in a step: people, teams and departments, and the category's number fields for an amount.</summary>
 public sealed record ApprovalChoices(IReadOnlyList<(string Id, string Name)> People, IReadOnlyList<(int Id, string Name)> Teams,
@@ -23,6 +28,9 @@ public sealed record ApprovalChoices(IReadOnlyList<(string Id, string Name)> Peo
 public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFactory)
 {
     public const int NameMax = 100;
+
+    /// <summary>The longest reminder or time limit, in working hours (about a year of working days).</summary>
+    public const int MaxHours = 2000;
 
     public async Task<IReadOnlyList<ApprovalStepView>> StepsAsync(Actor actor, int categoryId, CancellationToken ct = default)
     {
@@ -45,8 +53,9 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
                 ApproverKind.DepartmentSupervisors => $"Supervisors of {departments.GetValueOrDefault(s.DepartmentId ?? 0, "?")}" + Quorum(s),
                 _ => Label(s.Approver),
             };
+            var timing = new ApprovalTiming(s.RemindAfterHours, s.TimeLimitHours, s.OnTimeout);
             return new ApprovalStepView(s.Id, s.Order, s.Name, s.Approver, s.PersonId, s.TeamId, s.DepartmentId, s.Quorum, s.QuorumCount, condition,
-                who, Describe(condition, fields), s.Version);
+                who, Describe(condition, fields), s.Version, timing, s.LinkWithoutSignIn, Describe(timing));
         }).ToList();
     }
 
@@ -82,6 +91,25 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
             parts.Add($"the requester is tagged {string.Join(" or ", c.RequesterTags)}");
         return parts.Count == 0 ? "Always" : "When " + string.Join(", and ", parts);
     }
+
+    /// <summary>A step's reminder and time limit in words.</summary>
+    public static string Describe(ApprovalTiming t)
+    {
+        var parts = new List<string>();
+        if (t.RemindAfterHours is { } r)
+            parts.Add($"reminder after {r} working hours");
+        if (t.TimeLimitHours is { } l)
+            parts.Add($"after {l} working hours {Label(t.OnTimeout)}");
+        return parts.Count == 0 ? "No time limit" : char.ToUpperInvariant(parts[0][0]) + string.Join("; ", parts)[1..];
+    }
+
+    /// <summary>What the time limit does, in words.</summary>
+    public static string Label(ApprovalTimeout timeout) => timeout switch
+    {
+        ApprovalTimeout.Approve => "approved automatically",
+        ApprovalTimeout.Reject => "rejected automatically",
+        _ => "the approver's manager is asked too",
+    };
 
     public async Task<ApprovalChoices> ChoicesAsync(Actor actor, int categoryId, CancellationToken ct = default)
     {
@@ -135,6 +163,16 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
                 errors.Add("AmountAbove", "Amount above: a number of at least 0.");
         }
 
+        var timing = input.Timing ?? new ApprovalTiming();
+        if (timing.RemindAfterHours is < 1 or > MaxHours)
+            errors.Add("RemindAfterHours", $"Remind after: between 1 and {MaxHours} working hours, or empty for no reminder.");
+        if (timing.TimeLimitHours is < 1 or > MaxHours)
+            errors.Add("TimeLimitHours", $"Time limit: between 1 and {MaxHours} working hours, or empty for none.");
+        else if (timing is { RemindAfterHours: { } remind, TimeLimitHours: { } limit } && remind >= limit)
+            errors.Add("RemindAfterHours", "Remind after: sooner than the time limit, or the reminder is never sent.");
+        if (!Enum.IsDefined(timing.OnTimeout))
+            errors.Add("OnTimeout", $"When the time is up: {timing.OnTimeout} is not a choice.");
+
         errors.ThrowIfAny();
         var step = input.Id is { } id
             ? await db.ApprovalSteps.FirstOrDefaultAsync(s => s.Id == id && s.CategoryId == input.CategoryId, ct)
@@ -151,6 +189,8 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
         step.Quorum = group ? input.Quorum : ApprovalQuorum.One;
         step.QuorumCount = group && input.Quorum == ApprovalQuorum.Count ? input.QuorumCount : 1;
         step.Condition = c.ToJson();
+        (step.RemindAfterHours, step.TimeLimitHours, step.OnTimeout) = (timing.RemindAfterHours, timing.TimeLimitHours, timing.OnTimeout);
+        step.LinkWithoutSignIn = input.LinkWithoutSignIn;
         if (input.Id is not null)
             step.Version++;
         await db.SaveChangesAsync(ct);

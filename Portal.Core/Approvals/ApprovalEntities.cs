@@ -32,6 +32,19 @@ public enum ApprovalQuorum
     Count,
 }
 
+/// <summary>What happens to a step still undecided when its time limit passes.</summary>
+public enum ApprovalTimeout
+{
+    /// <summary>The manager of each approver who has not decided is asked too (in their place); once.</summary>
+    AskManager,
+
+    /// <summary>The step is approved automatically.</summary>
+    Approve,
+
+    /// <summary>The step is rejected automatically.</summary>
+    Reject,
+}
+
 public enum ApprovalState
 {
     /// <summary>A later step, not started until the ones before it are approved.</summary>
@@ -71,6 +84,17 @@ public class ApprovalStep
     /// <summary>When the step applies (JSON of <see cref="ApprovalCondition"/>); empty: always.</summary>
     public string Condition { get; set; } = "";
 
+    /// <summary>The approvers are reminded after this many working hours on the request's SLA calendar; null: never.</summary>
+    public int? RemindAfterHours { get; set; }
+
+    /// <summary>After this many working hours undecided, <see cref="OnTimeout"/> happens; null: no limit.</summary>
+    public int? TimeLimitHours { get; set; }
+
+    public ApprovalTimeout OnTimeout { get; set; }
+
+    /// <summary>The Approve and Reject links of the step's email decide without signing in (the link alone proves who clicked).</summary>
+    public bool LinkWithoutSignIn { get; set; }
+
     public bool IsActive { get; set; } = true;
     public int Version { get; set; } = 1;
 }
@@ -97,6 +121,21 @@ public class TicketApproval
     public DateTime? StartedAt { get; set; }
     public DateTime? DecidedAt { get; set; }
 
+    /// <summary>The step's timing as it was when the request was filed, and its instants once started (working hours on the request's calendar).</summary>
+    public int? RemindAfterHours { get; set; }
+    public int? TimeLimitHours { get; set; }
+    public ApprovalTimeout OnTimeout { get; set; }
+    public bool LinkWithoutSignIn { get; set; }
+    public DateTime? RemindAt { get; set; }
+    public DateTime? DueAt { get; set; }
+    public DateTime? RemindedAt { get; set; }
+
+    /// <summary>When the time limit passed and its outcome was applied (approvers' managers asked, or decided automatically).</summary>
+    public DateTime? TimedOutAt { get; set; }
+
+    /// <summary>Decided by the time limit, not by a person.</summary>
+    public bool DecidedAutomatically { get; set; }
+
     /// <summary>Bumped by every decision, so two approvers deciding at the same moment give exactly one outcome.</summary>
     public int Version { get; set; } = 1;
 
@@ -115,6 +154,15 @@ public class TicketApprover
 
     /// <summary>Who clicked, when it was not the approver (their delegate).</summary>
     public string? DecidedById { get; set; }
+
+    /// <summary>Asked when the time limit passed, in the place of this approver (whose manager they are); either may decide for the place.</summary>
+    public string? StandsInForId { get; set; }
+
+    /// <summary>Decided with the link of the approval email.</summary>
+    public bool ByLink { get; set; }
+
+    /// <summary>The approver (or whom they stand in for): the place in the step's count this row fills.</summary>
+    public string Place => StandsInForId ?? UserId;
 }
 
 internal sealed class ApprovalStepConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<ApprovalStep>
@@ -125,6 +173,7 @@ internal sealed class ApprovalStepConfiguration : Microsoft.EntityFrameworkCore.
         b.Property(s => s.Approver).HasConversion<string>().HasMaxLength(30);
         b.Property(s => s.Quorum).HasConversion<string>().HasMaxLength(10);
         b.Property(s => s.Condition).HasMaxLength(4000);
+        b.Property(s => s.OnTimeout).HasConversion<string>().HasMaxLength(12);
         b.Property(s => s.Version).IsConcurrencyToken();
         b.HasIndex(s => s.CategoryId);
         b.HasIndex(s => s.CatalogItemId);
@@ -141,6 +190,9 @@ internal sealed class TicketApprovalConfiguration : Microsoft.EntityFrameworkCor
         b.Property(a => a.Approver).HasConversion<string>().HasMaxLength(30);
         b.Property(a => a.Quorum).HasConversion<string>().HasMaxLength(10);
         b.Property(a => a.State).HasConversion<string>().HasMaxLength(10);
+        b.Property(a => a.OnTimeout).HasConversion<string>().HasMaxLength(12);
+        b.HasIndex(a => new { a.State, a.RemindAt });
+        b.HasIndex(a => new { a.State, a.DueAt });
         b.Property(a => a.Version).IsConcurrencyToken();
         b.HasIndex(a => new { a.TicketId, a.Order }).IsUnique();
         b.HasIndex(a => new { a.State, a.StartedAt });
@@ -156,6 +208,7 @@ internal sealed class TicketApproverConfiguration : Microsoft.EntityFrameworkCor
         b.Property(p => p.Reason).HasMaxLength(2000);
         b.HasIndex(p => new { p.ApprovalId, p.UserId }).IsUnique();
         b.HasIndex(p => p.UserId);
+        b.Ignore(p => p.Place);
         b.HasOne<Users.DeskUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(Microsoft.EntityFrameworkCore.DeleteBehavior.Restrict);
     }
 }

@@ -12,7 +12,7 @@ namespace Portal.Core.Approvals;
 /// category and catalog item whose conditions hold become its approval, in order; the request waits in
 /// <see cref="TicketStatus.AwaitingApproval"/> (every SLA clock paused) and the first step's approvers are asked.
 /// </summary>
-internal sealed class ApprovalPlanning(NotificationService notifications) : ITicketHook
+internal sealed class ApprovalPlanning(NotificationService notifications, Sla.SlaService sla) : ITicketHook
 {
     public async Task AfterChangeAsync(TicketChange change, CancellationToken ct)
     {
@@ -40,6 +40,7 @@ internal sealed class ApprovalPlanning(NotificationService notifications) : ITic
             {
                 TicketId = ticket.Id, StepId = s.Id, Order = i + 1, Name = s.Name, Approver = s.Approver, PersonId = s.PersonId, TeamId = s.TeamId,
                 DepartmentId = s.DepartmentId, Quorum = s.Quorum, QuorumCount = s.QuorumCount, State = ApprovalState.Queued,
+                RemindAfterHours = s.RemindAfterHours, TimeLimitHours = s.TimeLimitHours, OnTimeout = s.OnTimeout, LinkWithoutSignIn = s.LinkWithoutSignIn,
             });
         }
 
@@ -48,6 +49,6 @@ internal sealed class ApprovalPlanning(NotificationService notifications) : ITic
         change.Record(TicketEvent.StatusChange(ticket.Id, change.Now, from, TicketStatus.AwaitingApproval,
             note: planned.Count == 1 ? $"Needs approval: {planned[0].Name}." : $"Needs {planned.Count} approvals, in order: {string.Join(", ", planned.Select(p => p.Name))}."));
         var first = db.ChangeTracker.Entries<TicketApproval>().Select(e => e.Entity).Where(a => a.TicketId == ticket.Id).MinBy(a => a.Order)!;
-        await ApprovalFlow.StartAsync(change, first, notifications, ct);
+        await ApprovalFlow.StartAsync(change, first, notifications, sla, ct);
     }
 }

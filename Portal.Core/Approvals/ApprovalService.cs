@@ -35,7 +35,7 @@ public sealed record ApprovalDecision(ApprovalState StepState, TicketStatus Tick
 /// never the requester, once.
 /// </summary>
 public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, TicketPipeline pipeline,
-    NotificationService notifications)
+    NotificationService notifications, Sla.SlaService sla)
 {
     public const int ReasonMax = 2000;
 
@@ -63,7 +63,10 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
         var away = await AwayFor(db, actor.UserId, now).ToListAsync(ct);
         var rows = await db.TicketApprovals.AsNoTracking()
             .Where(a => a.State == ApprovalState.Pending && a.Ticket!.RequesterId != actor.UserId
-                && a.Approvers.Any(p => (p.UserId == actor.UserId || away.Contains(p.UserId)) && p.Approved == null))
+                && a.Approvers.Any(p => (p.UserId == actor.UserId || away.Contains(p.UserId)) && p.Approved == null
+                    // nor a place someone asked in the approver's stead (or the approver, for a stand-in) decided already
+                    && !a.Approvers.Any(q => q.Id != p.Id && q.Approved != null
+                        && (q.StandsInForId == p.UserId || q.UserId == p.StandsInForId || (q.StandsInForId != null && q.StandsInForId == p.StandsInForId)))))
             .OrderBy(a => a.StartedAt)
             .Select(a => new
             {
@@ -75,6 +78,20 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             }).ToListAsync(ct);
         return rows.Select(r => new PendingApproval(r.Id, r.TicketId, r.Key, r.Title, r.Department, r.Requester, r.Name, r.StartedAt ?? default,
             r.Description, r.Fields.Select(f => new ApprovalField(f.Label, f.Value)).ToList(), r.Mine ? null : r.For)).ToList();
+    }
+
+    /// <summary>One pending step as My approvals shows it (for the page behind an approval link).</summary>
+    internal static async Task<PendingApproval> PendingAsync(DeskDbContext db, int approvalId, CancellationToken ct)
+    {
+        var r = await db.TicketApprovals.AsNoTracking().Where(a => a.Id == approvalId)
+            .Select(a => new
+            {
+                a.Id, a.TicketId, a.Ticket!.Key, a.Ticket.Title, Department = a.Ticket.Department!.Name, Requester = a.Ticket.Requester!.DisplayName,
+                a.Name, a.StartedAt, a.Ticket.Description,
+                Fields = a.Ticket.FieldValues.OrderBy(v => v.Field!.SortOrder).Select(v => new { v.Field!.Label, v.Value }).ToList(),
+            }).FirstAsync(ct);
+        return new PendingApproval(r.Id, r.TicketId, r.Key, r.Title, r.Department, r.Requester, r.Name, r.StartedAt ?? default, r.Description,
+            r.Fields.Select(f => new ApprovalField(f.Label, f.Value)).ToList());
     }
 
     /// <summary>The people away now who asked <paramref name="delegateId"/> to decide their approvals.</summary>
@@ -154,7 +171,9 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
     /// Records the reader's decision on a pending step. A rejection needs a reason (the requester is told it). Two
     /// approvers deciding at the same moment give one outcome: the second finds the step decided, or counts with the first.
     /// </summary>
-    public async Task<ApprovalDecision> DecideAsync(Actor actor, int approvalId, bool approve, string? reason, CancellationToken ct = default)
+    /// <param name="byLink">Decided with the link of the approval email (recorded as such).</param>
+    public async Task<ApprovalDecision> DecideAsync(Actor actor, int approvalId, bool approve, string? reason, CancellationToken ct = default,
+        bool byLink = false)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         var errors = new ValidationErrors();
@@ -169,7 +188,7 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var result = await DecideInTransactionAsync(db, actor, approvalId, approve, reason, tx, ct);
+                var result = await DecideInTransactionAsync(db, actor, approvalId, approve, reason, byLink, tx, ct);
                 return result;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 3)
@@ -182,7 +201,7 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
     }
 
     private async Task<ApprovalDecision> DecideInTransactionAsync(DeskDbContext db, Actor actor, int approvalId, bool approve, string? reason,
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+        bool byLink, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
     {
         var approval = await db.TicketApprovals.Include(a => a.Approvers).FirstOrDefaultAsync(a => a.Id == approvalId, ct)
             ?? throw new DeskNotFoundException($"Approval {approvalId} does not exist.");
@@ -203,11 +222,14 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             throw new DeskConflictException($"This step was already decided: {Display(approval.State)}.");
         if (me.Approved is not null)
             throw new DeskConflictException($"You already decided this step: {(me.Approved.Value ? "approved" : "rejected")}.");
-        var eligible = await ApprovalFlow.ApproversAsync(db, approval, ticket, ct);
+        var eligible = await ApprovalFlow.EligibleAsync(db, approval, ticket, ct);
         if (!eligible.Contains(me.UserId))
             throw new DeskForbiddenException("You may no longer decide this step: you are no longer one of its approvers.");
+        if (approval.Approvers.FirstOrDefault(p => p.Place == me.Place && p != me && p.Approved is not null && eligible.Contains(p.UserId)) is { } other)
+            throw new DeskConflictException(
+                $"{await db.Users.Where(u => u.Id == other.UserId).Select(u => u.DisplayName).FirstAsync(ct)} decided this already, in the same place as you.");
 
-        (me.Approved, me.DecidedAt, me.Reason) = (approve, now, reason);
+        (me.Approved, me.DecidedAt, me.Reason, me.ByLink) = (approve, now, reason, byLink);
         var onBehalf = me.UserId == actor.UserId ? null : await db.Users.Where(u => u.Id == me.UserId).Select(u => u.DisplayName).FirstAsync(ct);
         me.DecidedById = onBehalf is null ? null : actor.UserId;
         approval.Version++;
@@ -219,21 +241,24 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             NewValue = approve ? "Approved" : "Rejected", Body = reason,
         });
 
-        var counted = approval.Approvers.Where(a => eligible.Contains(a.UserId)).ToList();
-        var state = ApprovalRules.Outcome(approval.Quorum, approval.QuorumCount, counted.Count,
-            counted.Count(a => a.Approved == true), counted.Count(a => a.Approved == false));
-        string? next = null;
-        if (state != ApprovalState.Pending)
-        {
-            (approval.State, approval.DecidedAt) = (state, now);
-            if (state == ApprovalState.Approved)
-                next = await AfterApprovedAsync(db, change, approval, ct);
-            else
-                await AfterRejectedAsync(db, change, approval, reason, ct);
-        }
-
+        var (places, yes, no) = ApprovalFlow.Tally(approval, eligible);
+        var state = ApprovalRules.Outcome(approval.Quorum, approval.QuorumCount, places, yes, no);
+        var next = state == ApprovalState.Pending ? null : await SettleAsync(change, approval, state, reason, ct);
         await pipeline.CommitAsync(change, tx, ct);
         return new ApprovalDecision(state, ticket.Status, next);
+    }
+
+    /// <summary>
+    /// A step's outcome, by its approvers or by its time limit: approved, the next step starts (its name returned) or the
+    /// work does; rejected, the request closes.
+    /// </summary>
+    internal async Task<string?> SettleAsync(TicketChange change, TicketApproval approval, ApprovalState state, string? reason, CancellationToken ct)
+    {
+        (approval.State, approval.DecidedAt) = (state, change.Now);
+        if (state == ApprovalState.Approved)
+            return await AfterApprovedAsync(change.Db, change, approval, ct);
+        await AfterRejectedAsync(change.Db, change, approval, reason, ct);
+        return null;
     }
 
     /// <summary>The next step starts; after the last one the work does (status New, the request's held tasks with it).</summary>
@@ -244,7 +269,7 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             .Where(a => a.TicketId == ticket.Id && a.State == ApprovalState.Queued).OrderBy(a => a.Order).FirstOrDefaultAsync(ct);
         if (next is not null)
         {
-            await ApprovalFlow.StartAsync(change, next, notifications, ct);
+            await ApprovalFlow.StartAsync(change, next, notifications, sla, ct);
             return next.Name;
         }
 

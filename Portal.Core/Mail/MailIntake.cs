@@ -146,6 +146,12 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
                     $"quarantined: more than {mail.FloodLimit} messages from {sender} in {mail.FloodWindowMinutes} minutes", keepRaw: true, ct: ct);
         }
 
+        // An answer to an email that is decided by its links (an approval's) is no reply on the ticket: turned back, politely.
+        if (message.References.Prepend(message.InReplyTo ?? "").Any(id => id.Length > 0 && MailKeys.IsNotForReplies(id)))
+            return await RefuseAsync(record, message, mailbox, sender, "an answer to an email that is not answered (an approval's)", ct,
+                "Hello,\n\nAnswers to this email are not read, so yours changed nothing. To decide, use the Approve or Reject link " +
+                "in the email you answered, or open My approvals on the help desk.\n\nThe help desk");
+
         var user = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == sender.ToUpperInvariant())
             .Select(u => new { u.Id, u.IsActive }).FirstOrDefaultAsync(ct);
         if (user is { IsActive: false })
@@ -261,14 +267,15 @@ public sealed partial class MailIntake(IDbContextFactory<DeskDbContext> dbFactor
         return (null, null);
     }
 
-    private async Task<MailResult> RefuseAsync(Record record, MimeMessage message, Mailbox mailbox, string sender, string why, CancellationToken ct)
+    private async Task<MailResult> RefuseAsync(Record record, MimeMessage message, Mailbox mailbox, string sender, string why, CancellationToken ct,
+        string? letter = null)
     {
         var result = await record.SaveAsync(MailOutcome.Refused, $"refused: {why}", ct: ct, also: db =>
         {
             // One polite answer, never to an automatic sender (those were ignored above), never twice for one message.
             var subject = message.Subject is { Length: > 0 } s ? $"Re: {s}" : "Your message";
             notifications.AddLetter(db, NotificationService.AddressTarget + sender, null, $"refused:{Hash(record.Key)}", subject,
-                $"Hello,\n\nThank you for writing to {mailbox.Address}. This address takes requests from people of the organisation only, " +
+                letter ?? $"Hello,\n\nThank you for writing to {mailbox.Address}. This address takes requests from people of the organisation only, " +
                 "so your message was not filed. If you work here, write from your work address, or ask the help desk to add yours.\n\nThe help desk",
                 record.Now);
         });

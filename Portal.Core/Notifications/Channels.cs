@@ -19,7 +19,8 @@ public interface INotificationChannel
 }
 
 /// <summary>Email over SMTP with MailKit: plain text and HTML bodies; the idempotency key is the Message-Id.</summary>
-public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFactory<DeskDbContext> dbFactory) : INotificationChannel
+public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFactory<DeskDbContext> dbFactory, IEnumerable<IEmailAddition> additions)
+    : INotificationChannel
 {
     public OutboxChannel Channel => OutboxChannel.Email;
 
@@ -32,8 +33,12 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
         string? name;
         string? mailKey = null;
         string? replyTo = null;
+        string? added = null;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            foreach (var addition in additions)
+                added ??= await addition.LinesAsync(db, message, ct);
+
             if (message.Target.StartsWith(NotificationService.AddressTarget, StringComparison.Ordinal))
             {
                 // A letter to someone without an account (the answer to mail from outside the organisation).
@@ -50,7 +55,7 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
 
             // Mail about a ticket is made to be answered: the Reply-To goes to its department's mailbox with the ticket's
             // reply key (it+k7f3q2xa9m@...), and the Message-Id carries the key too, for mail apps that answer to it.
-            if (message.TicketId is { } ticketId
+            if (added is null && message.TicketId is { } ticketId
                 && await db.Tickets.AsNoTracking().Where(t => t.Id == ticketId).Select(t => new { t.MailKey, t.DepartmentId }).FirstOrDefaultAsync(ct) is { } ticket)
             {
                 mailKey = ticket.MailKey;
@@ -83,13 +88,18 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, IDbContextFa
             text = Tickets.MailKeys.ReplyAboveLine + "\n\n" + text;
             html = Html(text);
         }
+        else if (added is not null)
+        {
+            text += "\n\n" + added;
+            html = Html(text);
+        }
 
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(email.From));
         mime.To.Add(new MailboxAddress(name, address));
         mime.Subject = subject;
         // A repeat after a crash carries the same Message-Id, so mail systems (and people) can drop the duplicate.
-        mime.MessageId = Tickets.MailKeys.MessageId(mailKey, message.IdempotencyKey);
+        mime.MessageId = added is null ? Tickets.MailKeys.MessageId(mailKey, message.IdempotencyKey) : Tickets.MailKeys.NotForRepliesId(message.IdempotencyKey);
         if (replyTo is not null)
             mime.ReplyTo.Add(MailboxAddress.Parse(replyTo));
         // Never answered by auto-responders (and never taken in by the desk itself).

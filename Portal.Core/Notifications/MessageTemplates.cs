@@ -63,3 +63,14 @@ public sealed record MessageValues(string Key, string Title, string What, string
         return output.ToString();
     }
 }
+
+/// <summary>
+/// What a feature adds to an email about one of its events, for its one recipient (an approval's Approve and Reject
+/// links). Such an email is decided by its links, not answered: it has no Reply-To, and the Message-Id marks it so an
+/// answer to it is turned back, never taken for a reply on the ticket.
+/// </summary>
+public interface IEmailAddition
+{
+    /// <summary>The lines to add, or null when the message is none of this feature's.</summary>
+    Task<string?> LinesAsync(Persistence.DeskDbContext db, OutboxMessage message, CancellationToken ct);
+}

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -101,6 +102,13 @@ public static class PortalCoreServices
         services.AddSingleton<Catalog.ServiceCatalog>();
         services.AddSingleton<Approvals.ApprovalService>();
         services.AddSingleton<Approvals.ApprovalAdminService>();
+        services.AddSingleton<Approvals.ApprovalTimers>();
+        Checked<Approvals.ApprovalOptions>(services, configuration, Approvals.ApprovalOptions.Section,
+            (o => o.LinkValidDays is >= 1 and <= 90, "Approvals:LinkValidDays must be between 1 and 90 days."));
+        // Approval links are signed with the data protection key ring (shared by every node with DataProtection:KeysFolder).
+        services.AddDataProtection();
+        services.AddSingleton<Approvals.ApprovalLinks>();
+        services.AddSingleton<Notifications.IEmailAddition>(sp => sp.GetRequiredService<Approvals.ApprovalLinks>());
         services.AddSingleton<Catalog.CatalogAdmin>();
         services.AddSingleton<Reporting.ReportFacts>();
         services.AddSingleton<Operations.LeaseService>();

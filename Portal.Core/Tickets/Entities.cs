@@ -143,6 +143,9 @@ public enum TicketEventKind
 
     /// <summary>An approver decided (Subject the step, NewValue Approved or Rejected, Body the reason).</summary>
     ApprovalDecided,
+
+    /// <summary>A step's approvers who had not decided were reminded (Subject the step, NewValue the names).</summary>
+    ApprovalReminded,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

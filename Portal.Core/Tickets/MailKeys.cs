@@ -22,6 +22,13 @@ public static partial class MailKeys
     public static string MessageId(string? mailKey, string idempotencyKey) =>
         mailKey is null ? $"{idempotencyKey}@{MessageIdDomain}" : $"t-{mailKey}.{idempotencyKey}@{MessageIdDomain}";
 
+    /// <summary>The Message-Id of an email decided by its links, not answered (an approval's).</summary>
+    public static string NotForRepliesId(string idempotencyKey) => $"n-{idempotencyKey}@{MessageIdDomain}";
+
+    /// <summary>Whether a Message-Id is one of our emails that are not answered.</summary>
+    public static bool IsNotForReplies(string messageId) => messageId.Trim('<', '>', ' ').StartsWith("n-", StringComparison.Ordinal)
+        && messageId.Trim('<', '>', ' ').EndsWith("@" + MessageIdDomain, StringComparison.Ordinal);
+
     /// <summary>The reply key in one of our Message-Ids, or null for anyone else's.</summary>
     public static string? FromMessageId(string messageId) =>
         OurMessageId().Match(messageId) is { Success: true } m ? m.Groups[1].Value : null;

@@ -144,9 +144,17 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("LinkWithoutSignIn")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OnTimeout")
+                        .IsRequired()
+                        .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Order")
@@ -163,7 +171,13 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("QuorumCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("RemindAfterHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TimeLimitHours")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
@@ -193,12 +207,26 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DecidedAutomatically")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LinkWithoutSignIn")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OnTimeout")
+                        .IsRequired()
+                        .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Order")
@@ -214,6 +242,15 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.Property<int>("QuorumCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RemindAfterHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RemindAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RemindedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
@@ -232,11 +269,21 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<int>("TicketId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("TimeLimitHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TimedOutAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.HasIndex("State", "RemindAt");
 
                     b.HasIndex("State", "StartedAt");
 
@@ -258,6 +305,9 @@ namespace Portal.Core.Persistence.Migrations
                     b.Property<bool?>("Approved")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ByLink")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
@@ -266,6 +316,9 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.Property<string>("Reason")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StandsInForId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")

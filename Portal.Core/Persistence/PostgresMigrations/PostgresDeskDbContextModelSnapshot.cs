@@ -155,10 +155,18 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("LinkWithoutSignIn")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OnTimeout")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
 
                     b.Property<int>("Order")
                         .HasColumnType("integer");
@@ -174,7 +182,13 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<int>("QuorumCount")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("RemindAfterHours")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("TimeLimitHours")
                         .HasColumnType("integer");
 
                     b.Property<int>("Version")
@@ -206,13 +220,27 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("timestamp without time zone");
 
+                    b.Property<bool>("DecidedAutomatically")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("DepartmentId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<bool>("LinkWithoutSignIn")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OnTimeout")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
 
                     b.Property<int>("Order")
                         .HasColumnType("integer");
@@ -227,6 +255,15 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.Property<int>("QuorumCount")
                         .HasColumnType("integer");
+
+                    b.Property<int?>("RemindAfterHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RemindAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<DateTime?>("RemindedAt")
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp without time zone");
@@ -245,11 +282,21 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<int>("TicketId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("TimeLimitHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TimedOutAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.HasIndex("State", "RemindAt");
 
                     b.HasIndex("State", "StartedAt");
 
@@ -273,6 +320,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<bool?>("Approved")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ByLink")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("timestamp without time zone");
 
@@ -282,6 +332,9 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Property<string>("Reason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("StandsInForId")
+                        .HasColumnType("text");
 
                     b.Property<string>("UserId")
                         .IsRequired()
