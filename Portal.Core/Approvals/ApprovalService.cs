@@ -9,11 +9,13 @@ using Portal.Core.Tickets;
 namespace Portal.Core.Approvals;
 
 /// <summary>One approver's part of a step, as a request page shows it.</summary>
-public sealed record ApproverView(string UserId, string Name, bool? Approved, DateTime? DecidedAt, string? Reason);
+public sealed record ApproverView(string UserId, string Name, bool? Approved, DateTime? DecidedAt, string? Reason, string? StandsInFor = null,
+    bool ByLink = false);
 
 /// <summary>A step of a request's approval with who was asked and what each decided.</summary>
 public sealed record ApprovalView(int Id, int Order, string Name, ApprovalState State, ApprovalQuorum Quorum, int QuorumCount,
-    DateTime? StartedAt, DateTime? DecidedAt, IReadOnlyList<ApproverView> Approvers);
+    DateTime? StartedAt, DateTime? DecidedAt, IReadOnlyList<ApproverView> Approvers, DateTime? DueAt = null, ApprovalTimeout OnTimeout = default,
+    bool DecidedAutomatically = false);
 
 /// <summary>A field of the request an approver decides on.</summary>
 public sealed record ApprovalField(string Label, string Value);
@@ -48,11 +50,13 @@ public sealed class ApprovalService(IDbContextFactory<DeskDbContext> dbFactory, 
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not see it.");
         var steps = await db.TicketApprovals.AsNoTracking().Include(a => a.Approvers).Where(a => a.TicketId == ticketId)
             .OrderBy(a => a.Order).ToListAsync(ct);
-        var ids = steps.SelectMany(s => s.Approvers.Select(a => a.UserId)).Distinct().ToList();
+        var ids = steps.SelectMany(s => s.Approvers.SelectMany(a => new[] { a.UserId, a.StandsInForId })).OfType<string>().Distinct().ToList();
         var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return steps.Select(s => new ApprovalView(s.Id, s.Order, s.Name, s.State, s.Quorum, s.QuorumCount, s.StartedAt, s.DecidedAt,
-            s.Approvers.OrderBy(a => names.GetValueOrDefault(a.UserId)).Select(a =>
-                new ApproverView(a.UserId, names.GetValueOrDefault(a.UserId, a.UserId), a.Approved, a.DecidedAt, a.Reason)).ToList())).ToList();
+            s.Approvers.OrderBy(a => a.StandsInForId is null ? 0 : 1).ThenBy(a => names.GetValueOrDefault(a.UserId)).Select(a =>
+                new ApproverView(a.UserId, names.GetValueOrDefault(a.UserId, a.UserId), a.Approved, a.DecidedAt, a.Reason,
+                    a.StandsInForId is null ? null : names.GetValueOrDefault(a.StandsInForId, a.StandsInForId), a.ByLink)).ToList(),
+            s.TimedOutAt is null ? s.DueAt : null, s.OnTimeout, s.DecidedAutomatically)).ToList();
     }
 
     /// <summary>The steps waiting for the reader's decision, oldest first.</summary>

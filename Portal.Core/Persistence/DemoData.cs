@@ -336,14 +336,21 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             system = await db.CustomFields.Where(f => f.CategoryId == access && f.Label == "System").Select(f => f.Id).SingleAsync(ct);
             var onboarding = await db.CatalogItems.Where(i => i.Name == "Onboarding a new hire").Select(i => i.Id).SingleAsync(ct);
             db.ApprovalSteps.AddRange(
-                new Approvals.ApprovalStep { CategoryId = access, Order = 1, Name = "Manager", Approver = Approvals.ApproverKind.RequesterManager },
+                new Approvals.ApprovalStep
+                {
+                    CategoryId = access, Order = 1, Name = "Manager", Approver = Approvals.ApproverKind.RequesterManager, RemindAfterHours = 8, TimeLimitHours = 16,
+                },
                 new Approvals.ApprovalStep { CategoryId = access, Order = 2, Name = "Data owner", Approver = Approvals.ApproverKind.Person, PersonId = adminId },
                 new Approvals.ApprovalStep
                 {
                     CategoryId = laptop, Order = 1, Name = "Manager's manager", Approver = Approvals.ApproverKind.ManagersManager,
-                    Condition = new Approvals.ApprovalCondition { AmountFieldId = cost, AmountAbove = 1500 }.ToJson(),
+                    Condition = new Approvals.ApprovalCondition { AmountFieldId = cost, AmountAbove = 1500 }.ToJson(), LinkWithoutSignIn = true,
                 },
-                new Approvals.ApprovalStep { CatalogItemId = onboarding, Order = 1, Name = "HR head", Approver = Approvals.ApproverKind.DepartmentHead });
+                new Approvals.ApprovalStep
+                {
+                    CatalogItemId = onboarding, Order = 1, Name = "HR head", Approver = Approvals.ApproverKind.DepartmentHead, RemindAfterHours = 4,
+                    TimeLimitHours = 8, OnTimeout = Approvals.ApprovalTimeout.Approve, LinkWithoutSignIn = true,
+                });
             await db.SaveChangesAsync(ct);
         }
 

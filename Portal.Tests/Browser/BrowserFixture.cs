@@ -11,11 +11,12 @@ public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    protected class DemoPortalFactory(Action<IServiceCollection>? configure = null, int sweepSeconds = 10) : PortalFactory
+    protected class DemoPortalFactory(Action<IServiceCollection>? configure = null, int sweepSeconds = 10,
+        IReadOnlyDictionary<string, string?>? settings = null) : PortalFactory
     {
         protected override string EnvironmentName => "Development";
 
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Desk:SeedDemoDataOnFirstStart"] = "true",
             ["Desk:SweepSeconds"] = sweepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
