@@ -118,6 +118,7 @@ public static class PortalCoreServices
             (o => o.ScheduleMinutes is >= 1 and <= 59, "Reports:ScheduleMinutes must be between 1 and 59 minutes."));
         services.AddSingleton<Operations.ConfigurationVersion>();
         services.AddSingleton<Reporting.ReportService>();
+        services.AddSingleton<Reporting.ApprovalReport>();
         services.AddSingleton<Reporting.DashboardService>();
         services.AddSingleton<Reporting.ScheduledReportService>();
         services.AddSingleton<DatabaseSetup>();

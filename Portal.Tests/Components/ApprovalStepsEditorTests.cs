@@ -54,4 +54,30 @@ public class ApprovalStepsEditorTests : IAsyncLifetime
         var entries = await AuditFile.EntriesAsync(_db);
         Assert.Contains(entries, e => e.EntityType == "approval-step" && e.ActorId == _db.Org.Admin.Id);
     }
+
+    [Fact]
+    public async Task ATimeLimit_IsSetInWorkingHours_AReminderNotSoonerThanIt_IsRefusedNamingTheField_AndTheRowSaysWhatHappens()
+    {
+        await using var ctx = DeskBunit.Create(_db, _db.Org.Admin);
+        var cut = ctx.Render<ApprovalStepsEditor>(p => p.Add(x => x.CategoryId, _db.Org.Laptop.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=step-name]"));
+        cut.Find("[data-testid=step-name]").Input("Manager");
+        cut.Find("[data-testid=step-remind]").Change("16");
+        cut.Find("[data-testid=step-limit]").Change("8");
+        var timeout = cut.FindComponents<MudBlazor.MudSelect<ApprovalTimeout>>().Single();
+        await cut.InvokeAsync(() => timeout.Instance.ValueChanged.InvokeAsync(ApprovalTimeout.Reject));
+        var box = cut.Find("[data-testid=step-link-no-sign-in]");
+        (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
+        cut.Find("[data-testid=step-save]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Remind after: sooner than the time limit", cut.Markup), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("[data-testid=approval-step-row]"));
+
+        cut.Find("[data-testid=step-remind]").Change("4");
+        cut.Find("[data-testid=step-save]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Reminder after 4 working hours; after 8 working hours rejected automatically; email links without sign-in",
+            cut.Find("[data-testid=approval-step-row]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("Remind after: sooner", cut.Markup);
+        var saved = Assert.Single(await _db.Get<ApprovalAdminService>().StepsAsync(_db.Org.ActorFor(_db.Org.Admin), _db.Org.Laptop.Id));
+        Assert.Equal((new ApprovalTiming(4, 8, ApprovalTimeout.Reject), true), (saved.Timing, saved.LinkWithoutSignIn));
+    }
 }

@@ -73,6 +73,7 @@ public static class DeskRoutes
     public const string QueueTemplate = "/queues/{DepartmentId:int}";
     public static string Queue(int id) => $"/queues/{id}";
     public const string Reports = "/reports";
+    public const string ApprovalsReport = "/reports/approvals";
     public const string MyRequests = "/requests";
     public const string MyApprovals = "/approvals";
     public const string NewRequest = "/requests/new";
