@@ -92,15 +92,15 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
         return parts.Count == 0 ? "Always" : "When " + string.Join(", and ", parts);
     }
 
-    /// <summary>A step's reminder and time limit in words.</summary>
+    /// <summary>A step's reminder and time limit in words, short (in working hours).</summary>
     public static string Describe(ApprovalTiming t)
     {
         var parts = new List<string>();
         if (t.RemindAfterHours is { } r)
-            parts.Add($"reminder after {r} working hours");
+            parts.Add($"remind after {r} h");
         if (t.TimeLimitHours is { } l)
-            parts.Add($"after {l} working hours {Label(t.OnTimeout)}");
-        return parts.Count == 0 ? "No time limit" : char.ToUpperInvariant(parts[0][0]) + string.Join("; ", parts)[1..];
+            parts.Add($"limit {l} h, then {t.OnTimeout switch { ApprovalTimeout.Approve => "approve", ApprovalTimeout.Reject => "reject", _ => "ask their manager" }}");
+        return parts.Count == 0 ? "No limit" : char.ToUpperInvariant(parts[0][0]) + string.Join("; ", parts)[1..];
     }
 
     /// <summary>What the time limit does, in words.</summary>

@@ -82,7 +82,16 @@ public sealed class ApprovalLinks(IDataProtectionProvider protection, TimeProvid
             return null;
         var expires = clock.GetUtcNow().UtcDateTime.AddDays(Math.Max(1, options.Value.LinkValidDays));
         var token = Token(row.Id, row.UserId, expires);
-        return $"Approve: {Url(token, approve: true)}\nReject:  {Url(token, approve: false)}\n\n"
+        // What the approver decides on, so the email alone is enough for a yes or no.
+        var request = await db.Tickets.AsNoTracking().Where(t => t.Id == step.TicketId)
+            .Select(t => new
+            {
+                Requester = t.Requester!.DisplayName,
+                Fields = t.FieldValues.OrderBy(v => v.Field!.SortOrder).Select(v => new { v.Field!.Label, v.Value }).ToList(),
+            }).FirstAsync(ct);
+        var facts = string.Concat(request.Fields.Where(f => f.Value.Length > 0).Select(f => $"\n{f.Label}: {f.Value}"));
+        return $"Requested by {request.Requester}{facts}\n\n"
+            + $"Approve: {Url(token, approve: true)}\nReject:  {Url(token, approve: false)}\n\n"
             + $"Each link opens a page to confirm (and give a reason); they work once, for you only, until {expires:yyyy-MM-dd HH:mm} UTC. "
             + $"You can also decide on My approvals: {delivery.Value.BaseUrl.TrimEnd('/')}/approvals\n"
             + "Replies to this email are not read.";

@@ -74,7 +74,7 @@ public class ApprovalStepsEditorTests : IAsyncLifetime
 
         cut.Find("[data-testid=step-remind]").Change("4");
         cut.Find("[data-testid=step-save]").Click();
-        cut.WaitForAssertion(() => Assert.Contains("Reminder after 4 working hours; after 8 working hours rejected automatically; email links without sign-in",
+        cut.WaitForAssertion(() => Assert.Contains("Remind after 4 h; limit 8 h, then reject; links without sign-in",
             cut.Find("[data-testid=approval-step-row]").TextContent), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("Remind after: sooner", cut.Markup);
         var saved = Assert.Single(await _db.Get<ApprovalAdminService>().StepsAsync(_db.Org.ActorFor(_db.Org.Admin), _db.Org.Laptop.Id));

@@ -85,6 +85,7 @@ public partial class ApprovalLinkTests : IAsyncLifetime
         Assert.StartsWith("n-", email.MessageId);
         Assert.DoesNotContain(MailKeys.ReplyAboveLine, email.TextBody);
         Assert.Contains("Replies to this email are not read.", email.TextBody);
+        Assert.Contains($"Requested by {Org.Requester.DisplayName}\nAsset tag: LT-1001", email.TextBody);
         Assert.Contains("<a href=\"https://desk.example.org/approvals/link?t=", email.HtmlBody);
         var (approve, reject) = LinksIn(email);
         Assert.Equal(approve, reject);
