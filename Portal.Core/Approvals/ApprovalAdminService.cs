@@ -25,7 +25,7 @@ public sealed record ApprovalChoices(IReadOnlyList<(string Id, string Name)> Peo
     IReadOnlyList<(int Id, string Name)> Departments, IReadOnlyList<(int Id, string Label)> NumberFields, IReadOnlyList<(int Id, string Label)> ChoiceFields);
 
 /// <summary>Admins shape a category's approval steps; every change is on the audit trail.</summary>
-public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFactory)
+public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFactory, Operations.ConfigurationVersion configuration)
 {
     public const int NameMax = 100;
 
@@ -193,7 +193,7 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
         step.LinkWithoutSignIn = input.LinkWithoutSignIn;
         if (input.Id is not null)
             step.Version++;
-        await db.SaveChangesAsync(ct);
+        await configuration.SaveEditAsync(db, ct);
         return step.Id;
     }
 
@@ -205,7 +205,7 @@ public sealed class ApprovalAdminService(IDbContextFactory<DeskDbContext> dbFact
         var step = await db.ApprovalSteps.FirstOrDefaultAsync(s => s.Id == stepId, ct) ?? throw new DeskNotFoundException($"Approval step {stepId} does not exist.");
         step.IsActive = false;
         step.Version++;
-        await db.SaveChangesAsync(ct);
+        await configuration.SaveEditAsync(db, ct);
     }
 
     private static void Require(Actor actor)

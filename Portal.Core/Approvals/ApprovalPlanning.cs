@@ -12,7 +12,7 @@ namespace Portal.Core.Approvals;
 /// category and catalog item whose conditions hold become its approval, in order; the request waits in
 /// <see cref="TicketStatus.AwaitingApproval"/> (every SLA clock paused) and the first step's approvers are asked.
 /// </summary>
-internal sealed class ApprovalPlanning(NotificationService notifications, Sla.SlaService sla) : ITicketHook
+internal sealed class ApprovalPlanning(NotificationService notifications, Sla.SlaService sla, ApprovalStepCache cache) : ITicketHook
 {
     public async Task AfterChangeAsync(TicketChange change, CancellationToken ct)
     {
@@ -21,9 +21,7 @@ internal sealed class ApprovalPlanning(NotificationService notifications, Sla.Sl
         if (change.Kind != TicketChangeKind.Created || ticket.ParentId is not null)
             return;
         var db = change.Db;
-        var steps = await db.ApprovalSteps.AsNoTracking()
-            .Where(s => s.IsActive && (s.CategoryId == ticket.CategoryId || (ticket.CatalogItemId != null && s.CatalogItemId == ticket.CatalogItemId)))
-            .OrderBy(s => s.CatalogItemId == null ? 0 : 1).ThenBy(s => s.Order).ThenBy(s => s.Id).ToListAsync(ct);
+        var steps = await cache.ForAsync(ticket.CategoryId, ticket.CatalogItemId, ct);
         if (steps.Count == 0)
             return;
 

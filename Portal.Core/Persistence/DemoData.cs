@@ -11,7 +11,7 @@ public sealed record DemoAccount(string Email, string Name, string What);
 
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
 public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail,
-    Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors)
+    Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors, Operations.ConfigurationVersion configuration)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -351,7 +351,8 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
                     CatalogItemId = onboarding, Order = 1, Name = "HR head", Approver = Approvals.ApproverKind.DepartmentHead, RemindAfterHours = 4,
                     TimeLimitHours = 8, OnTimeout = Approvals.ApprovalTimeout.Approve, LinkWithoutSignIn = true,
                 });
-            await db.SaveChangesAsync(ct);
+            // A configuration edit: filing reads the steps from a cache that follows the configuration version.
+            await configuration.SaveEditAsync(db, ct);
         }
 
         var erin = (await actors.LoadAsync(erinId, ct))!;

@@ -40,7 +40,7 @@ public sealed class ApprovalApiTests(PortalWebFixture fx) : IClassFixture<Portal
             await db.SaveChangesAsync();
             categoryId = category.Id;
             db.ApprovalSteps.Add(new ApprovalStep { CategoryId = categoryId, Order = 1, Name = "Budget holder", Approver = ApproverKind.Person, PersonId = fx.Org.ItSupervisor.Id });
-            await db.SaveChangesAsync();
+            await ((Portal.Core.Operations.ConfigurationVersion)fx.Factory.Services.GetService(typeof(Portal.Core.Operations.ConfigurationVersion))!).SaveEditAsync(db);
         }
 
         var rita = await ClientAsync(fx.Org.Requester);

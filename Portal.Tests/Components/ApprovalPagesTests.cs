@@ -20,7 +20,7 @@ public class ApprovalPagesTests : IAsyncLifetime
         {
             await db.Users.Where(u => u.Id == _db.Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, _db.Org.ItSupervisor.Id));
             db.ApprovalSteps.Add(new ApprovalStep { CategoryId = _db.Org.Laptop.Id, Order = 1, Name = "Manager", Approver = ApproverKind.RequesterManager });
-            await db.SaveChangesAsync();
+            await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
         }
 
         _ticketId = (await TicketFactory.FileAsync(_db, _db.Org.ActorFor(_db.Org.Requester), TicketFactory.Laptop(_db.Org, "New laptop, 16 GB"))).Id;

@@ -36,7 +36,7 @@ public partial class ApprovalLinkPageTests(PortalWebFixture fx) : IClassFixture<
                 CategoryId = categoryId, Order = 1, Name = "Supervisor", Approver = ApproverKind.Person, PersonId = fx.Org.ItSupervisor.Id,
                 LinkWithoutSignIn = linkWithoutSignIn,
             });
-            await db.SaveChangesAsync();
+            await services.GetRequiredService<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
         }
 
         var created = await services.GetRequiredService<TicketFiling>().CreateAsync(fx.Org.ActorFor(fx.Org.Requester),

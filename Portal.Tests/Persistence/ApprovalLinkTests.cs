@@ -53,7 +53,7 @@ public partial class ApprovalLinkTests : IAsyncLifetime
             {
                 CategoryId = Org.Laptop.Id, Order = 1, Name = "Manager", Approver = ApproverKind.RequesterManager, LinkWithoutSignIn = linkWithoutSignIn,
             });
-            await db.SaveChangesAsync();
+            await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
         }
 
         var created = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));

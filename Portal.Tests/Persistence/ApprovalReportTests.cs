@@ -18,7 +18,7 @@ public class ApprovalReportTests : IAsyncLifetime
         await using var db = _db.NewContext();
         await db.Users.Where(u => u.Id == Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.ItSupervisor.Id));
         db.ApprovalSteps.Add(new ApprovalStep { CategoryId = Org.Laptop.Id, Order = 1, Name = "Manager", Approver = ApproverKind.RequesterManager, TimeLimitHours = 24 });
-        await db.SaveChangesAsync();
+        await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

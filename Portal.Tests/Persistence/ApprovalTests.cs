@@ -35,7 +35,7 @@ public class ApprovalTests : IAsyncLifetime
             CategoryId = Org.Laptop.Id, Order = order, Name = name, Approver = kind, Quorum = quorum, QuorumCount = count, PersonId = personId,
             TeamId = teamId, Condition = condition?.ToJson() ?? "",
         });
-        await db.SaveChangesAsync();
+        await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
     }
 
     private async Task<Ticket> TicketAsync(int id)
@@ -202,6 +202,68 @@ public class ApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStepTheAdminAdds_OrRemoves_CountsForTheNextRequestAtOnce()
+    {
+        Assert.Equal(TicketStatus.New, (await TicketAsync((await FileAsync()).Id)).Status);
+        var admin = _db.Get<ApprovalAdminService>();
+        var stepId = await admin.SaveStepAsync(Org.ActorFor(Org.Admin),
+            new ApprovalStepInput(null, Org.Laptop.Id, 1, "Manager", ApproverKind.RequesterManager, null, null, null, ApprovalQuorum.One, 1, new()));
+        Assert.Equal(TicketStatus.AwaitingApproval, (await TicketAsync((await FileAsync()).Id)).Status);
+        await admin.RemoveStepAsync(Org.ActorFor(Org.Admin), stepId);
+        Assert.Equal(TicketStatus.New, (await TicketAsync((await FileAsync()).Id)).Status);
+    }
+
+    [Fact]
+    public async Task TwoOfATeamOfThree_MustApprove_OneYesLeavesItWaiting_AndTwoNosRejectIt()
+    {
+        await StepAsync("Two of the service desk", ApproverKind.Team, quorum: ApprovalQuorum.Count, count: 2, teamId: Org.ServiceDesk.Id);
+        await using (var db = _db.NewContext())
+        {
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.ItAgent2.Id });
+            db.TeamMembers.Add(new Portal.Core.Departments.TeamMember { TeamId = Org.ServiceDesk.Id, UserId = Org.ItSupervisor.Id });
+            await db.SaveChangesAsync();
+        }
+
+        var approved = await FileAsync();
+        var first = (await Approvals.MineAsync(Org.ActorFor(Org.ItAgent))).Single(p => p.TicketId == approved.Id);
+        Assert.Equal(ApprovalState.Pending, (await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), first.ApprovalId, true, null)).StepState);
+        Assert.Equal(ApprovalState.Approved, (await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent2), first.ApprovalId, true, null)).StepState);
+        Assert.Equal(TicketStatus.New, (await TicketAsync(approved.Id)).Status);
+
+        // With three asked and two needed, two noes leave too few who could still say yes.
+        var rejected = await FileAsync();
+        var second = (await Approvals.MineAsync(Org.ActorFor(Org.ItAgent))).Single(p => p.TicketId == rejected.Id);
+        Assert.Equal(ApprovalState.Pending, (await Approvals.DecideAsync(Org.ActorFor(Org.ItAgent), second.ApprovalId, false, "No budget")).StepState);
+        Assert.Equal(ApprovalState.Rejected, (await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), second.ApprovalId, false, "Agreed")).StepState);
+        Assert.Equal(TicketStatus.Closed, (await TicketAsync(rejected.Id)).Status);
+    }
+
+    [Fact]
+    public async Task ADepartmentsSupervisors_Approve_AndTheManagersManager_IsAskedForThatKind()
+    {
+        await using (var db = _db.NewContext())
+        {
+            db.ApprovalSteps.Add(new ApprovalStep
+            {
+                CategoryId = Org.Laptop.Id, Order = 1, Name = "IT supervisors", Approver = ApproverKind.DepartmentSupervisors, DepartmentId = Org.It.Id,
+            });
+            db.ApprovalSteps.Add(new ApprovalStep { CategoryId = Org.Laptop.Id, Order = 2, Name = "Manager's manager", Approver = ApproverKind.ManagersManager });
+            await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
+        }
+
+        var created = await FileAsync();
+        Assert.Empty(await Approvals.MineAsync(Org.ActorFor(Org.ItAgent)));
+        var first = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.ItSupervisor)));
+        Assert.Equal("IT supervisors", first.StepName);
+        var decision = await Approvals.DecideAsync(Org.ActorFor(Org.ItSupervisor), first.ApprovalId, true, null);
+        Assert.Equal("Manager's manager", decision.NextStep);
+        // Erin's manager is Sue, whose manager is the admin.
+        var second = Assert.Single(await Approvals.MineAsync(Org.ActorFor(Org.Admin)));
+        await Approvals.DecideAsync(Org.ActorFor(Org.Admin), second.ApprovalId, true, null);
+        Assert.Equal(TicketStatus.New, (await TicketAsync(created.Id)).Status);
+    }
+
+    [Fact]
     public async Task TwoApproversDecidingAtTheSameMoment_GiveExactlyOneOutcome()
     {
         await StepAsync("Service desk", ApproverKind.Team, quorum: ApprovalQuorum.One, teamId: Org.ServiceDesk.Id);
@@ -259,7 +321,7 @@ public class ApprovalTests : IAsyncLifetime
         {
             db.ApprovalSteps.Add(new ApprovalStep { CategoryId = onboardingCategory, Order = 1, Name = "Department head", Approver = ApproverKind.DepartmentHead });
             await db.Departments.Where(d => d.Id == Org.Hr.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.HeadUserId, Org.HrAgent.Id));
-            await db.SaveChangesAsync();
+            await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
         }
 
         var created = await TicketFactory.OnboardingAsync(_db, Org.ActorFor(Org.Requester));

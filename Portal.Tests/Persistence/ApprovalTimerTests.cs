@@ -40,7 +40,7 @@ public class ApprovalTimerTests : IAsyncLifetime
                 CategoryId = Org.Laptop.Id, Order = 1, Name = "Manager", Approver = ApproverKind.RequesterManager,
                 RemindAfterHours = remind, TimeLimitHours = limit, OnTimeout = onTimeout,
             });
-            await db.SaveChangesAsync();
+            await _db.Get<Portal.Core.Operations.ConfigurationVersion>().SaveEditAsync(db);
         }
 
         return await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org));
