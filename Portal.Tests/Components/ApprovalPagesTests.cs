@@ -66,4 +66,27 @@ public class ApprovalPagesTests : IAsyncLifetime
             Assert.Contains("This request is closed.", page.Markup);
         }
     }
+
+    [Fact]
+    public async Task TheApprovalsReport_ShowsWhatWaits_AndTheDecisions_AndTheDashboardLinksToIt()
+    {
+        await using var ctx = DeskBunit.Create(_db, _db.Org.ItSupervisor);
+        var report = ctx.Render<Portal.Features.Reports.ApprovalsReportPage>();
+        report.WaitForAssertion(() => Assert.Equal("1", report.Find("[data-testid=tile-pending] .mud-typography-h5").TextContent.Trim()), TimeSpan.FromSeconds(10));
+        Assert.Contains("New laptop, 16 GB", report.Find("[data-testid=waiting]").TextContent);
+        Assert.Contains("No decisions in the period.", report.Markup);
+
+        var approvals = _db.Get<ApprovalService>();
+        var mine = Assert.Single(await approvals.MineAsync(_db.Org.ActorFor(_db.Org.ItSupervisor)));
+        await approvals.DecideAsync(_db.Org.ActorFor(_db.Org.ItSupervisor), mine.ApprovalId, approve: false, reason: "Not this year");
+        var again = ctx.Render<Portal.Features.Reports.ApprovalsReportPage>();
+        again.WaitForAssertion(() => Assert.Contains("100 %", again.Find("[data-testid=tile-rejected]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains(_db.Org.ItSupervisor.DisplayName, again.Find("[data-testid=by-approver]").TextContent);
+        Assert.Contains("Nothing waits for a decision.", again.Markup);
+
+        var strip = ctx.Render<Portal.Features.Reports.ApprovalsStrip>(p => p
+            .Add(x => x.Actor, _db.Org.ActorFor(_db.Org.ItSupervisor)).Add(x => x.Now, _db.Clock.GetUtcNow().UtcDateTime));
+        strip.WaitForAssertion(() => Assert.Contains("0 approvals waiting", strip.Find("[data-testid=approvals-strip]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("100 % rejected", strip.Markup);
+    }
 }
