@@ -89,6 +89,7 @@ public static class PortalCoreServices
         services.AddSingleton<Mail.MailboxAdminService>();
         services.AddSingleton<Mail.ImapReader>();
         services.AddSingleton<Mail.GraphReader>();
+        services.AddSingleton<Mail.DirectoryManagers>();
         services.TryAddSingleton<Mail.IGraphTokenSource, Mail.NoGraphTokens>();
         services.AddHttpClient(Mail.GraphReader.ClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddOptions<Mail.GraphOptions>().Bind(configuration.GetSection(Mail.GraphOptions.Section));

@@ -6,8 +6,9 @@ using Portal.Core.Security;
 namespace Portal.Core.Users;
 
 /// <summary>Who an external sign-in (Entra ID) says the person is, already mapped to desk roles and departments.</summary>
+/// <param name="ManagerEmail">The manager the directory names: "" for none, null when not known (the desk keeps its own).</param>
 public sealed record ExternalIdentity(string ObjectId, string Email, string DisplayName, DeskRole Roles,
-    IReadOnlyCollection<string> DepartmentCodes);
+    IReadOnlyCollection<string> DepartmentCodes, string? ManagerEmail = null);
 
 /// <summary>Finds or creates the local user behind an Entra ID sign-in and keeps its roles in step with Entra ID.</summary>
 public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFactory, SessionRevocations revocations)
@@ -46,6 +47,16 @@ public sealed class ExternalUserService(IDbContextFactory<DeskDbContext> dbFacto
         user.Departments.RemoveAll(m => !departmentIds.Contains(m.DepartmentId));
         user.Departments.AddRange(departmentIds.Where(id => user.Departments.All(m => m.DepartmentId != id))
             .Select(id => new DepartmentMember { UserId = user.Id, DepartmentId = id }));
+        // The directory's manager, when it named one the desk knows (or none): approvals by "the requester's manager" follow it.
+        if (who.ManagerEmail is { } managerEmail)
+        {
+            var normalized = managerEmail.Trim().ToUpperInvariant();
+            var managerId = normalized.Length == 0 ? null
+                : await db.Users.Where(u => u.NormalizedEmail == normalized && u.IsActive).Select(u => u.Id).FirstOrDefaultAsync(ct);
+            if (normalized.Length == 0 || (managerId is not null && managerId != user.Id))
+                user.ManagerId = managerId;
+        }
+
         // Entra ID took a role or a department away: the person's other sessions end (this sign-in gets the new stamp).
         if (reduced && db.Entry(user).State != EntityState.Added)
             user.SecurityStamp = Guid.NewGuid().ToString("N");

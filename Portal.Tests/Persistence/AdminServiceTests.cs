@@ -174,4 +174,25 @@ public class AdminServiceTests : IAsyncLifetime
         var external = _db.Get<ExternalUserService>();
         Assert.Null(await external.ProvisionAsync(new ExternalIdentity("oid-x", Org.Deactivated.Email!, "Dee", DeskRole.Agent, [])));
     }
+
+    [Fact]
+    public async Task ExternalSignIn_KeepsTheManagerInStepWithTheDirectory_WhenItNamesOne()
+    {
+        var external = _db.Get<ExternalUserService>();
+        async Task<string?> ManagerAsync(string id)
+        {
+            await using var db = _db.NewContext();
+            return await db.Users.Where(u => u.Id == id).Select(u => u.ManagerId).SingleAsync();
+        }
+
+        var id = await external.ProvisionAsync(new ExternalIdentity("oid-7", "lou@corp.example", "Lou", DeskRole.Requester, [], ManagerEmail: Org.ItSupervisor.Email));
+        Assert.Equal(Org.ItSupervisor.Id, await ManagerAsync(id!));
+        // Not known this time (Graph not reachable): the desk keeps it; a manager the desk does not know: kept too.
+        await external.ProvisionAsync(new ExternalIdentity("oid-7", "lou@corp.example", "Lou", DeskRole.Requester, [], ManagerEmail: null));
+        await external.ProvisionAsync(new ExternalIdentity("oid-7", "lou@corp.example", "Lou", DeskRole.Requester, [], ManagerEmail: "stranger@corp.example"));
+        Assert.Equal(Org.ItSupervisor.Id, await ManagerAsync(id!));
+        // The directory says there is none: none.
+        await external.ProvisionAsync(new ExternalIdentity("oid-7", "lou@corp.example", "Lou", DeskRole.Requester, [], ManagerEmail: ""));
+        Assert.Null(await ManagerAsync(id!));
+    }
 }

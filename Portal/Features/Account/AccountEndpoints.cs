@@ -142,14 +142,14 @@ public static class AccountEndpoints
         });
 
         app.MapGet("/account/entra/done", async (string? returnUrl, HttpContext http, SignInManager<DeskUser> signIn,
-            UserManager<DeskUser> users, ExternalUserService external, IOptions<EntraIdMappingOptions> mapping) =>
+            UserManager<DeskUser> users, ExternalUserService external, IOptions<EntraIdMappingOptions> mapping, Core.Mail.DirectoryManagers managers) =>
         {
             var result = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
             var who = result.Succeeded ? EntraIdMapping.Map(result.Principal, mapping.Value) : null;
             if (who is null)
                 return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.EntraUnknown);
-            var userId = await external.ProvisionAsync(who);
+            var userId = await external.ProvisionAsync(who with { ManagerEmail = await managers.ManagerEmailAsync(who.ObjectId) });
             var user = userId is null ? null : await users.FindByIdAsync(userId);
             if (user is null)
                 return Results.Redirect(DeskRoutes.SignIn + "?error=" + SignInMessages.Deactivated);
