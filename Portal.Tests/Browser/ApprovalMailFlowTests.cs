@@ -10,11 +10,9 @@ public sealed class MailBrowserFixture : BrowserFixture
     public static readonly TestSmtpServer Smtp = new();
 
     public MailBrowserFixture()
-        : base(new DemoPortalFactory(settings: new Dictionary<string, string?>
+        : base(new DemoPortalFactory(settings: new Dictionary<string, string?>(Smtp.Settings("http://localhost:5080", "InternalDesk <desk@acme.example>"))
         {
-            ["Notifications:Email:Host"] = "127.0.0.1", ["Notifications:Email:Security"] = "None",
-            ["Notifications:Email:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Notifications:Email:From"] = "InternalDesk <desk@acme.example>", ["Notifications:DispatchSeconds"] = "1",
+            ["Notifications:DispatchSeconds"] = "1",
         }))
     {
         Smtp.StartAsync().GetAwaiter().GetResult();

@@ -12,23 +12,13 @@ namespace Portal.Tests.Mail;
 /// <summary>A person's manager read from Microsoft Graph at sign-in, against a local server answering as Graph documents it.</summary>
 public sealed class DirectoryManagersTests : IAsyncLifetime
 {
-    private const string Token = "graph-test-token";
+    private const string Token = LocalGraph.Token;
     private WebApplication _graph = default!;
     private string _root = "";
 
-    private sealed class FixedToken : IGraphTokenSource
-    {
-        public Task<string> GetTokenAsync(CancellationToken ct) => Task.FromResult(Token);
-    }
-
     public async Task InitializeAsync()
     {
-        var port = TestSmtpServer.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        _graph = builder.Build();
-        _graph.Run(async http =>
+        (_graph, _root) = await LocalGraph.StartAsync(async http =>
         {
             if (http.Request.Headers.Authorization != $"Bearer {Token}")
             {
@@ -53,8 +43,6 @@ public sealed class DirectoryManagersTests : IAsyncLifetime
                     break;
             }
         });
-        await _graph.StartAsync();
-        _root = $"http://127.0.0.1:{port}/v1.0";
     }
 
     public async Task DisposeAsync() => await _graph.DisposeAsync();
@@ -69,7 +57,7 @@ public sealed class DirectoryManagersTests : IAsyncLifetime
     [Fact]
     public async Task TheManagersMail_OrTheirSignInName_NoneWhenGraphSaysSo_AndUnknownWhenItCannotAnswer()
     {
-        var managers = Managers(new FixedToken());
+        var managers = Managers(new LocalGraph.FixedToken());
         Assert.Equal("boss@corp.example", await managers.ManagerEmailAsync("oid-with"));
         Assert.Equal("boss2@corp.example", await managers.ManagerEmailAsync("oid-upn"));
         Assert.Equal("", await managers.ManagerEmailAsync("oid-none"));

@@ -20,7 +20,7 @@ namespace Portal.Tests.Mail;
 /// </summary>
 public sealed class GraphReaderTests : IAsyncLifetime
 {
-    private const string Token = "graph-test-token";
+    private const string Token = LocalGraph.Token;
     private const string User = "it-help@test.example";
     private readonly ConcurrentDictionary<string, (byte[] Raw, string Folder, bool IsRead)> _messages = new();
     private readonly ConcurrentDictionary<string, string> _folders = new(); // id → display name
@@ -30,21 +30,10 @@ public sealed class GraphReaderTests : IAsyncLifetime
     private Mailbox _mailbox = default!;
     private string? _refuseWith;
 
-    private sealed class FixedToken : IGraphTokenSource
-    {
-        public Task<string> GetTokenAsync(CancellationToken ct) => Task.FromResult(Token);
-    }
-
     public async Task InitializeAsync()
     {
-        var port = TestSmtpServer.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        _graph = builder.Build();
-        _graph.Run(AnswerAsync);
-        await _graph.StartAsync();
-        _db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?> { ["Mail:Graph:BaseUrl"] = $"http://127.0.0.1:{port}/v1.0" });
+        (_graph, var root) = await LocalGraph.StartAsync(AnswerAsync);
+        _db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?> { ["Mail:Graph:BaseUrl"] = root });
         await using var db = _db.NewContext();
         _mailbox = db.Mailboxes.Add(new Mailbox
         {
@@ -62,7 +51,7 @@ public sealed class GraphReaderTests : IAsyncLifetime
     private GraphReader Reader()
     {
         var services = _db.Services;
-        return new GraphReader(services.GetRequiredService<IHttpClientFactory>(), new FixedToken(),
+        return new GraphReader(services.GetRequiredService<IHttpClientFactory>(), new LocalGraph.FixedToken(),
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>(), services.GetRequiredService<MailIntake>(),
             services.GetRequiredService<IDbContextFactory<Portal.Core.Persistence.DeskDbContext>>(), _db.Clock,
             services.GetRequiredService<ILogger<GraphReader>>());

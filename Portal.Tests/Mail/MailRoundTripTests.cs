@@ -17,12 +17,7 @@ public class MailRoundTripTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _smtp.StartAsync();
-        _db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?>
-        {
-            ["Notifications:Email:Host"] = "127.0.0.1", ["Notifications:Email:Security"] = "None",
-            ["Notifications:Email:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Notifications:Email:From"] = "InternalDesk <desk@test.example>", ["Notifications:BaseUrl"] = "https://desk.example.org",
-        });
+        _db = await TestDatabase.CreateAsync(settings: _smtp.Settings());
         await using var db = _db.NewContext();
         db.Mailboxes.Add(new Mailbox { DepartmentId = _db.Org.It.Id, Address = "it@test.example" });
         await db.SaveChangesAsync();

@@ -19,9 +19,7 @@ public class ApprovalTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync();
         // Erin (the requester) reports to Sue (IT's supervisor); Sue reports to the admin.
-        await using var db = _db.NewContext();
-        await db.Users.Where(u => u.Id == Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.ItSupervisor.Id));
-        await db.Users.Where(u => u.Id == Org.ItSupervisor.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.Admin.Id));
+        await _db.SetReportingLineAsync();
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

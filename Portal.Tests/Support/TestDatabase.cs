@@ -70,4 +70,12 @@ public sealed class TestDatabase : IAsyncDisposable
             // A file still held open on some platform; the temp folder is cleaned by the OS.
         }
     }
+
+    /// <summary>A reporting line for approvals: the requester reports to IT's supervisor, who reports to the admin.</summary>
+    public async Task SetReportingLineAsync()
+    {
+        await using var db = NewContext();
+        await db.Users.Where(u => u.Id == Org.Requester.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.ItSupervisor.Id));
+        await db.Users.Where(u => u.Id == Org.ItSupervisor.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.ManagerId, Org.Admin.Id));
+    }
 }

@@ -19,6 +19,14 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public int Port { get; } = FreePort();
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+    /// <summary>The portal's settings that send its email here (plain SMTP on loopback), with links to <paramref name="baseUrl"/>.</summary>
+    public Dictionary<string, string?> Settings(string baseUrl = "https://desk.example.org", string from = "InternalDesk <desk@test.example>") => new()
+    {
+        ["Notifications:Email:Host"] = "127.0.0.1", ["Notifications:Email:Security"] = "None",
+        ["Notifications:Email:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Notifications:Email:From"] = from, ["Notifications:BaseUrl"] = baseUrl,
+    };
+
     /// <summary>Addresses this server refuses (550 at RCPT TO), as a server with no such mailbox does.</summary>
     public ConcurrentBag<string> Refused { get; } = [];
 
