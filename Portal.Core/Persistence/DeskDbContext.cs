@@ -117,6 +117,9 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Approvals.TicketApproval> TicketApprovals => Set<Approvals.TicketApproval>();
     public DbSet<Approvals.TicketApprover> TicketApprovers => Set<Approvals.TicketApprover>();
     public DbSet<Approvals.ApprovalDelegation> ApprovalDelegations => Set<Approvals.ApprovalDelegation>();
+    public DbSet<Knowledge.Article> Articles => Set<Knowledge.Article>();
+    public DbSet<Knowledge.ArticleRevision> ArticleRevisions => Set<Knowledge.ArticleRevision>();
+    public DbSet<Knowledge.ArticleSignal> ArticleSignals => Set<Knowledge.ArticleSignal>();
 
     /// <summary>The active event webhook subscriptions, read once per unit of work by the first event it writes. Not stored.</summary>
     public List<Notifications.WebhookSubscription>? ActiveWebhooks { get; set; }

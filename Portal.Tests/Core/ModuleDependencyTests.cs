@@ -29,6 +29,7 @@ public class ModuleDependencyTests
         ["Complaints"],
         ["Catalog"],
         ["Approvals"],
+        ["Knowledge"],
         ["Reporting"],
         ["Mail"],
         ["Admin"],

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Persistence;
+
+namespace Portal.Core.Knowledge;
+
+/// <summary>A published article found by a search, with a snippet of its text (safe HTML: the matched words in &lt;mark&gt;).</summary>
+public sealed record ArticleHit(int Id, string Title, string Summary, int DepartmentId, ArticleVisibility Visibility, string Snippet, double Rank);
+
+/// <summary>
+/// Full-text search over published articles: title, summary, tags and body, words in any order (each a prefix, so a word
+/// being typed matches), stemmed (English), phrases in quotes, ranked with the title weighing most. SQLite: an FTS5 table
+/// kept by triggers (porter stemming, diacritics folded), ranked by bm25. PostgreSQL: a weighted tsvector column with a
+/// GIN index, ranked by ts_rank_cd. When every word together finds nothing, any of them is tried, so one mistyped word
+/// does not empty the list.
+/// </summary>
+internal static partial class ArticleSearch
+{
+    private const char Start = '\u0002';
+    private const char Stop = '\u0003';
+
+    /// <summary>The words and quoted phrases of a query, at most 8, letters and digits only.</summary>
+    internal static IReadOnlyList<string[]> Terms(string text)
+    {
+        var terms = new List<string[]>();
+        foreach (Match m in TermPattern().Matches(text ?? ""))
+        {
+            var words = WordPattern().Matches(m.Value).Select(w => w.Value.ToLowerInvariant()).Where(w => w.Length <= 40).ToArray();
+            if (words.Length > 0)
+                terms.Add(words);
+            if (terms.Count == 8)
+                break;
+        }
+
+        return terms;
+    }
+
+    private sealed record Row(int Id, string Title, string Summary, int DepartmentId, string Visibility, string Snippet, double Rank);
+
+    public static async Task<IReadOnlyList<ArticleHit>> FindAsync(DeskDbContext db, string text, bool staff, int? departmentId, int take,
+        CancellationToken ct)
+    {
+        var terms = Terms(text);
+        if (terms.Count == 0)
+            return [];
+        var hits = await QueryAsync(db, terms, all: true, staff, departmentId, take, ct);
+        if (hits.Count == 0 && terms.Count > 1)
+            hits = await QueryAsync(db, terms, all: false, staff, departmentId, take, ct);
+        return hits;
+    }
+
+    private static async Task<List<ArticleHit>> QueryAsync(DeskDbContext db, IReadOnlyList<string[]> terms, bool all, bool staff, int? departmentId,
+        int take, CancellationToken ct)
+    {
+        var visibility = staff ? "" : " AND a.\"Visibility\" = 'Everyone'";
+        var department = departmentId is null ? "" : " AND a.\"DepartmentId\" = {2}";
+        List<Row> rows;
+        if (db.Database.IsPostgres())
+        {
+            // Each word a prefix (word:*), a phrase its words in a row (a <-> b); headlines only for the rows kept.
+            var query = string.Join(all ? " & " : " | ", terms.Select(t => t.Length == 1 ? $"{t[0]}:*" : "(" + string.Join(" <-> ", t) + ")"));
+            // Only fixed fragments are put into the text; what the reader typed goes as a parameter.
+            var sql = $$"""
+                SELECT h."Id", h."Title", h."Summary", h."DepartmentId", h."Visibility",
+                       ts_headline('english', h."SearchText", to_tsquery('english', {0}),
+                           'StartSel={{Start}}, StopSel={{Stop}}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "') AS "Snippet",
+                       h."Rank"
+                FROM (
+                    SELECT a."Id", a."Title", a."Summary", a."DepartmentId", a."Visibility", a."SearchText",
+                           ts_rank_cd(a."SearchVector", to_tsquery('english', {0}))::float8 AS "Rank"
+                    FROM "Articles" a
+                    WHERE a."SearchVector" @@ to_tsquery('english', {0}) AND a."State" = 'Published'{{visibility}}{{department}}
+                    ORDER BY "Rank" DESC, a."Id"
+                    LIMIT {1}
+                ) h
+                ORDER BY h."Rank" DESC, h."Id"
+                """;
+            rows = await db.Database.SqlQueryRaw<Row>(sql, query, take, departmentId ?? 0).ToListAsync(ct);
+        }
+        else
+        {
+            // Each word a quoted prefix ("word"*), a phrase quoted; bm25 is lower for better matches.
+            var query = string.Join(all ? " " : " OR ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"*" : "\"" + string.Join(" ", t) + "\""));
+            var sql = $$"""
+                SELECT a."Id", a."Title", a."Summary", a."DepartmentId", a."Visibility",
+                       snippet(ArticleIndex, 3, char(2), char(3), ' … ', 24) AS "Snippet",
+                       -bm25(ArticleIndex, 10.0, 4.0, 4.0, 1.0) AS "Rank"
+                FROM ArticleIndex JOIN "Articles" a ON a."Id" = ArticleIndex.rowid
+                WHERE ArticleIndex MATCH {0} AND a."State" = 'Published'{{visibility}}{{department}}
+                ORDER BY "Rank" DESC, a."Id"
+                LIMIT {1}
+                """;
+            rows = await db.Database.SqlQueryRaw<Row>(sql, query, take, departmentId ?? 0).ToListAsync(ct);
+        }
+
+        return rows.Select(r => new ArticleHit(r.Id, r.Title, r.Summary, r.DepartmentId, Enum.Parse<ArticleVisibility>(r.Visibility),
+            Snippet(r.Snippet), r.Rank)).ToList();
+    }
+
+    /// <summary>The engine's snippet as safe HTML: the text encoded, the matched words marked.</summary>
+    internal static string Snippet(string raw) =>
+        WebUtility.HtmlEncode(raw ?? "").Replace(Start.ToString(), "<mark>", StringComparison.Ordinal).Replace(Stop.ToString(), "</mark>", StringComparison.Ordinal);
+
+    [GeneratedRegex("\"[^\"]+\"|[^\\s\"]+")]
+    private static partial Regex TermPattern();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
+}
