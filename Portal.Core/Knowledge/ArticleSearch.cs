@@ -9,8 +9,8 @@ namespace Portal.Core.Knowledge;
 public sealed record ArticleHit(int Id, string Title, string Summary, int DepartmentId, ArticleVisibility Visibility, string Snippet, double Rank);
 
 /// <summary>
-/// Full-text search over published articles: title, summary, tags and body, words in any order (each a prefix, so a word
-/// being typed matches), stemmed (English), phrases in quotes, ranked with the title weighing most. SQLite: an FTS5 table
+/// Full-text search over published articles: title, summary, tags and body, words in any order (the last one a prefix, so a
+/// word being typed matches), stemmed (English), phrases in quotes, filler words left out, ranked with the title weighing most. SQLite: an FTS5 table
 /// kept by triggers (porter stemming, diacritics folded), ranked by bm25. PostgreSQL: a weighted tsvector column with a
 /// GIN index, ranked by ts_rank_cd. When every word together finds nothing, any of them is tried, so one mistyped word
 /// does not empty the list.
@@ -20,13 +20,26 @@ internal static partial class ArticleSearch
     private const char Start = '\u0002';
     private const char Stop = '\u0003';
 
-    /// <summary>The words and quoted phrases of a query, at most 8, letters and digits only.</summary>
+    /// <summary>Words that say nothing about what someone needs ("my laptop is so loud": laptop, loud); kept inside quoted phrases.</summary>
+    private static readonly HashSet<string> Filler =
+    [
+        "a", "an", "the", "is", "are", "am", "was", "were", "be", "been", "my", "me", "i", "im", "it", "its", "so", "to", "of", "in", "on", "at",
+        "for", "and", "or", "with", "how", "do", "does", "did", "can", "could", "what", "where", "when", "why", "this", "that", "please", "hi",
+        "hello", "very", "really", "just", "get", "got", "have", "has", "we", "our", "you", "your",
+    ];
+
+    /// <summary>
+    /// The words and quoted phrases of a query, at most 8, letters and digits only, without filler words. The last word
+    /// counts as a prefix (it may be half typed); the others as whole (stemmed) words.
+    /// </summary>
     internal static IReadOnlyList<string[]> Terms(string text)
     {
         var terms = new List<string[]>();
         foreach (Match m in TermPattern().Matches(text ?? ""))
         {
-            var words = WordPattern().Matches(m.Value).Select(w => w.Value.ToLowerInvariant()).Where(w => w.Length <= 40).ToArray();
+            var phrase = m.Value.StartsWith('"');
+            var words = WordPattern().Matches(m.Value).Select(w => w.Value.ToLowerInvariant())
+                .Where(w => w.Length <= 40 && (phrase || !Filler.Contains(w))).ToArray();
             if (words.Length > 0)
                 terms.Add(words);
             if (terms.Count == 8)
@@ -35,6 +48,9 @@ internal static partial class ArticleSearch
 
         return terms;
     }
+
+    /// <summary>Whether the term is the query's last single word, searched as a prefix.</summary>
+    private static bool Prefix(IReadOnlyList<string[]> terms, string[] term) => term.Length == 1 && ReferenceEquals(term, terms[^1]) && term[0].Length >= 2;
 
     private sealed record Row(int Id, string Title, string Summary, int DepartmentId, string Visibility, string Snippet, double Rank);
 
@@ -59,7 +75,7 @@ internal static partial class ArticleSearch
         if (db.Database.IsPostgres())
         {
             // Each word a prefix (word:*), a phrase its words in a row (a <-> b); headlines only for the rows kept.
-            var query = string.Join(all ? " & " : " | ", terms.Select(t => t.Length == 1 ? $"{t[0]}:*" : "(" + string.Join(" <-> ", t) + ")"));
+            var query = string.Join(all ? " & " : " | ", terms.Select(t => t.Length == 1 ? t[0] + (Prefix(terms, t) ? ":*" : "") : "(" + string.Join(" <-> ", t) + ")"));
             // Only fixed fragments are put into the text; what the reader typed goes as a parameter.
             var sql = $$"""
                 SELECT h."Id", h."Title", h."Summary", h."DepartmentId", h."Visibility",
@@ -81,7 +97,7 @@ internal static partial class ArticleSearch
         else
         {
             // Each word a quoted prefix ("word"*), a phrase quoted; bm25 is lower for better matches.
-            var query = string.Join(all ? " " : " OR ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"*" : "\"" + string.Join(" ", t) + "\""));
+            var query = string.Join(all ? " " : " OR ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"" + (Prefix(terms, t) ? "*" : "") : "\"" + string.Join(" ", t) + "\""));
             var sql = $$"""
                 SELECT a."Id", a."Title", a."Summary", a."DepartmentId", a."Visibility",
                        snippet(ArticleIndex, 3, char(2), char(3), ' … ', 24) AS "Snippet",

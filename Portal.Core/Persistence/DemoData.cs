@@ -11,7 +11,8 @@ public sealed record DemoAccount(string Email, string Name, string What);
 
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
 public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail,
-    Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors, Operations.ConfigurationVersion configuration)
+    Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors, Operations.ConfigurationVersion configuration,
+    Knowledge.KnowledgeService knowledge)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -300,7 +301,9 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         db.Mailboxes.AddRange(MailboxAddresses.Select(m => new Mailbox { DepartmentId = departments[m.Code].Id, Address = m.Address, Kind = MailboxKind.Pipe }));
         await db.SaveChangesAsync(ct);
         await sla.RecomputeAsync(q => q, ct);
-        return created.Count + await AddMailAsync(ct) + await AddApprovalsAsync(admin.Id, erin.Id, victor.Id, sam.Id, ct);
+        var filed = created.Count + await AddMailAsync(ct) + await AddApprovalsAsync(admin.Id, erin.Id, victor.Id, sam.Id, ct);
+        await AddArticlesAsync(new Dictionary<string, string> { ["IT"] = ivan.Id, ["HR"] = hana.Id, ["FAC"] = felix.Id }, erin.Id, ct);
+        return filed;
     }
 
     /// <summary>Each department's shared address; mail to one of them (<c>mail ingest</c>) works on a fresh demo desk.</summary>
@@ -376,6 +379,35 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         await DecideFirstAsync(ada, approved.Id, true, "Designers need it.", ct);
         await filing.CreateAsync(victor, Access("VPN access for travel", "VPN"), ct);
         return 6;
+    }
+
+    /// <summary>The knowledge base, written by each department's agent; two articles are due for review, a few were read and rated.</summary>
+    private async Task AddArticlesAsync(IReadOnlyDictionary<string, string> writers, string readerId, CancellationToken ct)
+    {
+        Dictionary<string, int> departments;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            departments = await db.Departments.ToDictionaryAsync(d => d.Code, d => d.Id, ct);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var ids = new List<int>();
+        for (var i = 0; i < DemoArticles.All.Count; i++)
+        {
+            var a = DemoArticles.All[i];
+            var writer = (await actors.LoadAsync(writers[a.Department], ct))!;
+            ids.Add(await knowledge.SaveAsync(writer, new Knowledge.ArticleInput(null, departments[a.Department], a.Title, a.Summary, a.Body, a.Tags,
+                Knowledge.ArticleState.Published, a.StaffOnly ? Knowledge.ArticleVisibility.Staff : Knowledge.ArticleVisibility.Everyone,
+                ReviewBy: i % 11 == 3 ? today.AddDays(-3) : today.AddDays(90 + i)), ct));
+        }
+
+        await knowledge.SaveAsync((await actors.LoadAsync(writers["IT"], ct))!, new Knowledge.ArticleInput(null, departments["IT"], "Using the new docking stations",
+            "Draft: the USB-C docks arriving in January.", "Plug the single cable in; the dock charges the laptop and drives two screens.", "dock, usb-c, screens",
+            Knowledge.ArticleState.Draft, Knowledge.ArticleVisibility.Everyone), ct);
+        var reader = (await actors.LoadAsync(readerId, ct))!;
+        foreach (var id in ids.Take(6))
+        {
+            await knowledge.SignalAsync(reader, id, Knowledge.ArticleSignalKind.View, ct: ct);
+            await knowledge.SignalAsync(reader, id, id % 3 == 0 ? Knowledge.ArticleSignalKind.NotHelpful : Knowledge.ArticleSignalKind.Helpful,
+                id % 3 == 0 ? "The steps did not match what I saw." : null, ct: ct);
+        }
     }
 
     private async Task DecideFirstAsync(Security.Actor approver, int ticketId, bool approve, string? reason, CancellationToken ct)

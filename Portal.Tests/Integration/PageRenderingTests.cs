@@ -56,6 +56,10 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("admin-catalog-item", ["Admin"], "Waits for"),
         ("dashboards", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "New dashboard"),
         ("reports", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Click a number to see the tickets behind it"),
+        ("approvals-report", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Waiting for a decision"),
+        ("help", Everyone, "Answers to what people ask most"),
+        ("knowledge", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "The articles of your departments"),
+        ("article-new", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Text (Markdown)"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -114,6 +118,10 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "catalog-onboarding" => "/catalog/1",
         "admin-catalog" => "/admin/catalog",
         "admin-catalog-item" => "/admin/catalog/1",
+        "approvals-report" => "/reports/approvals",
+        "help" => "/help",
+        "knowledge" => "/kb",
+        "article-new" => "/kb/articles/new",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

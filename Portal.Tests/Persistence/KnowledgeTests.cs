@@ -34,6 +34,8 @@ public class KnowledgeTests : IAsyncLifetime
         Assert.DoesNotContain("<script>", hits[1].Snippet);
 
         Assert.Equal(fan, Assert.Single(await Kb.SearchAsync(requester, "lapt"), h => h.Id == fan).Id);
+        // As people write it: filler words say nothing, and only the last word is taken as half typed.
+        Assert.Equal([fan], (await Kb.SearchAsync(requester, "my laptop fan is so loud")).Select(h => h.Id));
         Assert.Contains(await Kb.SearchAsync(requester, "connected vpn"), h => h.Id == vpn);
         Assert.Contains(await Kb.SearchAsync(requester, "noise"), h => h.Id == fan);
         Assert.Equal([body], (await Kb.SearchAsync(requester, "\"printer fan\"")).Select(h => h.Id));

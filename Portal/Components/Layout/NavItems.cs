@@ -16,6 +16,7 @@ public static class NavItems
         var items = new List<NavItem>
         {
             new("/", "Start", Icons.Material.Filled.Home, ExactMatch: true),
+            new(DeskRoutes.Help, "Help centre", Icons.Material.Filled.MenuBook),
             new(DeskRoutes.NewRequest, "New request", Icons.Material.Filled.AddCircleOutline),
             new(DeskRoutes.MyRequests, "My requests", Icons.Material.Filled.Inbox, ExactMatch: true),
             new(DeskRoutes.MyApprovals, "My approvals", Icons.Material.Filled.HowToVote),
@@ -32,6 +33,7 @@ public static class NavItems
         {
             items.Add(new(DeskRoutes.Board, "Breach board", Icons.Material.Filled.Warning));
             items.Add(new(DeskRoutes.Assets, "Assets", Icons.Material.Filled.Devices));
+            items.Add(new(DeskRoutes.Knowledge, "Knowledge base", Icons.Material.Filled.LibraryBooks));
             items.Add(new(null, "Queues"));
             items.AddRange(workDepartments.Select(d => new NavItem(DeskRoutes.Queue(d.Id), d.Name, Icons.Material.Filled.ViewList)));
         }

@@ -74,6 +74,13 @@ public static class DeskRoutes
     public static string Queue(int id) => $"/queues/{id}";
     public const string Reports = "/reports";
     public const string ApprovalsReport = "/reports/approvals";
+    public const string Help = "/help";
+    public const string HelpArticleTemplate = "/help/articles/{Id:int}";
+    public static string HelpArticle(int id) => $"/help/articles/{id}";
+    public const string Knowledge = "/kb";
+    public const string NewArticle = "/kb/articles/new";
+    public const string EditArticleTemplate = "/kb/articles/{Id:int}/edit";
+    public static string EditArticle(int id) => $"/kb/articles/{id}/edit";
     public const string MyRequests = "/requests";
     public const string MyApprovals = "/approvals";
     public const string NewRequest = "/requests/new";

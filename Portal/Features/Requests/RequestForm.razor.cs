@@ -14,6 +14,12 @@ public partial class RequestForm
     [Parameter] public string? InitialAssetTag { get; set; }
     [Parameter] public EventCallback<CreatedTicket> OnCreated { get; set; }
 
+    /// <summary>A title to start with (from an article's "Still need help?").</summary>
+    [Parameter] public string? InitialTitle { get; set; }
+
+    /// <summary>The person found their answer in an article while writing: no request is filed.</summary>
+    [Parameter] public EventCallback<Portal.Core.Knowledge.ArticleHit> OnAnswered { get; set; }
+
     private IReadOnlyList<DepartmentOption> _departments = [];
     private IReadOnlyList<CategoryOption> _categories = [];
     private IReadOnlyList<FieldDefinition> _fields = [];
@@ -43,6 +49,8 @@ public partial class RequestForm
             InitialDepartmentId ??= asset.DepartmentId;
         }
 
+        if (!string.IsNullOrWhiteSpace(InitialTitle) && _title is null)
+            _title = InitialTitle.Length > TicketLimits.TitleMax ? InitialTitle[..TicketLimits.TitleMax] : InitialTitle;
         if (InitialDepartmentId is { } id && _departments.Any(d => d.Id == id))
             await OnDepartmentChanged(id);
     }
