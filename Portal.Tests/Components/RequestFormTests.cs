@@ -85,4 +85,35 @@ public class RequestFormTests : IAsyncLifetime
         Assert.Equal("LT-4242", details.Fields.Single(f => f.Label == "Asset tag").Value);
         Assert.Equal("macOS", details.Fields.Single(f => f.Label == "Operating system").Value);
     }
+
+    [Fact]
+    public async Task ArticlesThatMayAnswerIt_AppearAsTheTitleIsTyped_AfterAPause_AndTheOneThatAnsweredIsCounted()
+    {
+        var kb = _db.Get<Portal.Core.Knowledge.KnowledgeService>();
+        var fan = await kb.SaveAsync(_db.Org.ActorFor(_db.Org.ItAgent), new Portal.Core.Knowledge.ArticleInput(null, _db.Org.It.Id, "Laptop fan very loud",
+            "", "Clean the vents.", "", Portal.Core.Knowledge.ArticleState.Published, Portal.Core.Knowledge.ArticleVisibility.Everyone));
+        await kb.SaveAsync(_db.Org.ActorFor(_db.Org.ItAgent), new Portal.Core.Knowledge.ArticleInput(null, _db.Org.It.Id, "Laptop fan procedure",
+            "", "Open the case.", "", Portal.Core.Knowledge.ArticleState.Published, Portal.Core.Knowledge.ArticleVisibility.Staff));
+        Portal.Core.Knowledge.ArticleHit? answered = null;
+        var cut = _ctx.Render<RequestForm>(p => p
+            .Add(f => f.Actor, _db.Org.ActorFor(_db.Org.Requester))
+            .Add(f => f.InitialDepartmentId, _db.Org.It.Id)
+            .Add(f => f.OnAnswered, h => answered = h));
+        await cut.Choose<int?, RequestForm>("What is it about?", _db.Org.Laptop.Id);
+        cut.WaitForAssertion(() => Assert.Contains("Asset tag *", cut.Markup));
+
+        cut.Type("Title", "my laptop fan is loud");
+        Assert.Empty(cut.FindAll("[data-testid=suggestion]")); // not before the pause
+        _db.Clock.Advance(Portal.Features.Knowledge.ArticleSuggestions.Debounce);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=suggestion]")), TimeSpan.FromSeconds(10));
+        Assert.Contains("Laptop fan very loud", cut.Find("[data-testid=suggestions]").TextContent);
+        Assert.DoesNotContain("procedure", cut.Find("[data-testid=suggestions]").TextContent); // staff only
+
+        cut.Find("[data-testid=answered]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(fan, answered?.Id), TimeSpan.FromSeconds(10));
+        await using var db = _db.NewContext();
+        var deflection = await db.ArticleSignals.SingleAsync(s => s.Kind == Portal.Core.Knowledge.ArticleSignalKind.Deflected);
+        Assert.Equal((fan, _db.Org.Requester.Id, "my laptop fan is loud"), (deflection.ArticleId, deflection.UserId, deflection.Comment));
+        Assert.False(await db.Tickets.AnyAsync(t => t.Title == "my laptop fan is loud"));
+    }
 }

@@ -45,6 +45,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.DashboardService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ReportService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ApprovalReport>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Knowledge.KnowledgeService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ScheduledReportService>());
         ctx.Services.AddSingleton(Get<TimeProvider>());
         ctx.Services.AddScoped<CurrentActor>();
