@@ -102,6 +102,7 @@ public static class ApiV1
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapTicketApi();
         api.MapApprovalApi();
+        api.MapArticleApi();
 
         api.MapGet("/departments", async (HttpContext http, DepartmentDirectory directory) =>
         {
