@@ -221,6 +221,52 @@ public sealed class KnowledgeService(IDbContextFactory<DeskDbContext> dbFactory,
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>An agent put an article into a reply on a ticket they work: counted, and listed on the ticket.</summary>
+    public async Task UseAsync(Actor actor, int articleId, int ticketId, CancellationToken ct = default)
+    {
+        await RequireWorksAsync(actor, ticketId, ct);
+        await SignalAsync(actor, articleId, ArticleSignalKind.Used, ticketId: ticketId, ct: ct);
+    }
+
+    /// <summary>The articles agents put into replies on a ticket, most recent first.</summary>
+    public async Task<IReadOnlyList<(int Id, string Title)>> UsedOnAsync(Actor actor, int ticketId, CancellationToken ct = default)
+    {
+        await RequireWorksAsync(actor, ticketId, ct);
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var rows = await db.ArticleSignals.Where(s => s.TicketId == ticketId && s.Kind == ArticleSignalKind.Used)
+            .GroupBy(s => s.ArticleId).Select(g => new { Id = g.Key, Last = g.Max(s => s.At) }).OrderByDescending(g => g.Last)
+            .Join(db.Articles, g => g.Id, a => a.Id, (g, a) => new { a.Id, a.Title }).ToListAsync(ct);
+        return rows.Select(r => (r.Id, r.Title)).ToList();
+    }
+
+    /// <summary>
+    /// A draft article from the ticket's latest public reply by staff (its title the ticket's): a good answer written once
+    /// becomes an article in one click, for its department's staff to finish and publish.
+    /// </summary>
+    public async Task<int> DraftFromReplyAsync(Actor actor, int ticketId, CancellationToken ct = default)
+    {
+        var ticket = await RequireWorksAsync(actor, ticketId, ct);
+        string? reply;
+        await using (var db = await dbFactory.CreateForAsync(actor, ct))
+            reply = await db.TicketEvents.Where(e => e.TicketId == ticketId && e.Kind == Tickets.TicketEventKind.Reply && e.IsPublic
+                    && e.ActorId != null && e.ActorId != ticket.RequesterId)
+                .OrderByDescending(e => e.Id).Select(e => e.Body).FirstOrDefaultAsync(ct);
+        if (string.IsNullOrWhiteSpace(reply))
+            throw new DeskValidationException("Reply", "This ticket has no public reply by staff to make an article of yet.");
+        var title = ticket.Title.Length > KnowledgeLimits.TitleMax ? ticket.Title[..KnowledgeLimits.TitleMax] : ticket.Title;
+        return await SaveAsync(actor, new ArticleInput(null, ticket.DepartmentId, title, "", reply, "", ArticleState.Draft, ArticleVisibility.Everyone,
+            ticket.CategoryId), ct);
+    }
+
+    private async Task<Tickets.Ticket> RequireWorksAsync(Actor actor, int ticketId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
+            throw new DeskForbiddenException("Only the staff of the ticket's department use articles on it.");
+        return ticket;
+    }
+
     public static IReadOnlyList<string> SplitTags(string tags) =>
         tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
 }

@@ -101,4 +101,25 @@ public class KnowledgeTests : IAsyncLifetime
         Assert.Contains("Summary", ex.Errors.Keys);
         Assert.Contains("Body", ex.Errors.Keys);
     }
+
+    [Fact]
+    public async Task OnATicket_AgentsUseArticles_CountedAndListed_AndAGoodReplyBecomesADraftArticle()
+    {
+        var vpn = await WriteAsync("Connect to the VPN", "Open GlobalProtect.");
+        var ticket = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester), TicketFactory.Laptop(Org, "VPN drops every hour"));
+        var ivan = Org.ActorFor(Org.ItAgent);
+        await Assert.ThrowsAsync<DeskValidationException>(() => Kb.DraftFromReplyAsync(ivan, ticket.Id));
+
+        await Kb.UseAsync(ivan, vpn, ticket.Id);
+        Assert.Equal([(vpn, "Connect to the VPN")], await Kb.UsedOnAsync(ivan, ticket.Id));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Kb.UseAsync(Org.ActorFor(Org.HrAgent), vpn, ticket.Id));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Kb.UsedOnAsync(Org.ActorFor(Org.Requester), ticket.Id));
+
+        await _db.Get<Portal.Core.Handling.TicketCommands>().ReplyAsync(ivan, ticket.Id, "Turn off Wi-Fi power saving: Settings > Network > Adapter.", isPublic: true, []);
+        var draft = await Kb.DraftFromReplyAsync(ivan, ticket.Id);
+        var article = await Kb.GetAsync(ivan, draft);
+        Assert.Equal(("VPN drops every hour", ArticleState.Draft, Org.It.Id), (article.Title, article.State, article.DepartmentId));
+        Assert.Contains("Wi-Fi power saving", article.Body);
+        await Assert.ThrowsAsync<DeskNotFoundException>(() => Kb.GetAsync(Org.ActorFor(Org.Requester), draft));
+    }
 }

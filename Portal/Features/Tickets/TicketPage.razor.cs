@@ -10,6 +10,7 @@ namespace Portal.Features.Tickets;
 
 public partial class TicketPage
 {
+    private ReplyBox? _replyBox;
     [Parameter] public int Id { get; set; }
     private Actor? _actor;
     private TicketDetails? _ticket;
