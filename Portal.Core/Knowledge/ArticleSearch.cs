@@ -12,8 +12,8 @@ public sealed record ArticleHit(int Id, string Title, string Summary, int Depart
 /// Full-text search over published articles: title, summary, tags and body, words in any order (the last one a prefix, so a
 /// word being typed matches), stemmed (English), phrases in quotes, filler words left out, ranked with the title weighing most. SQLite: an FTS5 table
 /// kept by triggers (porter stemming, diacritics folded), ranked by bm25. PostgreSQL: a weighted tsvector column with a
-/// GIN index, ranked by ts_rank_cd. When every word together finds nothing, any of them is tried, so one mistyped word
-/// does not empty the list.
+/// GIN index, ranked by ts_rank_cd. When every word together finds nothing, every word but one is tried in turn, so one
+/// mistyped word does not empty the list.
 /// </summary>
 internal static partial class ArticleSearch
 {
@@ -60,13 +60,20 @@ internal static partial class ArticleSearch
         var terms = Terms(text);
         if (terms.Count == 0)
             return [];
-        var hits = await QueryAsync(db, terms, all: true, staff, departmentId, take, ct);
-        if (hits.Count == 0 && terms.Count > 1)
-            hits = await QueryAsync(db, terms, all: false, staff, departmentId, take, ct);
-        return hits;
+        var hits = await QueryAsync(db, terms, staff, departmentId, take, ct);
+        if (hits.Count > 0 || terms.Count < 2)
+            return hits;
+        // Nothing has every word: one of them may be mistyped or not in any article. Every word but one is tried in turn
+        // (not any single word, which would bring everything that shares "floor" with the query).
+        var found = new Dictionary<int, ArticleHit>();
+        for (var i = 0; i < terms.Count; i++)
+            foreach (var hit in await QueryAsync(db, terms.Where((_, j) => j != i).ToList(), staff, departmentId, take, ct))
+                if (!found.TryGetValue(hit.Id, out var seen) || seen.Rank < hit.Rank)
+                    found[hit.Id] = hit;
+        return found.Values.OrderByDescending(h => h.Rank).ThenBy(h => h.Id).Take(take).ToList();
     }
 
-    private static async Task<List<ArticleHit>> QueryAsync(DeskDbContext db, IReadOnlyList<string[]> terms, bool all, bool staff, int? departmentId,
+    private static async Task<List<ArticleHit>> QueryAsync(DeskDbContext db, IReadOnlyList<string[]> terms, bool staff, int? departmentId,
         int take, CancellationToken ct)
     {
         var visibility = staff ? "" : " AND a.\"Visibility\" = 'Everyone'";
@@ -75,7 +82,7 @@ internal static partial class ArticleSearch
         if (db.Database.IsPostgres())
         {
             // Each word a prefix (word:*), a phrase its words in a row (a <-> b); headlines only for the rows kept.
-            var query = string.Join(all ? " & " : " | ", terms.Select(t => t.Length == 1 ? t[0] + (Prefix(terms, t) ? ":*" : "") : "(" + string.Join(" <-> ", t) + ")"));
+            var query = string.Join(" & ", terms.Select(t => t.Length == 1 ? t[0] + (Prefix(terms, t) ? ":*" : "") : "(" + string.Join(" <-> ", t) + ")"));
             // Only fixed fragments are put into the text; what the reader typed goes as a parameter.
             var sql = $$"""
                 SELECT h."Id", h."Title", h."Summary", h."DepartmentId", h."Visibility",
@@ -97,7 +104,7 @@ internal static partial class ArticleSearch
         else
         {
             // Each word a quoted prefix ("word"*), a phrase quoted; bm25 is lower for better matches.
-            var query = string.Join(all ? " " : " OR ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"" + (Prefix(terms, t) ? "*" : "") : "\"" + string.Join(" ", t) + "\""));
+            var query = string.Join(" ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"" + (Prefix(terms, t) ? "*" : "") : "\"" + string.Join(" ", t) + "\""));
             var sql = $$"""
                 SELECT a."Id", a."Title", a."Summary", a."DepartmentId", a."Visibility",
                        snippet(ArticleIndex, 3, char(2), char(3), ' … ', 24) AS "Snippet",
