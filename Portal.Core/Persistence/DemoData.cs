@@ -12,7 +12,7 @@ public sealed record DemoAccount(string Email, string Name, string What);
 /// <summary>A believable organisation to try the desk with: people, teams, categories and a few hundred tickets.</summary>
 public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Sla.SlaService sla, Mail.MailIntake mail,
     Handling.TicketFiling filing, Approvals.ApprovalService approvals, Users.ActorService actors, Operations.ConfigurationVersion configuration,
-    Knowledge.KnowledgeService knowledge)
+    Knowledge.KnowledgeService knowledge, Responses.CannedResponseService responses)
 {
     public const string Password = "Demo!2026";
     private const string Domain = "acme.example";
@@ -303,6 +303,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         await sla.RecomputeAsync(q => q, ct);
         var filed = created.Count + await AddMailAsync(ct) + await AddApprovalsAsync(admin.Id, erin.Id, victor.Id, sam.Id, ct);
         await AddArticlesAsync(new Dictionary<string, string> { ["IT"] = ivan.Id, ["HR"] = hana.Id, ["FAC"] = felix.Id }, erin.Id, ct);
+        await AddResponsesAsync(new Dictionary<string, string> { ["IT"] = ivan.Id, ["HR"] = hana.Id, ["FAC"] = felix.Id }, admin.Id, ct);
         return filed;
     }
 
@@ -407,6 +408,33 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             await knowledge.SignalAsync(reader, id, Knowledge.ArticleSignalKind.View, ct: ct);
             await knowledge.SignalAsync(reader, id, id % 3 == 0 ? Knowledge.ArticleSignalKind.NotHelpful : Knowledge.ArticleSignalKind.Helpful,
                 id % 3 == 0 ? "The steps did not match what I saw." : null, ct: ct);
+        }
+    }
+
+    /// <summary>Canned responses of each department (kept by the admin) and one personal one of each agent.</summary>
+    private async Task AddResponsesAsync(IReadOnlyDictionary<string, string> agents, string adminId, CancellationToken ct)
+    {
+        Dictionary<string, int> departments;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            departments = await db.Departments.ToDictionaryAsync(d => d.Code, d => d.Id, ct);
+        var admin = (await actors.LoadAsync(adminId, ct))!;
+        (string Code, string Name, string Body)[] shared =
+        [
+            ("IT", "We are on it", "Hi {requester.firstName},\n\nthanks for telling us. {ticket.key} is with IT now and we aim to have it fixed by {sla.resolutionDue}.\n\n{agent.name}, IT"),
+            ("IT", "Please restart first", "Hi {requester.firstName},\n\ncould you restart your laptop and tell us whether it still happens? Most problems go with a restart.\n\n{agent.firstName}"),
+            ("IT", "Solved, closing", "Hi {requester.firstName},\n\nthis is fixed now, so we are closing {ticket.key}. Answer this message if it comes back.\n\n{agent.firstName}"),
+            ("HR", "Payslip checked", "Dear {requester.firstName},\n\nwe checked your payslip with payroll. Any correction comes with the next salary.\n\nKind regards,\n{agent.name}, HR"),
+            ("HR", "Form needed", "Dear {requester.firstName},\n\nto go on with {ticket.key} we need the signed form from Workday > Documents. Please attach it here.\n\n{agent.name}, HR"),
+            ("FAC", "Engineer booked", "Hi {requester.firstName},\n\nan engineer is booked for {ticket.title}; expect them before {sla.resolutionDue}.\n\n{agent.firstName}, Facilities"),
+            ("FAC", "Fixed", "Hi {requester.firstName},\n\nit is repaired. Tell us if anything is still wrong.\n\n{agent.firstName}, Facilities"),
+        ];
+        foreach (var (code, name, body) in shared)
+            await responses.SaveAsync(admin, new Responses.ResponseInput(null, departments[code], Responses.ResponseScope.Department, null, name, body), ct);
+        foreach (var (code, agentId) in agents)
+        {
+            var agent = (await actors.LoadAsync(agentId, ct))!;
+            await responses.SaveAsync(agent, new Responses.ResponseInput(null, departments[code], Responses.ResponseScope.Personal, null, "My sign-off",
+                "Have a good day,\n{agent.name}"), ct);
         }
     }
 

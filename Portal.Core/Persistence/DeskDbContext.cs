@@ -120,6 +120,8 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Knowledge.Article> Articles => Set<Knowledge.Article>();
     public DbSet<Knowledge.ArticleRevision> ArticleRevisions => Set<Knowledge.ArticleRevision>();
     public DbSet<Knowledge.ArticleSignal> ArticleSignals => Set<Knowledge.ArticleSignal>();
+    public DbSet<Responses.CannedResponse> CannedResponses => Set<Responses.CannedResponse>();
+    public DbSet<Responses.CannedResponseUse> CannedResponseUses => Set<Responses.CannedResponseUse>();
 
     /// <summary>The active event webhook subscriptions, read once per unit of work by the first event it writes. Not stored.</summary>
     public List<Notifications.WebhookSubscription>? ActiveWebhooks { get; set; }

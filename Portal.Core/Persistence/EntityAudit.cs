@@ -83,6 +83,7 @@ internal static class EntityAudit
         [typeof(Approvals.TicketApproval)] = "approval",
         [typeof(Approvals.TicketApprover)] = "approver",
         [typeof(Approvals.ApprovalDelegation)] = "approval-delegation",
+        [typeof(Responses.CannedResponse)] = "canned-response",
         [typeof(Reporting.DashboardRecord)] = "dashboard",
         [typeof(Reporting.ScheduledReport)] = "scheduled-report",
     };

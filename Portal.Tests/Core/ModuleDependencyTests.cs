@@ -30,6 +30,7 @@ public class ModuleDependencyTests
         ["Catalog"],
         ["Approvals"],
         ["Knowledge"],
+        ["Responses"],
         ["Reporting"],
         ["Mail"],
         ["Admin"],

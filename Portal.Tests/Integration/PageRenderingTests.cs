@@ -60,6 +60,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         ("help", Everyone, "Answers to what people ask most"),
         ("knowledge", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "The articles of your departments"),
         ("article-new", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "Text (Markdown)"),
+        ("responses", ["Admin", "ItAgent", "ItSupervisor", "HrAgent"], "New response"),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -122,6 +123,7 @@ public class PageRenderingTests(PortalWebFixture fx) : IClassFixture<PortalWebFi
         "help" => "/help",
         "knowledge" => "/kb",
         "article-new" => "/kb/articles/new",
+        "responses" => "/responses",
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 

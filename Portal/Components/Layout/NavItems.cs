@@ -34,6 +34,7 @@ public static class NavItems
             items.Add(new(DeskRoutes.Board, "Breach board", Icons.Material.Filled.Warning));
             items.Add(new(DeskRoutes.Assets, "Assets", Icons.Material.Filled.Devices));
             items.Add(new(DeskRoutes.Knowledge, "Knowledge base", Icons.Material.Filled.LibraryBooks));
+            items.Add(new(DeskRoutes.Responses, "Canned responses", Icons.Material.Filled.ShortText));
             items.Add(new(null, "Queues"));
             items.AddRange(workDepartments.Select(d => new NavItem(DeskRoutes.Queue(d.Id), d.Name, Icons.Material.Filled.ViewList)));
         }

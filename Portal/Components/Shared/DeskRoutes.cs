@@ -78,6 +78,7 @@ public static class DeskRoutes
     public const string HelpArticleTemplate = "/help/articles/{Id:int}";
     public static string HelpArticle(int id) => $"/help/articles/{id}";
     public const string Knowledge = "/kb";
+    public const string Responses = "/responses";
     public const string NewArticle = "/kb/articles/new";
     public const string EditArticleTemplate = "/kb/articles/{Id:int}/edit";
     public static string EditArticle(int id) => $"/kb/articles/{id}/edit";

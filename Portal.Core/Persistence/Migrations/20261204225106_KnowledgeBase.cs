@@ -58,6 +58,45 @@ namespace Portal.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CannedResponses",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DepartmentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", nullable: true),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CannedResponses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ArticleRevisions",
                 columns: table => new
                 {
@@ -110,6 +149,28 @@ namespace Portal.Core.Persistence.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "CannedResponseUses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResponseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    TicketId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CannedResponseUses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CannedResponseUses_CannedResponses_ResponseId",
+                        column: x => x.ResponseId,
+                        principalTable: "CannedResponses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ArticleRevisions_ArticleId_Number",
                 table: "ArticleRevisions",
@@ -146,6 +207,31 @@ namespace Portal.Core.Persistence.Migrations
                 table: "ArticleSignals",
                 columns: new[] { "Kind", "At" });
 
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_DepartmentId_IsActive",
+                table: "CannedResponses",
+                columns: new[] { "DepartmentId", "IsActive" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_OwnerId",
+                table: "CannedResponses",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_TeamId",
+                table: "CannedResponses",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponseUses_ResponseId_At",
+                table: "CannedResponseUses",
+                columns: new[] { "ResponseId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponseUses_UserId_ResponseId",
+                table: "CannedResponseUses",
+                columns: new[] { "UserId", "ResponseId" });
+
             // Full-text search: an FTS5 table (porter stemming, diacritics folded) kept by triggers on Articles, whatever
             // writes them. (A later migration that rebuilds the Articles table must create the triggers again.)
             migrationBuilder.Sql("CREATE VIRTUAL TABLE ArticleIndex USING fts5(Title, Summary, Tags, Body, tokenize = 'porter unicode61 remove_diacritics 2');");
@@ -180,7 +266,13 @@ namespace Portal.Core.Persistence.Migrations
                 name: "ArticleSignals");
 
             migrationBuilder.DropTable(
+                name: "CannedResponseUses");
+
+            migrationBuilder.DropTable(
                 name: "Articles");
+
+            migrationBuilder.DropTable(
+                name: "CannedResponses");
         }
     }
 }

@@ -59,6 +59,45 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CannedResponses",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DepartmentId = table.Column<int>(type: "integer", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    OwnerId = table.Column<string>(type: "text", nullable: true),
+                    TeamId = table.Column<int>(type: "integer", nullable: true),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CannedResponses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_Departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "Departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CannedResponses_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ArticleRevisions",
                 columns: table => new
                 {
@@ -111,6 +150,28 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "CannedResponseUses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResponseId = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    TicketId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CannedResponseUses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CannedResponseUses_CannedResponses_ResponseId",
+                        column: x => x.ResponseId,
+                        principalTable: "CannedResponses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ArticleRevisions_ArticleId_Number",
                 table: "ArticleRevisions",
@@ -147,6 +208,31 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 table: "ArticleSignals",
                 columns: new[] { "Kind", "At" });
 
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_DepartmentId_IsActive",
+                table: "CannedResponses",
+                columns: new[] { "DepartmentId", "IsActive" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_OwnerId",
+                table: "CannedResponses",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponses_TeamId",
+                table: "CannedResponses",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponseUses_ResponseId_At",
+                table: "CannedResponseUses",
+                columns: new[] { "ResponseId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CannedResponseUses_UserId_ResponseId",
+                table: "CannedResponseUses",
+                columns: new[] { "UserId", "ResponseId" });
+
             // Full-text search: a weighted tsvector (title A; summary and tags B; text C), English stemming, a GIN index.
             migrationBuilder.Sql("""
                 ALTER TABLE "Articles" ADD COLUMN "SearchVector" tsvector GENERATED ALWAYS AS (
@@ -167,7 +253,13 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 name: "ArticleSignals");
 
             migrationBuilder.DropTable(
+                name: "CannedResponseUses");
+
+            migrationBuilder.DropTable(
                 name: "Articles");
+
+            migrationBuilder.DropTable(
+                name: "CannedResponses");
         }
     }
 }
