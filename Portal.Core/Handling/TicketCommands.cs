@@ -45,51 +45,11 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
 
         var now = clock.GetUtcNow().UtcDateTime;
         var change = pipeline.Begin(db, ticket, actor.UserId, isPublic ? TicketChangeKind.Reply : TicketChangeKind.Note, now);
-        var reply = new TicketEvent
-        {
-            TicketId = ticket.Id, At = now, ActorId = actor.UserId,
-            Kind = isPublic ? TicketEventKind.Reply : TicketEventKind.InternalNote,
-            IsPublic = isPublic, ByAgent = staff, Body = body,
-        };
-        change.Record(reply);
-
-        TicketStatus? newStatus = null;
-        if (isPublic && staff && ticket.Status == TicketStatus.New)
-            newStatus = TicketStatus.Open;
-        else if (isPublic && !staff && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
-            newStatus = TicketStatus.Open;
-        if (newStatus is { } status)
-        {
-            change.Record(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, status, actor.UserId, byAgent: staff));
-            ticket.Status = status;
-            ticket.Version++;
-        }
-
-        ticket.UpdatedAt = now;
-        change.Triggers.Add(Routing.RuleTrigger.Updated);
-        if (isPublic)
-            change.Triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
-        change.RuleText = body;
+        var reply = RecordReply(change, actor, staff, body, isPublic);
         if (attachments.Count > 0)
             change.AfterFirstWrite(() => TicketFiling.AddAttachments(db, ticket.Id, reply.Id, actor.UserId, attachments, isPublic, now));
         if (alsoAdd is not null)
             change.AfterFirstWrite(() => alsoAdd(db, ticket, reply));
-        change.Notify(async token =>
-        {
-            // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
-            // watcher's) to the assignee and watchers; an internal note only to the assignee, never outside the department.
-            var watchers = ticket.Watchers.Select(w => w.UserId).ToList();
-            var told = !isPublic ? [ticket.AssigneeId]
-                : staff ? watchers.Append(ticket.RequesterId)
-                : watchers.Append(ticket.AssigneeId);
-            var who = actor.DisplayName;
-            var mentioned = await MentionedAsync(db, ticket.DepartmentId, body, token);
-            await notifications.AddAsync(db, mentioned, actor.UserId, ticket, $"mention:{reply.Id}", Notifications.NotificationEvent.Mentioned,
-                $"{who} mentioned you in {(isPublic ? "a reply" : "an internal note")}", now, token);
-            told = told.Where(u => u is null || !mentioned.Contains(u));
-            await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
-                !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, token);
-        });
         await pipeline.CommitAsync(change, tx, ct);
     }
 
@@ -130,6 +90,108 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
             await using var fresh = await dbFactory.CreateForAsync(actor, ct);
             var current = await fresh.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticketId, ct);
             throw await ConflictAsync(fresh, current, ct);
+        }
+
+        return ticket.Version;
+    }
+
+    /// <summary>
+    /// Records a reply or note on the change: its history entry, the status it moves (an agent's first public reply opens a
+    /// new ticket; a requester's reopens a resolved one or answers one waiting on them), the rules' triggers, and who hears of it.
+    /// </summary>
+    private TicketEvent RecordReply(TicketChange change, Actor actor, bool staff, string body, bool isPublic)
+    {
+        var (db, ticket, now) = (change.Db, change.Ticket, change.Now);
+        var reply = new TicketEvent
+        {
+            TicketId = ticket.Id, At = now, ActorId = actor.UserId,
+            Kind = isPublic ? TicketEventKind.Reply : TicketEventKind.InternalNote,
+            IsPublic = isPublic, ByAgent = staff, Body = body,
+        };
+        change.Record(reply);
+
+        TicketStatus? newStatus = null;
+        if (isPublic && staff && ticket.Status == TicketStatus.New)
+            newStatus = TicketStatus.Open;
+        else if (isPublic && !staff && ticket.Status is TicketStatus.Resolved or TicketStatus.PendingRequester)
+            newStatus = TicketStatus.Open;
+        if (newStatus is { } status)
+        {
+            change.Record(TicketEvent.StatusChange(ticket.Id, now, ticket.Status, status, actor.UserId, byAgent: staff));
+            ticket.Status = status;
+            ticket.Version++;
+        }
+
+        ticket.UpdatedAt = now;
+        change.Triggers.Add(Routing.RuleTrigger.Updated);
+        if (isPublic)
+            change.Triggers.Add(staff ? Routing.RuleTrigger.AgentReplied : Routing.RuleTrigger.RequesterReplied);
+        change.RuleText = body;
+        change.Notify(async token =>
+        {
+            // Who hears of it: an agent's public reply goes to the requester and watchers; the requester's reply (or a
+            // watcher's) to the assignee and watchers; an internal note only to the assignee, never outside the department.
+            var watchers = ticket.Watchers.Select(w => w.UserId).ToList();
+            var told = !isPublic ? [ticket.AssigneeId]
+                : staff ? watchers.Append(ticket.RequesterId)
+                : watchers.Append(ticket.AssigneeId);
+            var who = actor.DisplayName;
+            var mentioned = await MentionedAsync(db, ticket.DepartmentId, body, token);
+            await notifications.AddAsync(db, mentioned, actor.UserId, ticket, $"mention:{reply.Id}", Notifications.NotificationEvent.Mentioned,
+                $"{who} mentioned you in {(isPublic ? "a reply" : "an internal note")}", now, token);
+            told = told.Where(u => u is null || !mentioned.Contains(u));
+            await notifications.AddAsync(db, told.OfType<string>(), actor.UserId, ticket, $"reply:{reply.Id}", Notifications.NotificationEvent.Reply,
+                !isPublic ? $"Internal note by {who}" : staff ? $"New reply from {who}" : $"{who} replied", now, token);
+        });
+        return reply;
+    }
+
+    /// <summary>
+    /// A macro: a canned response's text (a reply or an internal note, when there is one) and its field changes, applied
+    /// as one change through the pipeline, one history entry per field that moved, with the checks of an agent's edit and
+    /// the same conflict detection (someone changed the ticket since <paramref name="expectedVersion"/>: nothing is applied).
+    /// </summary>
+    public async Task<int> ApplyMacroAsync(Actor actor, int ticketId, int expectedVersion, MacroChanges changes, string? body, bool isPublic,
+        CancellationToken ct = default)
+    {
+        body = string.IsNullOrWhiteSpace(body) ? null : body.Trim();
+        var errors = new ValidationErrors();
+        errors.MaxLength("Body", body, TicketLimits.TextMax, "Message");
+        errors.ThrowIfAny();
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ticket = await db.Tickets.Include(t => t.FieldValues).Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
+            throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
+        if (ticket.Version != expectedVersion)
+            throw await ConflictAsync(db, ticket, ct);
+
+        var edit = new TicketEdit(changes.Status ?? ticket.Status, changes.Priority ?? ticket.Priority, ticket.CategoryId, ticket.TypeId,
+            changes.AssignToMe ? actor.UserId : ticket.AssigneeId, changes.TeamId ?? ticket.TeamId,
+            ticket.FieldValues.ToDictionary(v => v.FieldId, v => (string?)v.Value));
+        var checkedEdit = await CheckEditAsync(db, ticket, edit, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Updated, now);
+        await ApplyEditAsync(change, edit, checkedEdit, ct);
+        if (body is not null)
+            RecordReply(change, actor, staff: true, body, isPublic);
+        if (change.Events.Count == 0)
+            return ticket.Version;
+
+        ticket.UpdatedAt = now;
+        ticket.Version++;
+        change.Triggers.Add(Routing.RuleTrigger.Updated);
+        change.AssignWithinTeam = changes.TeamId is not null && !changes.AssignToMe && change.Events.Any(c => c.Kind == TicketEventKind.TeamChanged);
+        change.Notify(token => NotifyOfUpdateAsync(db, actor, ticket, change.AssigneeBefore, change.StatusBefore, now, token));
+        try
+        {
+            await pipeline.CommitAsync(change, tx, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await tx.RollbackAsync(ct);
+            await using var fresh = await dbFactory.CreateForAsync(actor, ct);
+            throw await ConflictAsync(fresh, await fresh.Tickets.AsNoTracking().FirstAsync(t => t.Id == ticketId, ct), ct);
         }
 
         return ticket.Version;

@@ -115,6 +115,12 @@ public sealed record TicketEdit(
     int? TeamId,
     IReadOnlyDictionary<int, string?> Fields);
 
+/// <summary>What a macro changes besides its text: each left null (or false) stays as it is.</summary>
+public sealed record MacroChanges(TicketStatus? Status = null, TicketPriority? Priority = null, bool AssignToMe = false, int? TeamId = null)
+{
+    public bool Any => Status is not null || Priority is not null || AssignToMe || TeamId is not null;
+}
+
 public enum QueueSort
 {
     Updated,

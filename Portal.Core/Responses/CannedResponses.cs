@@ -33,6 +33,16 @@ public class CannedResponse
 
     public string Name { get; set; } = "";
     public string Body { get; set; } = "";
+
+    /// <summary>A macro's changes (a response with any is a macro): applied with its text as one change.</summary>
+    public TicketStatus? SetStatus { get; set; }
+    public TicketPriority? SetPriority { get; set; }
+    public bool AssignToMe { get; set; }
+    public int? SetTeamId { get; set; }
+
+    /// <summary>The text goes as an internal note, not a public reply.</summary>
+    public bool AsNote { get; set; }
+
     public bool IsActive { get; set; } = true;
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; } = 1;
@@ -56,6 +66,8 @@ internal sealed class CannedResponseConfiguration : IEntityTypeConfiguration<Can
         b.Property(r => r.Body).HasMaxLength(CannedResponseService.BodyMax);
         b.Property(r => r.Scope).HasConversion<string>().HasMaxLength(12);
         b.Property(r => r.Version).IsConcurrencyToken();
+        b.Property(r => r.SetStatus).HasConversion<string>().HasMaxLength(20);
+        b.Property(r => r.SetPriority).HasConversion<string>().HasMaxLength(10);
         b.HasIndex(r => new { r.DepartmentId, r.IsActive });
         b.HasOne<Departments.Department>().WithMany().HasForeignKey(r => r.DepartmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Departments.Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
@@ -75,10 +87,14 @@ internal sealed class CannedResponseUseConfiguration : IEntityTypeConfiguration<
 
 /// <summary>A canned response as a picker or the editor lists it.</summary>
 public sealed record ResponseRow(int Id, int DepartmentId, ResponseScope Scope, string? OwnerId, int? TeamId, string Name, string Body, int MyUses,
-    int Uses, bool MayEdit, int Version);
+    int Uses, bool MayEdit, int Version, Handling.MacroChanges Changes, bool AsNote)
+{
+    public bool IsMacro => Changes.Any;
+}
 
 /// <summary>What the editor saves (<see cref="Version"/> the one it opened; 0 for a new response).</summary>
-public sealed record ResponseInput(int? Id, int DepartmentId, ResponseScope Scope, int? TeamId, string? Name, string? Body, int Version = 0);
+public sealed record ResponseInput(int? Id, int DepartmentId, ResponseScope Scope, int? TeamId, string? Name, string? Body, int Version = 0,
+    Handling.MacroChanges? Changes = null, bool AsNote = false);
 
 /// <summary>
 /// Canned responses: reply templates of a department, personal, a team's or the department's. Placeholders in braces are
@@ -87,7 +103,7 @@ public sealed record ResponseInput(int? Id, int DepartmentId, ResponseScope Scop
 /// them: the department's staff (a personal one its owner, a team's its members). Who may change them: the owner of a
 /// personal one; a team's members; the department's supervisors (and admins) for the department's.
 /// </summary>
-public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock)
+public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider clock, Handling.TicketCommands commands)
 {
     public const int NameMax = 100;
     public const int BodyMax = 20_000;
@@ -121,7 +137,8 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
             }).ToListAsync(ct);
         return rows.OrderByDescending(r => r.Mine).ThenByDescending(r => r.All).ThenBy(r => r.Response.Name, StringComparer.OrdinalIgnoreCase)
             .Select(r => new ResponseRow(r.Response.Id, r.Response.DepartmentId, r.Response.Scope, r.Response.OwnerId, r.Response.TeamId, r.Response.Name,
-                r.Response.Body, r.Mine, r.All, MayEdit(actor, r.Response, teams), r.Response.Version)).ToList();
+                r.Response.Body, r.Mine, r.All, MayEdit(actor, r.Response, teams), r.Response.Version,
+                new Handling.MacroChanges(r.Response.SetStatus, r.Response.SetPriority, r.Response.AssignToMe, r.Response.SetTeamId), r.Response.AsNote)).ToList();
     }
 
     private static bool MayEdit(Actor actor, CannedResponse r, IReadOnlyCollection<int> teams) => r.Scope switch
@@ -141,13 +158,21 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
         var body = input.Body?.Trim() ?? "";
         errors.Required("Name", name, "Name");
         errors.MaxLength("Name", name, NameMax, "Name");
-        errors.Required("Body", body, "Text");
+        if (input.Changes is not { Any: true })
+            errors.Required("Body", body, "Text");
         errors.MaxLength("Body", body, BodyMax, "Text");
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var labels = await FieldLabelsAsync(db, input.DepartmentId, ct);
         if (body.Length > 0 && Check(body, labels) is { } problem)
             errors.Add("Body", problem);
         var teams = await db.TeamMembers.Where(m => m.UserId == actor.UserId).Select(m => m.TeamId).ToListAsync(ct);
+        var changes = input.Changes ?? new Handling.MacroChanges();
+        if (changes.Status is { } st && !Enum.IsDefined(st))
+            errors.Add("SetStatus", $"Set status: {st} is not a status.");
+        if (changes.Priority is { } pr && !Enum.IsDefined(pr))
+            errors.Add("SetPriority", $"Set priority: {pr} is not a priority.");
+        if (changes.TeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team && t.DepartmentId == input.DepartmentId, ct))
+            errors.Add("SetTeamId", "Give to team: choose one of the department's teams.");
         if (input.Scope == ResponseScope.Team && (input.TeamId is null || !await db.Teams.AnyAsync(t => t.Id == input.TeamId && t.DepartmentId == input.DepartmentId, ct)))
             errors.Add("TeamId", "Team: choose one of the department's teams.");
         errors.ThrowIfAny();
@@ -162,6 +187,8 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
             throw new DeskConflictException("Someone else saved this response since you opened it. Your text is kept in the form.");
         (response.Scope, response.TeamId, response.Name, response.Body, response.UpdatedAt) =
             (input.Scope, input.Scope == ResponseScope.Team ? input.TeamId : null, name, body, clock.GetUtcNow().UtcDateTime);
+        (response.SetStatus, response.SetPriority, response.AssignToMe, response.SetTeamId, response.AsNote) =
+            (changes.Status, changes.Priority, changes.AssignToMe, changes.TeamId, input.AsNote);
         response.OwnerId = input.Scope == ResponseScope.Personal ? response.OwnerId ?? actor.UserId : response.OwnerId;
         if (!MayEdit(actor, response, teams))
             throw new DeskForbiddenException(input.Scope == ResponseScope.Department
@@ -189,6 +216,14 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
     /// <summary>The response's text filled from the ticket, for the reply box (the agent reads and edits it before sending); the use is counted.</summary>
     public async Task<string> UseAsync(Actor actor, int responseId, int ticketId, CancellationToken ct = default)
     {
+        var (response, text) = await FillAsync(actor, responseId, ticketId, ct);
+        await CountAsync(actor, response.Id, ticketId, ct);
+        return text;
+    }
+
+    /// <summary>A response's text filled from the ticket, without counting a use (a macro's preview).</summary>
+    public async Task<(ResponseRow Response, string Text)> FillAsync(Actor actor, int responseId, int ticketId, CancellationToken ct = default)
+    {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var ticket = await db.Tickets.AsNoTracking().Include(t => t.FieldValues).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
@@ -196,10 +231,26 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
         var usable = await ListAsync(actor, ticket.DepartmentId, ct);
         var response = usable.FirstOrDefault(r => r.Id == responseId)
             ?? throw new DeskNotFoundException($"Canned response {responseId} does not exist or is not yours to use.");
-        var text = Fill(response.Body, await ValuesAsync(db, actor, ticket, ct));
+        return (response, Fill(response.Body, await ValuesAsync(db, actor, ticket, ct)));
+    }
+
+    /// <summary>
+    /// Applies a macro to a ticket: its text (as the agent left it after the preview) and its changes, as one change through
+    /// the pipeline (<see cref="Handling.TicketCommands.ApplyMacroAsync"/>), with conflict detection; the use is counted.
+    /// </summary>
+    public async Task<int> ApplyAsync(Actor actor, int responseId, int ticketId, int expectedVersion, string? text, CancellationToken ct = default)
+    {
+        var (response, _) = await FillAsync(actor, responseId, ticketId, ct);
+        var version = await commands.ApplyMacroAsync(actor, ticketId, expectedVersion, response.Changes, text, isPublic: !response.AsNote, ct);
+        await CountAsync(actor, response.Id, ticketId, ct);
+        return version;
+    }
+
+    private async Task CountAsync(Actor actor, int responseId, int ticketId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
         db.Set<CannedResponseUse>().Add(new CannedResponseUse { ResponseId = responseId, UserId = actor.UserId, TicketId = ticketId, At = clock.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(ct);
-        return text;
     }
 
     private static async Task<HashSet<string>> FieldLabelsAsync(DeskDbContext db, int departmentId, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Tickets;
 using Portal.Core.Common;
 using Portal.Core.Responses;
 using Portal.Tests.Support;
@@ -59,5 +61,43 @@ public class CannedResponseTests : IAsyncLifetime
         await Assert.ThrowsAsync<DeskForbiddenException>(() => Responses.RemoveAsync(other, everyone));
         await Responses.RemoveAsync(supervisor, everyone);
         Assert.Equal(["A mine"], (await Responses.ListAsync(ivan, Org.It.Id)).Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task AMacro_AppliesItsTextAndChangesAsOneChange_OneHistoryEntryPerField_ThroughThePipeline_AndAStaleTicketIsAConflict()
+    {
+        var ivan = Org.ActorFor(Org.ItAgent);
+        var supervisor = Org.ActorFor(Org.ItSupervisor);
+        var macro = await Responses.SaveAsync(supervisor, new ResponseInput(null, Org.It.Id, ResponseScope.Department, null, "Waiting for the laptop",
+            "Hi {requester.firstName}, please bring the laptop to the desk on floor 2.", Changes: new Portal.Core.Handling.MacroChanges(
+                TicketStatus.PendingRequester, TicketPriority.High, AssignToMe: true, TeamId: Org.ServiceDesk.Id)));
+        var row = Assert.Single(await Responses.ListAsync(ivan, Org.It.Id));
+        Assert.True(row.IsMacro);
+
+        var ticket = await TicketFactory.FileAsync(_db, Org.ActorFor(Org.Requester));
+        int version;
+        await using (var db = _db.NewContext())
+            version = await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Version).SingleAsync();
+        var (_, preview) = await Responses.FillAsync(ivan, macro, ticket.Id);
+        await Responses.ApplyAsync(ivan, macro, ticket.Id, version, preview + " Thanks!");
+
+        await using (var db = _db.NewContext())
+        {
+            var t = await db.Tickets.AsNoTracking().SingleAsync(x => x.Id == ticket.Id);
+            Assert.Equal((TicketStatus.PendingRequester, TicketPriority.High, Org.ItAgent.Id, (int?)Org.ServiceDesk.Id), (t.Status, t.Priority, t.AssigneeId, t.TeamId));
+            var events = await db.TicketEvents.Where(e => e.TicketId == ticket.Id && e.At == _db.Clock.GetUtcNow().UtcDateTime).ToListAsync();
+            Assert.Single(events, e => e.Kind == TicketEventKind.StatusChanged);
+            Assert.Single(events, e => e.Kind == TicketEventKind.PriorityChanged);
+            Assert.Single(events, e => e.Kind == TicketEventKind.AssigneeChanged);
+            Assert.Single(events, e => e.Kind == TicketEventKind.TeamChanged);
+            var reply = Assert.Single(events, e => e.Kind == TicketEventKind.Reply);
+            Assert.EndsWith("floor 2. Thanks!", reply.Body);
+            Assert.True(await db.AuditEntries.AnyAsync(a => a.TicketId == ticket.Id && a.Action == "ticket.prioritychanged" && a.ActorId == Org.ItAgent.Id));
+            Assert.Equal(1, await db.CannedResponseUses.CountAsync(u => u.ResponseId == macro));
+        }
+
+        // Applied again on the version read before the first: nothing happens, the agent is told who changed it.
+        await Assert.ThrowsAsync<DeskConflictException>(() => Responses.ApplyAsync(Org.ActorFor(Org.ItAgent2), macro, ticket.Id, version, "Again"));
+        await Assert.ThrowsAsync<DeskForbiddenException>(() => Responses.ApplyAsync(Org.ActorFor(Org.HrAgent), macro, ticket.Id, version, null));
     }
 }

@@ -58,9 +58,16 @@ public static class DeskBunit
         auth.SetAuthorized(signedIn.DisplayName);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, signedIn.Id));
         ctx.SetRendererInfo(new RendererInfo("Server", true));
-        ctx.Render<MudPopoverProvider>();
+        Layers.AddOrUpdate(ctx, ctx.Render<MudPopoverProvider>());
         return ctx;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BunitContext, IRenderedComponent<MudPopoverProvider>> Layers = new();
+
+    /// <summary>The popover layer (open menus and selects render there, beside the component under test).</summary>
+    public static IRenderedComponent<MudPopoverProvider> Popovers(this BunitContext ctx) => Layers.TryGetValue(ctx, out var layer)
+        ? layer
+        : throw new InvalidOperationException("The context was not made by DeskBunit.Create.");
 
     public static IRenderedComponent<MudTextField<string>> TextField<T>(this IRenderedComponent<T> cut, string label) where T : class, IComponent =>
         cut.FindComponents<MudTextField<string>>().First(f => f.Instance.Label?.StartsWith(label, StringComparison.Ordinal) == true);

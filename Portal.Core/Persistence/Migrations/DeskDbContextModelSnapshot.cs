@@ -1928,6 +1928,12 @@ namespace Portal.Core.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AsNote")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AssignToMe")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasMaxLength(20000)
@@ -1951,6 +1957,17 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SetPriority")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SetTeamId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("TeamId")
                         .HasColumnType("INTEGER");

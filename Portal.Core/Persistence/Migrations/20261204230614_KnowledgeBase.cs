@@ -69,6 +69,11 @@ namespace Portal.Core.Persistence.Migrations
                     TeamId = table.Column<int>(type: "INTEGER", nullable: true),
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    SetStatus = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    SetPriority = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    AssignToMe = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SetTeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AsNote = table.Column<bool>(type: "INTEGER", nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
@@ -231,7 +236,6 @@ namespace Portal.Core.Persistence.Migrations
                 name: "IX_CannedResponseUses_UserId_ResponseId",
                 table: "CannedResponseUses",
                 columns: new[] { "UserId", "ResponseId" });
-
             // Full-text search: an FTS5 table (porter stemming, diacritics folded) kept by triggers on Articles, whatever
             // writes them. (A later migration that rebuilds the Articles table must create the triggers again.)
             migrationBuilder.Sql("CREATE VIRTUAL TABLE ArticleIndex USING fts5(Title, Summary, Tags, Body, tokenize = 'porter unicode61 remove_diacritics 2');");

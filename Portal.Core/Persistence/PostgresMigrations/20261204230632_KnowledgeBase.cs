@@ -70,6 +70,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     TeamId = table.Column<int>(type: "integer", nullable: true),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    SetStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    SetPriority = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    AssignToMe = table.Column<bool>(type: "boolean", nullable: false),
+                    SetTeamId = table.Column<int>(type: "integer", nullable: true),
+                    AsNote = table.Column<bool>(type: "boolean", nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false)
@@ -232,7 +237,6 @@ namespace Portal.Core.Persistence.PostgresMigrations
                 name: "IX_CannedResponseUses_UserId_ResponseId",
                 table: "CannedResponseUses",
                 columns: new[] { "UserId", "ResponseId" });
-
             // Full-text search: a weighted tsvector (title A; summary and tags B; text C), English stemming, a GIN index.
             migrationBuilder.Sql("""
                 ALTER TABLE "Articles" ADD COLUMN "SearchVector" tsvector GENERATED ALWAYS AS (
