@@ -49,6 +49,12 @@ internal static partial class ArticleSearch
         return terms;
     }
 
+    /// <summary>
+    /// A query that is one short word being typed (fewer than four letters): matched in titles, summaries and tags only,
+    /// where a reader would look first; in every text it would match half the articles and rank them all.
+    /// </summary>
+    private static bool Short(IReadOnlyList<string[]> terms) => terms.Count == 1 && terms[0].Length == 1 && terms[0][0].Length < 4;
+
     /// <summary>Whether the term is the query's last single word, searched as a prefix.</summary>
     private static bool Prefix(IReadOnlyList<string[]> terms, string[] term) => term.Length == 1 && ReferenceEquals(term, terms[^1]) && term[0].Length >= 2;
 
@@ -82,7 +88,8 @@ internal static partial class ArticleSearch
         if (db.Database.IsPostgres())
         {
             // Each word a prefix (word:*), a phrase its words in a row (a <-> b); headlines only for the rows kept.
-            var query = string.Join(" & ", terms.Select(t => t.Length == 1 ? t[0] + (Prefix(terms, t) ? ":*" : "") : "(" + string.Join(" <-> ", t) + ")"));
+            var query = string.Join(" & ", terms.Select(t => t.Length == 1 ? t[0] + (Prefix(terms, t) ? ":*" : "") : "(" + string.Join(" <-> ", t) + ")"))
+                + (Short(terms) ? "AB" : "");
             // Only fixed fragments are put into the text; what the reader typed goes as a parameter.
             var sql = $$"""
                 SELECT h."Id", h."Title", h."Summary", h."DepartmentId", h."Visibility",
@@ -104,14 +111,15 @@ internal static partial class ArticleSearch
         else
         {
             // Each word a quoted prefix ("word"*), a phrase quoted; bm25 is lower for better matches.
-            var query = string.Join(" ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"" + (Prefix(terms, t) ? "*" : "") : "\"" + string.Join(" ", t) + "\""));
+            var query = (Short(terms) ? "{Title Summary Tags} : " : "")
+                + string.Join(" ", terms.Select(t => t.Length == 1 ? $"\"{t[0]}\"" + (Prefix(terms, t) ? "*" : "") : "\"" + string.Join(" ", t) + "\""));
             var sql = $$"""
                 SELECT a."Id", a."Title", a."Summary", a."DepartmentId", a."Visibility",
                        snippet(ArticleIndex, 3, char(2), char(3), ' … ', 24) AS "Snippet",
-                       -bm25(ArticleIndex, 10.0, 4.0, 4.0, 1.0) AS "Rank"
+                       -ArticleIndex.rank AS "Rank"
                 FROM ArticleIndex JOIN "Articles" a ON a."Id" = ArticleIndex.rowid
                 WHERE ArticleIndex MATCH {0} AND a."State" = 'Published'{{visibility}}{{department}}
-                ORDER BY "Rank" DESC, a."Id"
+                ORDER BY ArticleIndex.rank, a."Id"
                 LIMIT {1}
                 """;
             rows = await db.Database.SqlQueryRaw<Row>(sql, query, take, departmentId ?? 0).ToListAsync(ct);

@@ -238,7 +238,9 @@ namespace Portal.Core.Persistence.Migrations
                 columns: new[] { "UserId", "ResponseId" });
             // Full-text search: an FTS5 table (porter stemming, diacritics folded) kept by triggers on Articles, whatever
             // writes them. (A later migration that rebuilds the Articles table must create the triggers again.)
-            migrationBuilder.Sql("CREATE VIRTUAL TABLE ArticleIndex USING fts5(Title, Summary, Tags, Body, tokenize = 'porter unicode61 remove_diacritics 2');");
+            // Prefix indexes for the last word being typed (two to four letters), and the ranking kept by the table itself.
+            migrationBuilder.Sql("CREATE VIRTUAL TABLE ArticleIndex USING fts5(Title, Summary, Tags, Body, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4');");
+            migrationBuilder.Sql("INSERT INTO ArticleIndex(ArticleIndex, rank) VALUES ('rank', 'bm25(10.0, 4.0, 4.0, 1.0)');");
             migrationBuilder.Sql("""
                 CREATE TRIGGER ArticleIndex_Insert AFTER INSERT ON "Articles" BEGIN
                     INSERT INTO ArticleIndex(rowid, Title, Summary, Tags, Body) VALUES (new."Id", new."Title", new."Summary", new."Tags", new."SearchText");
