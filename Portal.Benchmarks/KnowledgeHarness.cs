@@ -13,16 +13,17 @@ namespace Portal.Benchmarks;
 /// dotnet run -c Release --project Portal.Benchmarks -- kb [articles=100000]: fills a fresh database (SQLite, or PostgreSQL
 /// with DESK_BENCH_POSTGRES) with published articles of ~180 words drawn from a 6,000-word vocabulary with a Zipf-like
 /// spread (a few words everywhere, most rare, as in real text), then times the help centre's search as a requester:
-/// two-word queries, one word being typed (a prefix), and a quoted phrase; 500 each after a warm-up.
+/// two-word queries, one word being typed (a prefix), and a quoted phrase; 500 each after a warm-up. With a keep path (a SQLite
+/// file or a PostgreSQL database name) the articles are written once and the next runs search them again.
 /// </summary>
 public static class KnowledgeHarness
 {
     private const int Vocabulary = 6000;
 
-    public static async Task RunAsync(int count)
+    public static async Task RunAsync(int count, string? keep = null)
     {
         var reference = HarnessFigures.PrintReference();
-        using var bench = await BenchDatabase.CreateAsync("internaldesk-kb");
+        using var bench = await BenchDatabase.CreateAsync("internaldesk-kb", keep: keep);
         var words = Words();
         var random = new Random(42);
         string Pick() => words[(int)(Math.Pow(random.NextDouble(), 2.2) * Vocabulary)];
@@ -38,8 +39,14 @@ public static class KnowledgeHarness
         }
 
         var fill = Stopwatch.StartNew();
+        bool filled;
         await using (var db = await factory.CreateDbContextAsync())
         {
+            filled = keep is not null && await db.Articles.AnyAsync();
+            if (filled)
+                count = await db.Articles.CountAsync();
+            else
+            {
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync();
             var now = DateTime.UtcNow;
@@ -70,9 +77,10 @@ public static class KnowledgeHarness
             await using var tidy = connection.CreateCommand();
             tidy.CommandText = db.Database.IsPostgres() ? "ANALYZE \"Articles\"" : "INSERT INTO ArticleIndex(ArticleIndex) VALUES ('optimize')";
             await tidy.ExecuteNonQueryAsync();
+            }
         }
 
-        Console.WriteLine($"{count:N0} articles written and indexed on {BenchDatabase.ProviderName} in {fill.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{count:N0} articles {(filled ? "kept from an earlier run" : "written and indexed")} on {BenchDatabase.ProviderName} in {fill.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores");
         var kb = bench.Get<KnowledgeService>();
         var requester = new Actor("bench-reader", "Reader", DeskRole.Requester, new HashSet<int>());
         // Words people would type: neither the commonest (in every article) nor the rarest.

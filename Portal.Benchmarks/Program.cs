@@ -6,7 +6,7 @@ public static class Program
 {
     /// <summary>
     /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
-    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- api [tickets] [creates], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries], -- kb [articles].
+    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- api [tickets] [creates], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries], -- kb [articles] [keep-path].
     /// </summary>
     public static void Main(string[] args)
     {
@@ -39,7 +39,8 @@ public static class Program
 
         if (args is ["kb", ..])
         {
-            KnowledgeHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000).GetAwaiter().GetResult();
+            KnowledgeHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+                args.Length > 2 ? args[2] : null).GetAwaiter().GetResult();
             return;
         }
 
