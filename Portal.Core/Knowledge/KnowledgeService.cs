@@ -207,7 +207,12 @@ public sealed class KnowledgeService(IDbContextFactory<DeskDbContext> dbFactory,
     }
 
     /// <summary>Records a reader's signal (a view, a vote with its comment, a deflection) on an article they may see.</summary>
-    public async Task SignalAsync(Actor actor, int id, ArticleSignalKind kind, string? comment = null, int? ticketId = null, CancellationToken ct = default)
+    public Task SignalAsync(Actor actor, int id, ArticleSignalKind kind, string? comment = null, CancellationToken ct = default) =>
+        kind == ArticleSignalKind.Used
+            ? throw new DeskValidationException("Kind", "A use in a reply is counted when an agent puts the article into a reply on a ticket.")
+            : RecordAsync(actor, id, kind, comment, null, ct);
+
+    private async Task RecordAsync(Actor actor, int id, ArticleSignalKind kind, string? comment, int? ticketId, CancellationToken ct)
     {
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         var errors = new ValidationErrors();
@@ -225,7 +230,7 @@ public sealed class KnowledgeService(IDbContextFactory<DeskDbContext> dbFactory,
     public async Task UseAsync(Actor actor, int articleId, int ticketId, CancellationToken ct = default)
     {
         await RequireWorksAsync(actor, ticketId, ct);
-        await SignalAsync(actor, articleId, ArticleSignalKind.Used, ticketId: ticketId, ct: ct);
+        await RecordAsync(actor, articleId, ArticleSignalKind.Used, null, ticketId, ct);
     }
 
     /// <summary>The articles agents put into replies on a ticket, most recent first.</summary>

@@ -382,7 +382,7 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         return 6;
     }
 
-    /// <summary>The knowledge base, written by each department's agent; two articles are due for review, a few were read and rated.</summary>
+    /// <summary>The knowledge base, written by each department's agent; a few are due for review, some were read and rated, three answered a request.</summary>
     private async Task AddArticlesAsync(IReadOnlyDictionary<string, string> writers, string readerId, CancellationToken ct)
     {
         Dictionary<string, int> departments;
@@ -409,6 +409,14 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
             await knowledge.SignalAsync(reader, id, id % 3 == 0 ? Knowledge.ArticleSignalKind.NotHelpful : Knowledge.ArticleSignalKind.Helpful,
                 id % 3 == 0 ? "The steps did not match what I saw." : null, ct: ct);
         }
+
+        // Some read more than once, and three answered what the reader was about to file.
+        var everyones = ids.Where((_, n) => !DemoArticles.All[n].StaffOnly).ToList();
+        foreach (var (id, n) in everyones.Skip(6).Take(8).Select((id, n) => (id, n)))
+            for (var v = 0; v <= n % 4; v++)
+                await knowledge.SignalAsync(reader, id, Knowledge.ArticleSignalKind.View, ct: ct);
+        foreach (var id in everyones.Where((_, n) => n % 9 == 1).Take(3))
+            await knowledge.SignalAsync(reader, id, Knowledge.ArticleSignalKind.Deflected, ct: ct);
     }
 
     /// <summary>Canned responses of each department (kept by the admin) and one personal one of each agent.</summary>

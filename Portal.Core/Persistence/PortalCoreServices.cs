@@ -123,6 +123,7 @@ public static class PortalCoreServices
         services.AddSingleton<Operations.ConfigurationVersion>();
         services.AddSingleton<Reporting.ReportService>();
         services.AddSingleton<Reporting.ApprovalReport>();
+        services.AddSingleton<Reporting.KnowledgeReport>();
         services.AddSingleton<Reporting.DashboardService>();
         services.AddSingleton<Reporting.ScheduledReportService>();
         services.AddSingleton<DatabaseSetup>();

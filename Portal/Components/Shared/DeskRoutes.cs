@@ -74,6 +74,7 @@ public static class DeskRoutes
     public static string Queue(int id) => $"/queues/{id}";
     public const string Reports = "/reports";
     public const string ApprovalsReport = "/reports/approvals";
+    public const string KnowledgeReport = "/reports/knowledge";
     public const string Help = "/help";
     public const string HelpArticleTemplate = "/help/articles/{Id:int}";
     public static string HelpArticle(int id) => $"/help/articles/{id}";
