@@ -145,8 +145,33 @@ internal sealed class ArticleSignalConfiguration : IEntityTypeConfiguration<Arti
     }
 }
 
+/// <summary>A file or image that goes with an article (a screenshot in its steps, a form to fill in); not versioned with the text.</summary>
+public class ArticleFile
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "";
+    public long Size { get; set; }
+    public byte[] Data { get; set; } = [];
+    public string UploadedById { get; set; } = "";
+    public DateTime UploadedAt { get; set; }
+}
+
+internal sealed class ArticleFileConfiguration : IEntityTypeConfiguration<ArticleFile>
+{
+    public void Configure(EntityTypeBuilder<ArticleFile> b)
+    {
+        b.Property(f => f.FileName).HasMaxLength(255);
+        b.Property(f => f.ContentType).HasMaxLength(100);
+        b.HasIndex(f => f.ArticleId);
+        b.HasOne<Article>().WithMany().HasForeignKey(f => f.ArticleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 public static class KnowledgeLimits
 {
+    public const int FilesPerArticle = 20;
     public const int TitleMax = 200;
     public const int SummaryMax = 500;
     public const int BodyMax = 100_000;

@@ -43,6 +43,9 @@ public static class ArticleMarkdown
             {
                 if (element.TagName.Equals("A", StringComparison.OrdinalIgnoreCase))
                     element.SetAttribute("rel", "noopener noreferrer nofollow");
+                // Images load as the reader scrolls to them (the page's policy shows only the desk's own).
+                if (element.TagName.Equals("IMG", StringComparison.OrdinalIgnoreCase))
+                    element.SetAttribute("loading", "lazy");
                 // Task list boxes only, never a form field.
                 if (element.TagName.Equals("INPUT", StringComparison.OrdinalIgnoreCase) && element.GetAttribute("type") != "checkbox")
                     element.Remove();

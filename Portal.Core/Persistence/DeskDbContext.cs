@@ -120,6 +120,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Knowledge.Article> Articles => Set<Knowledge.Article>();
     public DbSet<Knowledge.ArticleRevision> ArticleRevisions => Set<Knowledge.ArticleRevision>();
     public DbSet<Knowledge.ArticleSignal> ArticleSignals => Set<Knowledge.ArticleSignal>();
+    public DbSet<Knowledge.ArticleFile> ArticleFiles => Set<Knowledge.ArticleFile>();
     public DbSet<Responses.CannedResponse> CannedResponses => Set<Responses.CannedResponse>();
     public DbSet<Responses.CannedResponseUse> CannedResponseUses => Set<Responses.CannedResponseUse>();
 

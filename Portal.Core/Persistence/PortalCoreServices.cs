@@ -106,6 +106,7 @@ public static class PortalCoreServices
         services.AddSingleton<Approvals.ApprovalTimers>();
         services.AddSingleton<Approvals.ApprovalStepCache>();
         services.AddSingleton<Knowledge.KnowledgeService>();
+        services.AddSingleton<Knowledge.ArticleFileService>();
         services.AddSingleton<Responses.CannedResponseService>();
         Checked<Approvals.ApprovalOptions>(services, configuration, Approvals.ApprovalOptions.Section,
             (o => o.LinkValidDays is >= 1 and <= 90, "Approvals:LinkValidDays must be between 1 and 90 days."));

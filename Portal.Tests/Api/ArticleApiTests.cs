@@ -43,4 +43,29 @@ public sealed class ArticleApiTests(PortalWebFixture fx) : IClassFixture<PortalW
         var forStaff = JsonDocument.Parse(await ivan.GetStringAsync($"/api/v1/articles?q={word}")).RootElement;
         Assert.Equal(2, forStaff.GetArrayLength());
     }
+
+    [Fact]
+    public async Task AnArticlesImage_IsServedInPlace_ItsFormAsADownload_AndAStaffOnlyOnesFilesNotAtAll()
+    {
+        var kb = fx.Factory.Services.GetRequiredService<KnowledgeService>();
+        var files = fx.Factory.Services.GetRequiredService<ArticleFileService>();
+        var agent = fx.Org.ActorFor(fx.Org.ItAgent);
+        var open = await kb.SaveAsync(agent, new ArticleInput(null, fx.Org.It.Id, "Dock", "", "Plug it in.", "", ArticleState.Published, ArticleVisibility.Everyone));
+        var staff = await kb.SaveAsync(agent, new ArticleInput(null, fx.Org.It.Id, "Dock firmware", "", "Flash it.", "", ArticleState.Published, ArticleVisibility.Staff));
+        var added = await files.AddAsync(agent, open, [new Portal.Core.Tickets.NewAttachment("dock.png", "", [0x89, 0x50, 0x4E, 0x47]),
+            new Portal.Core.Tickets.NewAttachment("form.pdf", "", [0x25, 0x50, 0x44, 0x46])]);
+        var hidden = (await files.AddAsync(agent, staff, [new Portal.Core.Tickets.NewAttachment("console.png", "", [0x89, 0x50])]))[0];
+
+        var rita = fx.Factory.ClientFor(fx.Org.Requester.Id);
+        var image = await rita.GetAsync(added[0].Link);
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        Assert.Null(image.Content.Headers.ContentDisposition);
+        Assert.Contains("sandbox", image.Headers.GetValues("Content-Security-Policy").Single());
+        var form = await rita.GetAsync(added[1].Link);
+        Assert.Equal("attachment", form.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(HttpStatusCode.NotFound, (await rita.GetAsync(hidden.Link)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fx.Factory.ClientFor(fx.Org.ItAgent.Id).GetAsync(hidden.Link)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await fx.Factory.ClientFor(null).GetAsync(added[0].Link)).StatusCode);
+    }
 }

@@ -47,6 +47,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ApprovalReport>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.KnowledgeReport>());
         ctx.Services.AddSingleton(Get<Portal.Core.Knowledge.KnowledgeService>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Knowledge.ArticleFileService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Responses.CannedResponseService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ScheduledReportService>());
         ctx.Services.AddSingleton(Get<TimeProvider>());

@@ -1,3 +1,4 @@
+using Portal.Core.Knowledge;
 using Portal.Core.Tickets;
 using Portal.Core.Users;
 using Portal.Security;
@@ -7,7 +8,8 @@ namespace Portal.Api;
 
 public static class AttachmentEndpoints
 {
-    public static void MapAttachmentEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapAttachmentEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/attachments/{id:int}", async (int id, HttpContext http, ActorService actors, TicketQueries tickets,
                 CancellationToken ct) =>
             {
@@ -18,4 +20,16 @@ public static class AttachmentEndpoints
                 return Results.File(file.Data, file.ContentType, file.FileName);
             })
             .RequireAuthorization();
+
+        // An article's files: its images shown in place (PNG, JPEG, GIF, WebP by their names, never SVG), anything else a download.
+        app.MapGet("/kb/files/{id:int}", async (int id, HttpContext http, ActorService actors, ArticleFileService files, CancellationToken ct) =>
+            {
+                var actor = await CurrentActor.FromPrincipalAsync(http.User, actors, ct);
+                var file = await files.GetAsync(actor, id, ct);
+                http.Response.Headers.ContentSecurityPolicy = SecurityHeaders.FilePolicy;
+                http.Response.Headers.CacheControl = "private, max-age=3600";
+                return file.Inline ? Results.File(file.Data, file.ContentType) : Results.File(file.Data, file.ContentType, file.FileName);
+            })
+            .RequireAuthorization();
+    }
 }
