@@ -35,7 +35,7 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
         query.Select(t => new TicketSummary(
             t.Id, t.Key, t.Title, t.DepartmentId, t.Department!.Name, t.Category!.Name, t.Priority, t.Status,
             t.Requester!.DisplayName, t.AssigneeId, t.Assignee != null ? t.Assignee.DisplayName : null,
-            t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt) { EscalationLevel = t.EscalationLevel });
+            t.Team != null ? t.Team.Name : null, t.CreatedAt, t.UpdatedAt) { EscalationLevel = t.EscalationLevel, Version = t.Version });
 
     /// <summary>
     /// A ticket named by its key ("IT-1042", any case) or its id, when the actor may see it; not found otherwise (the same

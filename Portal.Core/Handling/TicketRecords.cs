@@ -25,7 +25,16 @@ public sealed record TicketSummary(
 
     /// <summary>The highest escalation level that has fired (0: none).</summary>
     public int EscalationLevel { get; init; }
+
+    /// <summary>The version shown: a change made from this row is refused if the ticket changed since.</summary>
+    public int Version { get; init; }
 }
+
+/// <summary>A ticket picked in a queue, at the version the agent saw.</summary>
+public sealed record PickedTicket(int Id, int Version);
+
+/// <summary>What a change to several picked tickets did to one of them: applied, or refused and why (nothing of it applied).</summary>
+public sealed record PickedOutcome(int TicketId, string Key, bool Applied, string? Refused);
 
 public sealed record FieldValueView(int FieldId, string Label, FieldKind Kind, bool Required, bool VisibleToRequester,
     IReadOnlyList<string> Options, string? Value);

@@ -246,6 +246,53 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
         return version;
     }
 
+    /// <summary>At most this many tickets take a macro at once.</summary>
+    public const int PickedMax = 500;
+
+    /// <summary>
+    /// Applies a macro to tickets picked in a queue: to each, its text filled from that ticket and its changes, as one change
+    /// through the pipeline like <see cref="ApplyAsync"/>; a ticket changed since it was picked, or one the agent may not
+    /// change, is refused with the reason and left as it was, and the others go on.
+    /// </summary>
+    public async Task<IReadOnlyList<Handling.PickedOutcome>> ApplyToPickedAsync(Actor actor, int responseId, IReadOnlyList<Handling.PickedTicket> picked,
+        CancellationToken ct = default)
+    {
+        if (picked.Count == 0)
+            throw new DeskValidationException("Tickets", "Pick at least one ticket.");
+        if (picked.Count > PickedMax)
+            throw new DeskValidationException("Tickets", $"A macro can be applied to at most {PickedMax} tickets at once; {picked.Count} are picked.");
+        Dictionary<int, string> keys;
+        await using (var db = await dbFactory.CreateForAsync(actor, ct))
+        {
+            var ids = picked.Select(p => p.Id).ToList();
+            keys = await db.Tickets.Where(t => ids.Contains(t.Id)).Where(TicketAccess.Visible(actor))
+                .ToDictionaryAsync(t => t.Id, t => t.Key, ct);
+        }
+
+        var outcomes = new List<Handling.PickedOutcome>();
+        foreach (var ticket in picked.DistinctBy(p => p.Id))
+        {
+            var key = keys.GetValueOrDefault(ticket.Id) ?? $"#{ticket.Id}";
+            try
+            {
+                var (response, text) = await FillAsync(actor, responseId, ticket.Id, ct);
+                await commands.ApplyMacroAsync(actor, ticket.Id, ticket.Version, response.Changes, text, isPublic: !response.AsNote, ct);
+                await CountAsync(actor, response.Id, ticket.Id, ct);
+                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, true, null));
+            }
+            catch (DeskConflictException)
+            {
+                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, false, "it changed after you picked it; open it to see what changed"));
+            }
+            catch (Exception ex) when (ex is DeskForbiddenException or DeskNotFoundException or DeskValidationException)
+            {
+                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, false, ex is DeskValidationException v ? string.Join(" ", v.Errors.Values) : ex.Message));
+            }
+        }
+
+        return outcomes;
+    }
+
     private async Task CountAsync(Actor actor, int responseId, int ticketId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);

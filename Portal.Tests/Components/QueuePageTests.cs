@@ -80,4 +80,29 @@ public class QueuePageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("you are not an agent or supervisor of its department", cut.Markup));
         Assert.DoesNotContain("Printer on fire", cut.Markup);
     }
+
+    [Fact]
+    public async Task PickedTickets_TakeAMacro_AndTheQueueSaysWhatItDidToEach()
+    {
+        var macro = await _db.Get<Portal.Core.Responses.CannedResponseService>().SaveAsync(_db.Org.ActorFor(_db.Org.ItSupervisor),
+            new Portal.Core.Responses.ResponseInput(null, _db.Org.It.Id, Portal.Core.Responses.ResponseScope.Department, null, "Take and wait",
+                "Hi {requester.firstName}, we are on {ticket.key}.", Changes: new MacroChanges(TicketStatus.PendingRequester, AssignToMe: true)));
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=assign-to-me]").Count));
+        Assert.Empty(cut.FindAll("[data-testid=picked-bar]"));
+
+        var all = cut.FindComponents<MudBlazor.MudCheckBox<bool?>>().Single();
+        await cut.InvokeAsync(() => all.Instance.ValueChanged.InvokeAsync(true));
+        cut.WaitForAssertion(() => Assert.Equal("2 picked", cut.Find("[data-testid=picked-count]").TextContent.Trim()));
+        var select = cut.FindComponents<MudBlazor.MudSelect<int>>().Single(s => s.Instance.Label == "Macro");
+        await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(macro));
+        cut.WaitForAssertion(() => Assert.Contains("Status → Waiting", cut.Find("[data-testid=picked-macro-changes]").TextContent));
+        cut.Find("[data-testid=picked-apply]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("applied to 2 of 2 tickets", cut.Find("[data-testid=picked-outcome]").TextContent), TimeSpan.FromSeconds(10));
+        // Both are the agent's now, and the selection is gone.
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=assign-to-me]")));
+        Assert.Empty(cut.FindAll("[data-testid=picked-count]"));
+    }
 }

@@ -100,4 +100,45 @@ public class CannedResponseTests : IAsyncLifetime
         await Assert.ThrowsAsync<DeskConflictException>(() => Responses.ApplyAsync(Org.ActorFor(Org.ItAgent2), macro, ticket.Id, version, "Again"));
         await Assert.ThrowsAsync<DeskForbiddenException>(() => Responses.ApplyAsync(Org.ActorFor(Org.HrAgent), macro, ticket.Id, version, null));
     }
+
+    [Fact]
+    public async Task AMacroOnPickedTickets_ChangesEach_AsItsOwnChange_AndLeavesAStaleOrForbiddenOneAsItWas_SayingWhy()
+    {
+        var ivan = Org.ActorFor(Org.ItAgent);
+        var macro = await Responses.SaveAsync(Org.ActorFor(Org.ItSupervisor), new ResponseInput(null, Org.It.Id, ResponseScope.Department, null, "Parts ordered",
+            "Hi {requester.firstName}, the part for {ticket.key} is ordered.", Changes: new Portal.Core.Handling.MacroChanges(TicketStatus.PendingRequester)));
+        var requester = Org.ActorFor(Org.Requester);
+        var first = await TicketFactory.FileAsync(_db, requester);
+        var stale = await TicketFactory.FileAsync(_db, requester);
+        var payroll = await TicketFactory.FileAsync(_db, requester, TicketFactory.Payroll(Org));
+        Dictionary<int, int> versions;
+        await using (var db = _db.NewContext())
+            versions = await db.Tickets.ToDictionaryAsync(t => t.Id, t => t.Version);
+        // Someone changes the second after the agent picked it.
+        await _db.Get<Portal.Core.Handling.TicketCommands>().AssignToMeAsync(Org.ActorFor(Org.ItAgent2), stale.Id, versions[stale.Id]);
+
+        var outcomes = await Responses.ApplyToPickedAsync(ivan, macro,
+            [new(first.Id, versions[first.Id]), new(stale.Id, versions[stale.Id]), new(payroll.Id, versions[payroll.Id])]);
+        Assert.Equal([true, false, false], outcomes.Select(o => o.Applied));
+        Assert.Equal(stale.Key, outcomes[1].Key);
+        Assert.Contains("changed after you picked it", outcomes[1].Refused);
+        Assert.Equal($"#{payroll.Id}", outcomes[2].Key); // another department's ticket: not even its number is told
+        Assert.NotNull(outcomes[2].Refused);
+
+        await using (var db = _db.NewContext())
+        {
+            var statuses = await db.Tickets.ToDictionaryAsync(t => t.Id, t => t.Status);
+            Assert.Equal(TicketStatus.PendingRequester, statuses[first.Id]);
+            Assert.NotEqual(TicketStatus.PendingRequester, statuses[stale.Id]);
+            Assert.NotEqual(TicketStatus.PendingRequester, statuses[payroll.Id]);
+            // Each filled from its own ticket, with its own history entries.
+            var reply = await db.TicketEvents.SingleAsync(e => e.TicketId == first.Id && e.Kind == TicketEventKind.Reply);
+            Assert.Contains($"the part for {first.Key} is ordered", reply.Body);
+            Assert.Single(await db.TicketEvents.Where(e => e.TicketId == first.Id && e.Kind == TicketEventKind.StatusChanged).ToListAsync());
+            Assert.False(await db.TicketEvents.AnyAsync(e => e.TicketId == stale.Id && e.Kind == TicketEventKind.Reply));
+            Assert.Equal(1, await db.CannedResponseUses.CountAsync(u => u.ResponseId == macro));
+        }
+
+        await Assert.ThrowsAsync<DeskValidationException>(() => Responses.ApplyToPickedAsync(ivan, macro, []));
+    }
 }

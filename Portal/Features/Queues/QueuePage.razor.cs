@@ -19,6 +19,10 @@ public partial class QueuePage
     private QueueFilter _filter = new();
     private MudTable<TicketSummary>? _table;
     private int _total;
+    private IReadOnlyList<TicketSummary> _page = [];
+
+    /// <summary>The tickets picked for a macro, at the version each showed when picked; kept across pages and live updates.</summary>
+    private readonly Dictionary<int, PickedTicket> _picked = [];
 
     private Portal.Realtime.LiveChanges? _live;
 
@@ -52,6 +56,7 @@ public partial class QueuePage
             _teams = await Directory.ListTeamsAsync(_actor, DepartmentId);
             _assignees = await Directory.ListAssigneesAsync(_actor, DepartmentId);
             _filter = new QueueFilter();
+            _picked.Clear();
             if (_table is not null)
                 await _table.ReloadServerData();
         });
@@ -72,7 +77,33 @@ public partial class QueuePage
             StateHasChanged();
         }
 
+        _page = page.Items;
         return new TableData<TicketSummary> { Items = page.Items, TotalItems = page.Total };
+    }
+
+    private bool? PageState => _page.Count == 0 || _page.All(t => !_picked.ContainsKey(t.Id)) ? false
+        : _page.All(t => _picked.ContainsKey(t.Id)) ? true : null;
+
+    private void Pick(TicketSummary row, bool on)
+    {
+        if (on)
+            _picked[row.Id] = new PickedTicket(row.Id, row.Version);
+        else
+            _picked.Remove(row.Id);
+    }
+
+    private void PickPage(bool? on)
+    {
+        var all = PageState != true;
+        foreach (var row in _page)
+            Pick(row, all);
+    }
+
+    private async Task AfterPickedAsync()
+    {
+        _picked.Clear();
+        if (_table is not null)
+            await _table.ReloadServerData();
     }
 
     private async Task OnFilterChanged(QueueFilter filter)
