@@ -51,6 +51,8 @@ public sealed class QueueService(IDbContextFactory<DeskDbContext> dbFactory)
             query = query.Where(t => t.AssigneeId == assigneeId);
         if (q.TeamId is { } teamId)
             query = query.Where(t => t.TeamId == teamId);
+        if (TagRules.Normalize(q.Tag) is { } tag)
+            query = query.Where(t => t.Tags.Any(x => x.Tag == tag));
         if (!string.IsNullOrWhiteSpace(q.Text))
         {
             var code = await db.Departments.Where(d => d.Id == q.DepartmentId).Select(d => d.Code).FirstOrDefaultAsync(ct) ?? "";

@@ -62,7 +62,7 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await db.Tickets.Include(t => t.FieldValues).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        var ticket = await db.Tickets.Include(t => t.FieldValues).Include(t => t.Tags).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
         if (ticket.Version != expectedVersion)
@@ -160,7 +160,8 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
         errors.ThrowIfAny();
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ticket = await db.Tickets.Include(t => t.FieldValues).Include(t => t.Watchers).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        var ticket = await db.Tickets.Include(t => t.FieldValues).Include(t => t.Watchers).Include(t => t.Tags)
+            .FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || !actor.CanWorkIn(ticket.DepartmentId))
             throw new DeskNotFoundException($"Ticket {ticketId} does not exist or you may not change it.");
         if (ticket.Version != expectedVersion)
@@ -168,7 +169,8 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
 
         var edit = new TicketEdit(changes.Status ?? ticket.Status, changes.Priority ?? ticket.Priority, ticket.CategoryId, ticket.TypeId,
             changes.AssignToMe ? actor.UserId : ticket.AssigneeId, changes.TeamId ?? ticket.TeamId,
-            ticket.FieldValues.ToDictionary(v => v.FieldId, v => (string?)v.Value));
+            ticket.FieldValues.ToDictionary(v => v.FieldId, v => (string?)v.Value),
+            changes.AddTags is { Count: > 0 } add ? ticket.Tags.Select(t => t.Tag).Concat(add).ToList() : null);
         var checkedEdit = await CheckEditAsync(db, ticket, edit, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var change = pipeline.Begin(db, ticket, actor.UserId, TicketChangeKind.Updated, now);
@@ -199,7 +201,7 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
 
     /// <summary>What an agent's edit names, looked up and checked (each error names its field).</summary>
     private sealed record CheckedEdit(Category? Category, TicketType? Type, string? AssigneeName, string? TeamName, List<CustomField> Fields,
-        Dictionary<int, string> Values);
+        Dictionary<int, string> Values, IReadOnlyList<string>? Tags);
 
     /// <summary>Checks an agent's edit against the ticket's department: the status and priority exist, the category, type, assignee and team
     /// belong there, the fields are valid, and a close is allowed by the features' "before close" step.</summary>
@@ -246,8 +248,9 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
         if (edit.Status != ticket.Status && edit.Status is TicketStatus.Resolved or TicketStatus.Closed
             && await pipeline.BeforeCloseAsync(db, ticket, ct) is { } missing)
             errors.Add(nameof(edit.Status), missing);
+        var tags = edit.Tags is null ? null : TagRules.Clean(edit.Tags, errors);
         errors.ThrowIfAny();
-        return new CheckedEdit(category, type, assigneeName, teamName, fields, values);
+        return new CheckedEdit(category, type, assigneeName, teamName, fields, values, tags);
 
     }
 
@@ -255,7 +258,7 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
     private static async Task ApplyEditAsync(TicketChange change, TicketEdit edit, CheckedEdit checkedEdit, CancellationToken ct)
     {
         var (db, ticket, now, actorId) = (change.Db, change.Ticket, change.Now, change.ActorId);
-        var (category, type, assigneeName, teamName, fields, values) = checkedEdit;
+        var (category, type, assigneeName, teamName, fields, values, _) = checkedEdit;
         void Change(TicketEventKind kind, string subject, string? oldValue, string? newValue, bool isPublic) =>
             change.Record(new TicketEvent
             {
@@ -320,6 +323,17 @@ public sealed class TicketCommands(IDbContextFactory<DeskDbContext> dbFactory, T
                 current.Value = next;
         }
 
+        if (checkedEdit.Tags is { } tags)
+        {
+            var before = ticket.Tags.Select(t => t.Tag).Order(StringComparer.Ordinal).ToList();
+            if (!before.SequenceEqual(tags))
+            {
+                Change(TicketEventKind.TagsChanged, "Tags", before.Count == 0 ? null : string.Join(", ", before), tags.Count == 0 ? null : string.Join(", ", tags), false);
+                ticket.Tags.RemoveAll(t => !tags.Contains(t.Tag));
+                foreach (var tag in tags.Where(t => !before.Contains(t)))
+                    ticket.Tags.Add(new TicketTag { TicketId = ticket.Id, Tag = tag });
+            }
+        }
     }
 
     private static async Task<DeskConflictException> ConflictAsync(DeskDbContext db, Ticket ticket, CancellationToken ct)

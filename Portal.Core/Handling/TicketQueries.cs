@@ -52,6 +52,16 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
         return id ?? throw new DeskNotFoundException($"Ticket {text} does not exist or you may not see it.");
     }
 
+    /// <summary>The tags in use on a department's tickets, the most used first (for suggestions as a tag is typed).</summary>
+    public async Task<IReadOnlyList<string>> TagsInUseAsync(Actor actor, int departmentId, int take = 50, CancellationToken ct = default)
+    {
+        if (!actor.CanWorkIn(departmentId))
+            throw new DeskForbiddenException("Tags are the department's staff's.");
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        return await db.Set<TicketTag>().Where(x => db.Tickets.Any(t => t.Id == x.TicketId && t.DepartmentId == departmentId))
+            .GroupBy(x => x.Tag).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(take).Select(g => g.Key).ToListAsync(ct);
+    }
+
     /// <summary>The id of the active person with this email, or null.</summary>
     public async Task<string?> UserIdByEmailAsync(string email, CancellationToken ct = default) => (await PersonByEmailAsync(email, ct))?.Id;
 
@@ -78,6 +88,7 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
             .Include(x => x.Requester).Include(x => x.Assignee).Include(x => x.Team)
             .Include(x => x.FieldValues)
             .Include(x => x.Watchers).ThenInclude(w => w.User)
+            .Include(x => x.Tags)
             .AsSplitQuery()
             .FirstOrDefaultAsync(x => x.Id == ticketId, ct);
         if (t is not null && !TicketAccess.MaySee(actor, t) && t.ParentId is { } taskOf && t.RequesterId == actor.UserId)
@@ -130,6 +141,7 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
             Sla = slaViews.GetValueOrDefault(t.Id) ?? [],
             SlaPolicyName = staff ? policyName : null,
             EscalationLevel = staff ? t.EscalationLevel : 0,
+            Tags = staff ? t.Tags.Select(x => x.Tag).Order(StringComparer.Ordinal).ToList() : [],
             HasTasks = t.CatalogItemId is not null,
             Parent = t.ParentId is { } parentId
                 ? await db.Tickets.AsNoTracking().Where(p => p.Id == parentId).Select(p => new TicketRef(p.Id, p.Key, p.Title)).FirstAsync(ct)

@@ -92,6 +92,9 @@ public sealed record TicketDetails(
 
     /// <summary>For a waiting task: the task it waits for.</summary>
     public TicketRef? WaitsFor { get; init; }
+
+    /// <summary>Its tags (staff only: tags are the desk's own words), sorted.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }
 
 public sealed record NewTicketInput(
@@ -122,12 +125,14 @@ public sealed record TicketEdit(
     int TypeId,
     string? AssigneeId,
     int? TeamId,
-    IReadOnlyDictionary<int, string?> Fields);
+    IReadOnlyDictionary<int, string?> Fields,
+    IReadOnlyList<string>? Tags = null);
 
-/// <summary>What a macro changes besides its text: each left null (or false) stays as it is.</summary>
-public sealed record MacroChanges(TicketStatus? Status = null, TicketPriority? Priority = null, bool AssignToMe = false, int? TeamId = null)
+/// <summary>What a macro changes besides its text: each left null (or false, or empty) stays as it is; tags are added.</summary>
+public sealed record MacroChanges(TicketStatus? Status = null, TicketPriority? Priority = null, bool AssignToMe = false, int? TeamId = null,
+    IReadOnlyList<string>? AddTags = null)
 {
-    public bool Any => Status is not null || Priority is not null || AssignToMe || TeamId is not null;
+    public bool Any => Status is not null || Priority is not null || AssignToMe || TeamId is not null || AddTags is { Count: > 0 };
 }
 
 public enum QueueSort
@@ -153,7 +158,8 @@ public sealed record QueueQuery(
     QueueSort Sort = QueueSort.Updated,
     bool Descending = true,
     int Page = 1,
-    int PageSize = 25)
+    int PageSize = 25,
+    string? Tag = null)
 {
     public static readonly IReadOnlyCollection<TicketStatus> OpenStatuses =
         [TicketStatus.New, TicketStatus.Open, TicketStatus.InProgress, TicketStatus.PendingRequester, TicketStatus.OnHold];

@@ -159,6 +159,17 @@ internal sealed class TicketWatcherConfiguration : IEntityTypeConfiguration<Tick
     }
 }
 
+internal sealed class TicketTagConfiguration : IEntityTypeConfiguration<TicketTag>
+{
+    public void Configure(EntityTypeBuilder<TicketTag> b)
+    {
+        b.HasKey(t => new { t.TicketId, t.Tag });
+        b.Property(t => t.Tag).HasMaxLength(TagRules.MaxLength);
+        b.HasIndex(t => t.Tag);
+        b.HasOne<Ticket>().WithMany(t => t.Tags).HasForeignKey(t => t.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<TicketEvent>
 {
     public void Configure(EntityTypeBuilder<TicketEvent> b)

@@ -40,6 +40,9 @@ public class CannedResponse
     public bool AssignToMe { get; set; }
     public int? SetTeamId { get; set; }
 
+    /// <summary>Tags the macro adds to the ticket, comma-separated, as <see cref="TagRules"/> keeps them.</summary>
+    public string AddTags { get; set; } = "";
+
     /// <summary>The text goes as an internal note, not a public reply.</summary>
     public bool AsNote { get; set; }
 
@@ -68,6 +71,7 @@ internal sealed class CannedResponseConfiguration : IEntityTypeConfiguration<Can
         b.Property(r => r.Version).IsConcurrencyToken();
         b.Property(r => r.SetStatus).HasConversion<string>().HasMaxLength(20);
         b.Property(r => r.SetPriority).HasConversion<string>().HasMaxLength(10);
+        b.Property(r => r.AddTags).HasMaxLength(TagRules.MaxPerTicket * (TagRules.MaxLength + 1));
         b.HasIndex(r => new { r.DepartmentId, r.IsActive });
         b.HasOne<Departments.Department>().WithMany().HasForeignKey(r => r.DepartmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Departments.Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
@@ -138,7 +142,8 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
         return rows.OrderByDescending(r => r.Mine).ThenByDescending(r => r.All).ThenBy(r => r.Response.Name, StringComparer.OrdinalIgnoreCase)
             .Select(r => new ResponseRow(r.Response.Id, r.Response.DepartmentId, r.Response.Scope, r.Response.OwnerId, r.Response.TeamId, r.Response.Name,
                 r.Response.Body, r.Mine, r.All, MayEdit(actor, r.Response, teams), r.Response.Version,
-                new Handling.MacroChanges(r.Response.SetStatus, r.Response.SetPriority, r.Response.AssignToMe, r.Response.SetTeamId), r.Response.AsNote)).ToList();
+                new Handling.MacroChanges(r.Response.SetStatus, r.Response.SetPriority, r.Response.AssignToMe, r.Response.SetTeamId,
+                    TagRules.Split(r.Response.AddTags).ToList()), r.Response.AsNote)).ToList();
     }
 
     private static bool MayEdit(Actor actor, CannedResponse r, IReadOnlyCollection<int> teams) => r.Scope switch
@@ -173,6 +178,7 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
             errors.Add("SetPriority", $"Set priority: {pr} is not a priority.");
         if (changes.TeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team && t.DepartmentId == input.DepartmentId, ct))
             errors.Add("SetTeamId", "Give to team: choose one of the department's teams.");
+        var addTags = TagRules.Clean(changes.AddTags ?? [], errors);
         if (input.Scope == ResponseScope.Team && (input.TeamId is null || !await db.Teams.AnyAsync(t => t.Id == input.TeamId && t.DepartmentId == input.DepartmentId, ct)))
             errors.Add("TeamId", "Team: choose one of the department's teams.");
         errors.ThrowIfAny();
@@ -187,8 +193,8 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
             throw new DeskConflictException("Someone else saved this response since you opened it. Your text is kept in the form.");
         (response.Scope, response.TeamId, response.Name, response.Body, response.UpdatedAt) =
             (input.Scope, input.Scope == ResponseScope.Team ? input.TeamId : null, name, body, clock.GetUtcNow().UtcDateTime);
-        (response.SetStatus, response.SetPriority, response.AssignToMe, response.SetTeamId, response.AsNote) =
-            (changes.Status, changes.Priority, changes.AssignToMe, changes.TeamId, input.AsNote);
+        (response.SetStatus, response.SetPriority, response.AssignToMe, response.SetTeamId, response.AddTags, response.AsNote) =
+            (changes.Status, changes.Priority, changes.AssignToMe, changes.TeamId, string.Join(",", addTags), input.AsNote);
         response.OwnerId = input.Scope == ResponseScope.Personal ? response.OwnerId ?? actor.UserId : response.OwnerId;
         if (!MayEdit(actor, response, teams))
             throw new DeskForbiddenException(input.Scope == ResponseScope.Department

@@ -94,6 +94,7 @@ public class Ticket
 
     public List<TicketFieldValue> FieldValues { get; set; } = [];
     public List<TicketWatcher> Watchers { get; set; } = [];
+    public List<TicketTag> Tags { get; set; } = [];
     public List<TicketEvent> Events { get; set; } = [];
     public List<Attachment> Attachments { get; set; } = [];
 
@@ -113,6 +114,13 @@ public class TicketWatcher
     public int TicketId { get; set; }
     public string UserId { get; set; } = "";
     public DeskUser? User { get; set; }
+}
+
+/// <summary>A free word on a ticket ("vpn", "hardware-refresh"), lower case; for filters, views and macros.</summary>
+public class TicketTag
+{
+    public int TicketId { get; set; }
+    public string Tag { get; set; } = "";
 }
 
 public enum TicketEventKind
@@ -146,6 +154,9 @@ public enum TicketEventKind
 
     /// <summary>A step's approvers who had not decided were reminded (Subject the step, NewValue the names).</summary>
     ApprovalReminded,
+
+    /// <summary>Tags were added or removed (OldValue and NewValue the tags before and after, comma-separated).</summary>
+    TagsChanged,
 }
 
 /// <summary>One entry of a ticket's history. Appended, never changed.</summary>

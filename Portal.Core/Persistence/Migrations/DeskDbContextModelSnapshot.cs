@@ -1968,6 +1968,11 @@ namespace Portal.Core.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasMaxLength(820)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("AsNote")
                         .HasColumnType("INTEGER");
 
@@ -2690,6 +2695,22 @@ namespace Portal.Core.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("TicketLinks");
+                });
+
+            modelBuilder.Entity("Portal.Core.Tickets.TicketTag", b =>
+                {
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId", "Tag");
+
+                    b.HasIndex("Tag");
+
+                    b.ToTable("TicketTag");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>
@@ -3556,6 +3577,15 @@ namespace Portal.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Core.Tickets.TicketTag", b =>
+                {
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
@@ -3648,6 +3678,8 @@ namespace Portal.Core.Persistence.Migrations
                     b.Navigation("Events");
 
                     b.Navigation("FieldValues");
+
+                    b.Navigation("Tags");
 
                     b.Navigation("Watchers");
                 });

@@ -2035,6 +2035,11 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasMaxLength(820)
+                        .HasColumnType("character varying(820)");
+
                     b.Property<bool>("AsNote")
                         .HasColumnType("boolean");
 
@@ -2784,6 +2789,22 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .IsUnique();
 
                     b.ToTable("TicketLinks");
+                });
+
+            modelBuilder.Entity("Portal.Core.Tickets.TicketTag", b =>
+                {
+                    b.Property<int>("TicketId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("TicketId", "Tag");
+
+                    b.HasIndex("Tag");
+
+                    b.ToTable("TicketTag");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>
@@ -3652,6 +3673,15 @@ namespace Portal.Core.Persistence.PostgresMigrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Core.Tickets.TicketTag", b =>
+                {
+                    b.HasOne("Portal.Core.Tickets.Ticket", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>
                 {
                     b.HasOne("Portal.Core.Tickets.Ticket", null)
@@ -3744,6 +3774,8 @@ namespace Portal.Core.Persistence.PostgresMigrations
                     b.Navigation("Events");
 
                     b.Navigation("FieldValues");
+
+                    b.Navigation("Tags");
 
                     b.Navigation("Watchers");
                 });

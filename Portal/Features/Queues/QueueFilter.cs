@@ -19,6 +19,7 @@ public sealed record QueueFilter
     public string? Assignee { get; init; }
     public int? TeamId { get; init; }
     public string? Text { get; init; }
+    public string? Tag { get; init; }
 
     public QueueQuery ToQuery(int departmentId, string myUserId) => new(
         departmentId,
@@ -28,5 +29,6 @@ public sealed record QueueFilter
         AssigneeId: Assignee == Me ? myUserId : Assignee is Unassigned ? null : Assignee,
         UnassignedOnly: Assignee == Unassigned,
         TeamId: TeamId,
-        Text: Text);
+        Text: Text,
+        Tag: Tag);
 }

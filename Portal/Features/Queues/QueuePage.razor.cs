@@ -16,6 +16,7 @@ public partial class QueuePage
     private IReadOnlyList<CategoryOption> _categories = [];
     private IReadOnlyList<NamedOption> _teams = [];
     private IReadOnlyList<PersonRef> _assignees = [];
+    private IReadOnlyList<string> _tags = [];
     private QueueFilter _filter = new();
     private MudTable<TicketSummary>? _table;
     private int _total;
@@ -55,6 +56,7 @@ public partial class QueuePage
             _categories = await Directory.ListCategoriesAsync(DepartmentId);
             _teams = await Directory.ListTeamsAsync(_actor, DepartmentId);
             _assignees = await Directory.ListAssigneesAsync(_actor, DepartmentId);
+            _tags = await TicketReads.TagsInUseAsync(_actor, DepartmentId);
             _filter = new QueueFilter();
             _picked.Clear();
             if (_table is not null)

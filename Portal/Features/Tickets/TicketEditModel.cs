@@ -13,6 +13,7 @@ public sealed class TicketEditModel
     public string? AssigneeId { get; set; }
     public int? TeamId { get; set; }
     public Dictionary<int, string?> Fields { get; } = [];
+    public List<string> Tags { get; } = [];
 
     public static TicketEditModel From(TicketDetails t)
     {
@@ -23,10 +24,11 @@ public sealed class TicketEditModel
         };
         foreach (var f in t.Fields)
             model.Fields[f.FieldId] = f.Value;
+        model.Tags.AddRange(t.Tags);
         return model;
     }
 
-    public TicketEdit ToEdit() => new(Status, Priority, CategoryId, TypeId, AssigneeId, TeamId, new Dictionary<int, string?>(Fields));
+    public TicketEdit ToEdit() => new(Status, Priority, CategoryId, TypeId, AssigneeId, TeamId, new Dictionary<int, string?>(Fields), Tags.ToList());
 
     /// <summary>Where this edit and the ticket as it now stands differ, for the conflict explanation.</summary>
     public IReadOnlyList<string> DifferencesFrom(TicketDetails current)
@@ -39,6 +41,7 @@ public sealed class TicketEditModel
         if (now.TypeId != TypeId) list.Add("Type differs");
         if (now.AssigneeId != AssigneeId) list.Add($"Assignee is now {current.Assignee?.Name ?? "nobody"}");
         if (now.TeamId != TeamId) list.Add($"Team is now {current.TeamName ?? "none"}");
+        if (!now.Tags.SequenceEqual(Tags)) list.Add($"Tags are now {(current.Tags.Count == 0 ? "none" : string.Join(", ", current.Tags))}");
         foreach (var f in current.Fields)
         {
             var mine = Fields.GetValueOrDefault(f.FieldId);

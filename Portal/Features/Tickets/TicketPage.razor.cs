@@ -22,6 +22,7 @@ public partial class TicketPage
     private IReadOnlyList<NamedOption> _types = [];
     private IReadOnlyList<NamedOption> _teams = [];
     private IReadOnlyList<PersonRef> _assignees = [];
+    private IReadOnlyList<string> _tagsInUse = [];
     private IReadOnlyList<FieldDefinition> _fields = [];
     private IReadOnlyDictionary<string, string> _errors = new Dictionary<string, string>();
     private string? _conflict;
@@ -59,6 +60,7 @@ public partial class TicketPage
             _types = await Directory.ListTypesAsync();
             _teams = await Directory.ListTeamsAsync(_actor, _ticket.DepartmentId);
             _assignees = await Directory.ListAssigneesAsync(_actor, _ticket.DepartmentId);
+            _tagsInUse = await TicketReads.TagsInUseAsync(_actor, _ticket.DepartmentId);
             _fields = await Directory.ListFieldsAsync(_actor, _ticket.CategoryId);
         }))
         {

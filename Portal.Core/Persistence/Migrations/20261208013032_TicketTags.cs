@@ -1,0 +1,56 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Core.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class TicketTags : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "AddTags",
+                table: "CannedResponses",
+                type: "TEXT",
+                maxLength: 820,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateTable(
+                name: "TicketTag",
+                columns: table => new
+                {
+                    TicketId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tag = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TicketTag", x => new { x.TicketId, x.Tag });
+                    table.ForeignKey(
+                        name: "FK_TicketTag_Tickets_TicketId",
+                        column: x => x.TicketId,
+                        principalTable: "Tickets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TicketTag_Tag",
+                table: "TicketTag",
+                column: "Tag");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "TicketTag");
+
+            migrationBuilder.DropColumn(
+                name: "AddTags",
+                table: "CannedResponses");
+        }
+    }
+}
