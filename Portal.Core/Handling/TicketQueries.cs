@@ -58,7 +58,7 @@ public sealed class TicketQueries(IDbContextFactory<DeskDbContext> dbFactory)
         if (!actor.CanWorkIn(departmentId))
             throw new DeskForbiddenException("Tags are the department's staff's.");
         await using var db = await dbFactory.CreateForAsync(actor, ct);
-        return await db.Set<TicketTag>().Where(x => db.Tickets.Any(t => t.Id == x.TicketId && t.DepartmentId == departmentId))
+        return await db.TicketTags.Where(x => db.Tickets.Any(t => t.Id == x.TicketId && t.DepartmentId == departmentId))
             .GroupBy(x => x.Tag).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(take).Select(g => g.Key).ToListAsync(ct);
     }
 

@@ -441,13 +441,13 @@ public sealed class DemoData(IDbContextFactory<DeskDbContext> dbFactory, TimePro
         // Macros: the text and the ticket's changes in one step.
         await responses.SaveAsync(admin, new Responses.ResponseInput(null, departments["IT"], Responses.ResponseScope.Department, null, "Take it and ask for the asset tag",
             "Hi {requester.firstName},\n\nI am looking into {ticket.key}. Could you send the asset tag from the sticker under the laptop?\n\n{agent.firstName}",
-            Changes: new Handling.MacroChanges(TicketStatus.PendingRequester, AssignToMe: true)), ct);
+            Changes: new Handling.MacroChanges(TicketStatus.PendingRequester, AssignToMe: true, AddTags: ["asset-tag-asked"])), ct);
         await responses.SaveAsync(admin, new Responses.ResponseInput(null, departments["IT"], Responses.ResponseScope.Department, null, "Resolve: fixed",
             "Hi {requester.firstName},\n\nthis is fixed, so {ticket.key} is resolved. Answer within a week if it comes back and it reopens.\n\n{agent.firstName}",
             Changes: new Handling.MacroChanges(TicketStatus.Resolved)), ct);
         await responses.SaveAsync(admin, new Responses.ResponseInput(null, departments["HR"], Responses.ResponseScope.Department, null, "Escalate to payroll",
             "Payroll to check the figures; the employee was told to expect an answer within two days.",
-            Changes: new Handling.MacroChanges(Priority: TicketPriority.High), AsNote: true), ct);
+            Changes: new Handling.MacroChanges(Priority: TicketPriority.High, AddTags: ["payroll-check"]), AsNote: true), ct);
         await responses.SaveAsync(admin, new Responses.ResponseInput(null, departments["FAC"], Responses.ResponseScope.Department, null, "Urgent repair",
             "Hi {requester.firstName},\n\nwe treat this as urgent; an engineer is on the way.\n\n{agent.firstName}, Facilities",
             Changes: new Handling.MacroChanges(TicketStatus.InProgress, TicketPriority.High, AssignToMe: true)), ct);

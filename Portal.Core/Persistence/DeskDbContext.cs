@@ -121,6 +121,7 @@ public class DeskDbContext : IdentityUserContext<DeskUser>
     public DbSet<Knowledge.ArticleRevision> ArticleRevisions => Set<Knowledge.ArticleRevision>();
     public DbSet<Knowledge.ArticleSignal> ArticleSignals => Set<Knowledge.ArticleSignal>();
     public DbSet<Knowledge.ArticleFile> ArticleFiles => Set<Knowledge.ArticleFile>();
+    public DbSet<TicketTag> TicketTags => Set<TicketTag>();
     public DbSet<Responses.CannedResponse> CannedResponses => Set<Responses.CannedResponse>();
     public DbSet<Responses.CannedResponseUse> CannedResponseUses => Set<Responses.CannedResponseUse>();
 

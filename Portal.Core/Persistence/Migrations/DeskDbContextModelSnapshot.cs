@@ -2710,7 +2710,7 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("Tag");
 
-                    b.ToTable("TicketTag");
+                    b.ToTable("TicketTags");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>

@@ -2804,7 +2804,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.HasIndex("Tag");
 
-                    b.ToTable("TicketTag");
+                    b.ToTable("TicketTags");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>

@@ -19,7 +19,7 @@ namespace Portal.Core.Persistence.Migrations
                 defaultValue: "");
 
             migrationBuilder.CreateTable(
-                name: "TicketTag",
+                name: "TicketTags",
                 columns: table => new
                 {
                     TicketId = table.Column<int>(type: "INTEGER", nullable: false),
@@ -27,9 +27,9 @@ namespace Portal.Core.Persistence.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_TicketTag", x => new { x.TicketId, x.Tag });
+                    table.PrimaryKey("PK_TicketTags", x => new { x.TicketId, x.Tag });
                     table.ForeignKey(
-                        name: "FK_TicketTag_Tickets_TicketId",
+                        name: "FK_TicketTags_Tickets_TicketId",
                         column: x => x.TicketId,
                         principalTable: "Tickets",
                         principalColumn: "Id",
@@ -37,8 +37,8 @@ namespace Portal.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TicketTag_Tag",
-                table: "TicketTag",
+                name: "IX_TicketTags_Tag",
+                table: "TicketTags",
                 column: "Tag");
         }
 
@@ -46,7 +46,7 @@ namespace Portal.Core.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "TicketTag");
+                name: "TicketTags");
 
             migrationBuilder.DropColumn(
                 name: "AddTags",

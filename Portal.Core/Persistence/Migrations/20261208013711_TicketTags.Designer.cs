@@ -11,7 +11,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261208013032_TicketTags")]
+    [Migration("20261208013711_TicketTags")]
     partial class TicketTags
     {
         /// <inheritdoc />
@@ -2713,7 +2713,7 @@ namespace Portal.Core.Persistence.Migrations
 
                     b.HasIndex("Tag");
 
-                    b.ToTable("TicketTag");
+                    b.ToTable("TicketTags");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>

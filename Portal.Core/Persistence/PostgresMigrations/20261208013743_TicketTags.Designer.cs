@@ -12,7 +12,7 @@ using Portal.Core.Persistence;
 namespace Portal.Core.Persistence.PostgresMigrations
 {
     [DbContext(typeof(PostgresDeskDbContext))]
-    [Migration("20261208013105_TicketTags")]
+    [Migration("20261208013743_TicketTags")]
     partial class TicketTags
     {
         /// <inheritdoc />
@@ -2807,7 +2807,7 @@ namespace Portal.Core.Persistence.PostgresMigrations
 
                     b.HasIndex("Tag");
 
-                    b.ToTable("TicketTag");
+                    b.ToTable("TicketTags");
                 });
 
             modelBuilder.Entity("Portal.Core.Tickets.TicketWatcher", b =>
