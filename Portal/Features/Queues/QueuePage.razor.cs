@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
+using Portal.Components.Shared;
 using Portal.Core.Common;
 using Portal.Core.Departments;
 using Portal.Core.Handling;
@@ -11,21 +13,39 @@ namespace Portal.Features.Queues;
 public partial class QueuePage
 {
     [Parameter] public int DepartmentId { get; set; }
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+
+    // The view as the address carries it (QueueView): read on every navigation, written on every change.
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "closed")] public bool? ClosedQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "priority")] public string? PriorityQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "category")] public int? CategoryQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "assignee")] public string? AssigneeQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "team")] public int? TeamQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "tag")] public string? TagQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "dir")] public string? DirQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "page")] public int? PageQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public int? SizeQuery { get; set; }
+
     private Actor? _actor;
     private DepartmentOption? _department;
+    private int? _loadedDepartment;
     private IReadOnlyList<CategoryOption> _categories = [];
     private IReadOnlyList<NamedOption> _teams = [];
     private IReadOnlyList<PersonRef> _assignees = [];
     private IReadOnlyList<string> _tags = [];
-    private QueueFilter _filter = new();
-    private MudTable<TicketSummary>? _table;
-    private int _total;
+    private QueueView _view = new(new QueueFilter());
     private IReadOnlyList<TicketSummary> _page = [];
+    private int _total;
+    private bool _loading;
 
     /// <summary>The tickets picked for a macro, at the version each showed when picked; kept across pages and live updates.</summary>
     private readonly Dictionary<int, PickedTicket> _picked = [];
 
     private Portal.Realtime.LiveChanges? _live;
+    private int? _highlight;
 
     /// <summary>
     /// A change in this department re-reads the page of the queue on screen (changes elsewhere are not even looked at);
@@ -36,19 +56,38 @@ public partial class QueuePage
         {
             if (change is not null)
                 _highlight = change.Kind is TicketChangeKind.Created or TicketChangeKind.Escalated ? change.TicketId : _highlight;
-            if (_table is not null)
-                await _table.ReloadServerData();
+            await LoadAsync();
             StateHasChanged();
         }, InvokeAsync);
 
-    public void Dispose() => _live?.Dispose();
+    private bool _disposed;
 
-    private int? _highlight;
+    public void Dispose()
+    {
+        _disposed = true;
+        _live?.Dispose();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
+        var asked = QueueView.From(Q, StatusQuery, ClosedQuery, PriorityQuery, CategoryQuery, AssigneeQuery, TeamQuery, TagQuery, SortQuery, DirQuery,
+            PageQuery, SizeQuery);
+        if (_loadedDepartment == DepartmentId && _department is not null)
+        {
+            // Back, Forward or a link to another view of this queue; the page's own changes are already on screen.
+            if (asked != _view)
+            {
+                _view = asked;
+                await GuardAsync(LoadAsync);
+            }
+
+            return;
+        }
+
         Problem = null;
         _department = null;
+        _picked.Clear();
+        _view = asked;
         await GuardAsync(async () =>
         {
             _actor = await CurrentActor.GetAsync();
@@ -57,31 +96,68 @@ public partial class QueuePage
             _teams = await Directory.ListTeamsAsync(_actor, DepartmentId);
             _assignees = await Directory.ListAssigneesAsync(_actor, DepartmentId);
             _tags = await TicketReads.TagsInUseAsync(_actor, DepartmentId);
-            _filter = new QueueFilter();
-            _picked.Clear();
-            if (_table is not null)
-                await _table.ReloadServerData();
+            _loadedDepartment = DepartmentId;
+            await LoadAsync();
         });
     }
 
-    private async Task<TableData<TicketSummary>> LoadAsync(TableState state, CancellationToken ct)
+    private async Task LoadAsync()
     {
-        var sort = Enum.TryParse<QueueSort>(state.SortLabel, out var s) ? s : QueueSort.Updated;
-        var descending = state.SortDirection != SortDirection.Ascending;
-        var query = _filter.ToQuery(DepartmentId, _actor!.UserId) with
+        if (_actor is null || _department is null)
+            return;
+        _loading = true;
+        try
         {
-            Sort = sort, Descending = descending, Page = state.Page + 1, PageSize = state.PageSize,
-        };
-        var page = await Queues.QueryAsync(_actor!, query, ct);
-        if (_total != page.Total)
+            var query = _view.Filter.ToQuery(DepartmentId, _actor.UserId) with
+            {
+                Sort = _view.Sort, Descending = _view.Descending, Page = _view.Page, PageSize = _view.PageSize,
+            };
+            var page = await Queues.QueryAsync(_actor, query);
+            (_page, _total) = (page.Items, page.Total);
+        }
+        finally
         {
-            _total = page.Total;
-            StateHasChanged();
+            _loading = false;
+        }
+    }
+
+    private int Pages => Math.Max(1, (_total + _view.PageSize - 1) / _view.PageSize);
+
+    private string PageRange => _total == 0 ? "No tickets"
+        : $"{((_view.Page - 1) * _view.PageSize) + 1}–{Math.Min(_view.Page * _view.PageSize, _total)} of {_total}";
+
+    /// <summary>The address of this queue showing <paramref name="view"/>.</summary>
+    private string Href(QueueView view) =>
+        Nav.GetUriWithQueryParameters(Nav.ToAbsoluteUri(DeskRoutes.Queue(DepartmentId)).ToString(), view.ToQuery());
+
+    private string? AriaSort(QueueSort by) => _view.Sort != by ? null : _view.Descending ? "descending" : "ascending";
+
+    /// <summary>Shows <paramref name="view"/> and writes it into the address (a new history entry, so Back returns to the last one).</summary>
+    private async Task GoAsync(QueueView view, bool replace = false)
+    {
+        if (view == _view)
+            return;
+        _view = view;
+        // Only while the queue is still the page shown, checked in the browser: a search box that settles as a ticket is
+        // clicked must not pull the reader back from that ticket.
+        if (!_disposed)
+        {
+            try
+            {
+                await Js.InvokeVoidAsync("deskNavigateIfOn", DeskRoutes.Queue(DepartmentId), Href(view), replace);
+            }
+            catch (JSDisconnectedException)
+            {
+                // The page is gone with its circuit; nothing to write.
+            }
         }
 
-        _page = page.Items;
-        return new TableData<TicketSummary> { Items = page.Items, TotalItems = page.Total };
+        await GuardAsync(LoadAsync);
     }
+
+    /// <summary>A filter changed: back to its first page; typing in the search box replaces the address rather than adding to history.</summary>
+    private Task OnFilterChanged(QueueFilter filter) =>
+        GoAsync(_view with { Filter = filter, Page = 1 }, replace: filter with { Text = _view.Filter.Text } == _view.Filter);
 
     private bool? PageState => _page.Count == 0 || _page.All(t => !_picked.ContainsKey(t.Id)) ? false
         : _page.All(t => _picked.ContainsKey(t.Id)) ? true : null;
@@ -104,15 +180,7 @@ public partial class QueuePage
     private async Task AfterPickedAsync()
     {
         _picked.Clear();
-        if (_table is not null)
-            await _table.ReloadServerData();
-    }
-
-    private async Task OnFilterChanged(QueueFilter filter)
-    {
-        _filter = filter;
-        if (_table is not null)
-            await _table.ReloadServerData();
+        await LoadAsync();
     }
 
     private async Task TakeAsync(TicketSummary row)
@@ -135,7 +203,6 @@ public partial class QueuePage
             Snackbar.Add(ex.Message, Severity.Warning);
         }
 
-        if (_table is not null)
-            await _table.ReloadServerData();
+        await LoadAsync();
     }
 }
