@@ -47,6 +47,7 @@ public static class PortalCoreServices
         services.AddSingleton<TicketQueries>();
         services.AddSingleton<TicketFiling>();
         services.AddSingleton<TicketCommands>();
+        services.AddSingleton<BulkChanges>();
         services.AddSingleton<TicketLinking>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<TicketList>();

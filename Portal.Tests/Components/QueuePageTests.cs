@@ -105,4 +105,23 @@ public class QueuePageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=assign-to-me]")));
         Assert.Empty(cut.FindAll("[data-testid=picked-count]"));
     }
+
+    [Fact]
+    public async Task PickedTickets_TakeABulkChange_AndUndoPutsThemBack()
+    {
+        _ctx = DeskBunit.Create(_db, _db.Org.ItAgent);
+        var cut = _ctx.Render<QueuePage>(p => p.Add(x => x.DepartmentId, _db.Org.It.Id));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=assign-to-me]").Count));
+        var all = cut.FindComponents<MudBlazor.MudCheckBox<bool?>>().Single();
+        await cut.InvokeAsync(() => all.Instance.ValueChanged.InvokeAsync(true));
+        var assignee = cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == "Assignee" && s.Instance.ToStringFunc?.Invoke(BulkChange.Nobody) == "Nobody (unassign)");
+        await cut.InvokeAsync(() => assignee.Instance.ValueChanged.InvokeAsync(_db.Org.ItAgent.Id));
+        cut.Find("[data-testid=bulk-apply]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Changed 2 of 2 tickets", cut.Find("[data-testid=picked-outcome]").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=assign-to-me]")));
+        cut.Find("[data-testid=bulk-undo]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Put back 2 of 2 tickets", cut.Find("[data-testid=picked-outcome]").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=assign-to-me]").Count));
+    }
 }

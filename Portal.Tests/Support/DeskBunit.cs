@@ -46,6 +46,7 @@ public static class DeskBunit
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ReportService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.ApprovalReport>());
         ctx.Services.AddSingleton(Get<Portal.Core.Reporting.KnowledgeReport>());
+        ctx.Services.AddSingleton(Get<Portal.Core.Handling.BulkChanges>());
         ctx.Services.AddSingleton(Get<Portal.Core.Knowledge.KnowledgeService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Knowledge.ArticleFileService>());
         ctx.Services.AddSingleton(Get<Portal.Core.Responses.CannedResponseService>());
