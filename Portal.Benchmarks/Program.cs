@@ -6,7 +6,7 @@ public static class Program
 {
     /// <summary>
     /// dotnet run -c Release --project Portal.Benchmarks -- --filter '*' (BenchmarkDotNet), or the load harnesses:
-    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- api [tickets] [creates], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries], -- kb [articles] [keep-path].
+    /// -- sweep [tickets], -- reports [tickets] [keep-path], -- api [tickets] [creates], -- live [hubClients] [circuits] [browserPages] [changes] [path], -- audit [entries], -- kb [articles] [keep-path], -- bulk [tickets].
     /// </summary>
     public static void Main(string[] args)
     {
@@ -34,6 +34,12 @@ public static class Program
         {
             ApiHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["bulk", ..])
+        {
+            BulkHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500).GetAwaiter().GetResult();
             return;
         }
 

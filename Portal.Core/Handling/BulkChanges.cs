@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
+using Portal.Core.Persistence;
 using Portal.Core.Security;
 using Portal.Core.Tickets;
 
@@ -27,8 +29,24 @@ public sealed record BulkResult(IReadOnlyList<PickedOutcome> Outcomes, IReadOnly
 /// since, one the agent may not change, or one the change does not fit (a team of another department) is left whole with
 /// the reason, and the others go on. Undo puts each changed ticket back as it was, unless it changed again since.
 /// </summary>
-public sealed class BulkChanges(TicketCommands commands, TicketQueries queries)
+public sealed class BulkChanges(TicketCommands commands, IDbContextFactory<DeskDbContext> dbFactory)
 {
+    /// <summary>What a bulk change needs of a ticket: its number and its edit as it stands (not its history, which a full read brings).</summary>
+    private async Task<(string Key, TicketEdit Edit)?> CurrentAsync(Actor actor, int ticketId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateForAsync(actor, ct);
+        var t = await db.Tickets.AsNoTracking().Where(x => x.Id == ticketId)
+            .Select(x => new
+            {
+                x.Key, x.DepartmentId, x.Status, x.Priority, x.CategoryId, x.TypeId, x.AssigneeId, x.TeamId,
+                Fields = x.FieldValues.Select(v => new { v.FieldId, v.Value }).ToList(), Tags = x.Tags.Select(g => g.Tag).ToList(),
+            }).FirstOrDefaultAsync(ct);
+        if (t is null || !actor.CanWorkIn(t.DepartmentId))
+            return null;
+        return (t.Key, new TicketEdit(t.Status, t.Priority, t.CategoryId, t.TypeId, t.AssigneeId, t.TeamId,
+            t.Fields.ToDictionary(f => f.FieldId, f => (string?)f.Value), t.Tags.Order(StringComparer.Ordinal).ToList()));
+    }
+
     public const int PickedMax = 500;
 
     public async Task<BulkResult> ApplyAsync(Actor actor, IReadOnlyList<PickedTicket> picked, BulkChange change, CancellationToken ct = default)
@@ -43,20 +61,18 @@ public sealed class BulkChanges(TicketCommands commands, TicketQueries queries)
             string key = $"#{p.Id}";
             try
             {
-                var t = await queries.GetAsync(actor, p.Id, ct);
-                key = t.Key;
-                if (!t.StaffView)
-                    throw new DeskForbiddenException("only the department's staff change it");
-                var before = new TicketEdit(t.Status, t.Priority, t.CategoryId, t.TypeId, t.Assignee?.Id, t.TeamId,
-                    t.Fields.ToDictionary(f => f.FieldId, f => f.Value), t.Tags);
+                // Another department's ticket: not even its number is told.
+                var (currentKey, before) = await CurrentAsync(actor, p.Id, ct)
+                    ?? throw new DeskNotFoundException($"Ticket {p.Id} does not exist or you may not change it.");
+                key = currentKey;
                 var removed = (change.RemoveTags ?? []).Select(TagRules.Normalize).ToHashSet();
                 var after = before with
                 {
-                    Status = change.Status ?? t.Status,
-                    Priority = change.Priority ?? t.Priority,
-                    AssigneeId = change.AssigneeId is null ? t.Assignee?.Id : change.AssigneeId == BulkChange.Nobody ? null : change.AssigneeId,
-                    TeamId = change.TeamId ?? t.TeamId,
-                    Tags = t.Tags.Where(x => !removed.Contains(x)).Concat(change.AddTags ?? []).ToList(),
+                    Status = change.Status ?? before.Status,
+                    Priority = change.Priority ?? before.Priority,
+                    AssigneeId = change.AssigneeId is null ? before.AssigneeId : change.AssigneeId == BulkChange.Nobody ? null : change.AssigneeId,
+                    TeamId = change.TeamId ?? before.TeamId,
+                    Tags = before.Tags!.Where(x => !removed.Contains(x)).Concat(change.AddTags ?? []).ToList(),
                 };
                 var version = await commands.UpdateAsync(actor, p.Id, p.Version, after, ct);
                 outcomes.Add(new PickedOutcome(p.Id, key, true, null));
@@ -86,7 +102,7 @@ public sealed class BulkChanges(TicketCommands commands, TicketQueries queries)
             string key = $"#{u.TicketId}";
             try
             {
-                key = (await queries.GetAsync(actor, u.TicketId, ct)).Key;
+                key = (await CurrentAsync(actor, u.TicketId, ct))?.Key ?? key;
                 await commands.UpdateAsync(actor, u.TicketId, u.Version, u.Before, ct);
                 outcomes.Add(new PickedOutcome(u.TicketId, key, true, null));
             }
