@@ -56,16 +56,16 @@ public sealed class BulkChanges(TicketCommands commands, IDbContextFactory<DeskD
             throw new DeskValidationException("Change", "Choose at least one thing to change.");
         var outcomes = new List<PickedOutcome>();
         var undo = new List<BulkUndo>();
+        var removed = (change.RemoveTags ?? []).Select(TagRules.Normalize).ToHashSet();
         foreach (var p in picked.DistinctBy(p => p.Id))
         {
-            string key = $"#{p.Id}";
-            try
+            var key = $"#{p.Id}";
+            outcomes.Add(await PickedOutcomes.OneAsync(p.Id, () => key, async () =>
             {
                 // Another department's ticket: not even its number is told.
                 var (currentKey, before) = await CurrentAsync(actor, p.Id, ct)
                     ?? throw new DeskNotFoundException($"Ticket {p.Id} does not exist or you may not change it.");
                 key = currentKey;
-                var removed = (change.RemoveTags ?? []).Select(TagRules.Normalize).ToHashSet();
                 var after = before with
                 {
                     Status = change.Status ?? before.Status,
@@ -75,18 +75,9 @@ public sealed class BulkChanges(TicketCommands commands, IDbContextFactory<DeskD
                     Tags = before.Tags!.Where(x => !removed.Contains(x)).Concat(change.AddTags ?? []).ToList(),
                 };
                 var version = await commands.UpdateAsync(actor, p.Id, p.Version, after, ct);
-                outcomes.Add(new PickedOutcome(p.Id, key, true, null));
                 if (version != p.Version)
                     undo.Add(new BulkUndo(p.Id, version, before));
-            }
-            catch (DeskConflictException)
-            {
-                outcomes.Add(new PickedOutcome(p.Id, key, false, "it changed after you picked it; open it to see what changed"));
-            }
-            catch (Exception ex) when (ex is DeskForbiddenException or DeskNotFoundException or DeskValidationException)
-            {
-                outcomes.Add(new PickedOutcome(p.Id, key, false, Reason(ex)));
-            }
+            }));
         }
 
         return new BulkResult(outcomes, undo);
@@ -99,21 +90,12 @@ public sealed class BulkChanges(TicketCommands commands, IDbContextFactory<DeskD
         var outcomes = new List<PickedOutcome>();
         foreach (var u in undo)
         {
-            string key = $"#{u.TicketId}";
-            try
+            var key = $"#{u.TicketId}";
+            outcomes.Add(await PickedOutcomes.OneAsync(u.TicketId, () => key, async () =>
             {
                 key = (await CurrentAsync(actor, u.TicketId, ct))?.Key ?? key;
                 await commands.UpdateAsync(actor, u.TicketId, u.Version, u.Before, ct);
-                outcomes.Add(new PickedOutcome(u.TicketId, key, true, null));
-            }
-            catch (DeskConflictException)
-            {
-                outcomes.Add(new PickedOutcome(u.TicketId, key, false, "it changed again since; open it to put it right by hand"));
-            }
-            catch (Exception ex) when (ex is DeskForbiddenException or DeskNotFoundException or DeskValidationException)
-            {
-                outcomes.Add(new PickedOutcome(u.TicketId, key, false, Reason(ex)));
-            }
+            }, "it changed again since; open it to put it right by hand"));
         }
 
         return outcomes;
@@ -126,6 +108,4 @@ public sealed class BulkChanges(TicketCommands commands, IDbContextFactory<DeskD
         if (picked.Count > PickedMax)
             throw new DeskValidationException("Tickets", $"At most {PickedMax} tickets can be changed at once; {picked.Count} are picked.");
     }
-
-    private static string Reason(Exception ex) => ex is DeskValidationException v ? string.Join(" ", v.Errors.Values) : ex.Message;
 }

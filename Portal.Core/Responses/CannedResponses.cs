@@ -277,24 +277,12 @@ public sealed class CannedResponseService(IDbContextFactory<DeskDbContext> dbFac
 
         var outcomes = new List<Handling.PickedOutcome>();
         foreach (var ticket in picked.DistinctBy(p => p.Id))
-        {
-            var key = keys.GetValueOrDefault(ticket.Id) ?? $"#{ticket.Id}";
-            try
+            outcomes.Add(await Handling.PickedOutcomes.OneAsync(ticket.Id, () => keys.GetValueOrDefault(ticket.Id) ?? $"#{ticket.Id}", async () =>
             {
                 var (response, text) = await FillAsync(actor, responseId, ticket.Id, ct);
                 await commands.ApplyMacroAsync(actor, ticket.Id, ticket.Version, response.Changes, text, isPublic: !response.AsNote, ct);
                 await CountAsync(actor, response.Id, ticket.Id, ct);
-                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, true, null));
-            }
-            catch (DeskConflictException)
-            {
-                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, false, "it changed after you picked it; open it to see what changed"));
-            }
-            catch (Exception ex) when (ex is DeskForbiddenException or DeskNotFoundException or DeskValidationException)
-            {
-                outcomes.Add(new Handling.PickedOutcome(ticket.Id, key, false, ex is DeskValidationException v ? string.Join(" ", v.Errors.Values) : ex.Message));
-            }
-        }
+            }));
 
         return outcomes;
     }
