@@ -74,11 +74,12 @@ public sealed class ArticleFileService(IDbContextFactory<DeskDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateForAsync(actor, ct);
         var file = await db.ArticleFiles.AsNoTracking().Where(f => f.Id == fileId)
-            .Select(f => new { f.ArticleId, f.FileName, f.ContentType, f.Data }).FirstOrDefaultAsync(ct);
-        // The same answer for a file that is not there and one the reader may not see.
+            .Select(f => new { f.ArticleId, f.FileName, f.ContentType }).FirstOrDefaultAsync(ct);
+        // The same answer for a file that is not there and one the reader may not see; the bytes are read only for a reader.
         if (file is null || !(await RightsAsync(db, actor, file.ArticleId, ct)).See)
             throw new DeskNotFoundException($"File {fileId} does not exist or you may not read it.");
-        return new ArticleFileContent(file.FileName, file.ContentType, file.Data, ShownInPlace(file.ContentType));
+        var data = await db.ArticleFiles.Where(f => f.Id == fileId).Select(f => f.Data).FirstAsync(ct);
+        return new ArticleFileContent(file.FileName, file.ContentType, data, ShownInPlace(file.ContentType));
     }
 
     /// <summary>Whether the reader may see the article, and may edit it.</summary>

@@ -100,6 +100,24 @@ public class KnowledgeTests : IAsyncLifetime
         Assert.Contains("Title", ex.Errors.Keys);
         Assert.Contains("Summary", ex.Errors.Keys);
         Assert.Contains("Body", ex.Errors.Keys);
+
+        // A category belongs to the article's department.
+        var category = await Assert.ThrowsAsync<DeskValidationException>(() => Kb.SaveAsync(Org.ActorFor(Org.ItAgent),
+            new ArticleInput(null, Org.It.Id, "Pay slips", "", "x", "", ArticleState.Published, ArticleVisibility.Everyone, CategoryId: Org.Payroll.Id)));
+        Assert.Contains("CategoryId", category.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task AShortWordBeingTyped_FindsTitlesFirst_ThenSummariesAndTags_NeverTheBodyAlone()
+    {
+        var inBody = await WriteAsync("Meeting rooms", "Every room has a dock for laptops.");
+        var inSummary = await WriteAsync("Working from a hot desk", "Plug in and go.", summary: "Each desk has a docking station.");
+        var inTitle = await WriteAsync("Docking station lights", "Blue means charging.");
+        var requester = Org.ActorFor(Org.Requester);
+
+        Assert.Equal([inTitle, inSummary], (await Kb.SearchAsync(requester, "doc")).Select(h => h.Id));
+        // From the fourth letter the whole text counts again.
+        Assert.Contains(await Kb.SearchAsync(requester, "dock"), h => h.Id == inBody);
     }
 
     [Fact]
